@@ -1,0 +1,61 @@
+namespace OrleansNodes.Core;
+
+/// <summary>
+/// A distributed protocol written once as a pure step function,
+/// <c>Step(config, state, input) -> (state', outbox)</c>, and run unchanged by the simulator
+/// and by the Orleans host.
+/// </summary>
+/// <remarks>
+/// <para>The rules (DESIGN.md): a step never blocks, never reads a clock or an unseeded random
+/// source, never performs I/O; time arrives as <see cref="Input{TMessage, TRequest}.Tick"/>;
+/// randomness derives from <see cref="NodeConfig{TSettings}.Seed"/> via <see cref="SeededRandom"/>.</para>
+/// <para>A step that changes nothing returns the same state instance and writes nothing, so
+/// hosts can skip persisting it.</para>
+/// </remarks>
+/// <typeparam name="TSettings">Immutable protocol settings.</typeparam>
+/// <typeparam name="TState">An immutable record: the whole durable state of one node.</typeparam>
+/// <typeparam name="TMessage">The closed family of peer messages.</typeparam>
+/// <typeparam name="TRequest">Client commands.</typeparam>
+/// <typeparam name="TReply">Client replies.</typeparam>
+public abstract class Protocol<TSettings, TState, TMessage, TRequest, TReply>
+    where TState : class
+{
+    /// <summary>The protocol's name on the command line and in cluster definitions, e.g. <c>paxos</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The state of a node that has never run.</summary>
+    public abstract TState Init(NodeConfig<TSettings> config);
+
+    /// <summary>
+    /// Handles one input: returns the next state and writes sends and replies into
+    /// <paramref name="context"/>. Must be deterministic in its arguments.
+    /// </summary>
+    public abstract TState Step(StepContext<TSettings, TMessage, TReply> context, TState state, Input<TMessage, TRequest> input);
+
+    /// <summary>
+    /// Called when a node restarts from its last persisted state (after a crash, or when the
+    /// host re-activates it). Volatile, derived state may be reset here; durable promises must
+    /// not be. The default keeps the persisted state as it is.
+    /// </summary>
+    public virtual TState Recover(NodeConfig<TSettings> config, TState persisted) => persisted;
+
+    /// <summary>
+    /// The protocol's named properties: <c>Always</c> invariants checked after every step,
+    /// <c>Sometimes</c> goals a suite must reach, and <c>Eventually</c> liveness goals.
+    /// </summary>
+    public virtual IReadOnlyList<Property<TState>> Properties => [];
+
+    /// <summary>A one-line description of a node's state for status views, e.g. role and ballot.</summary>
+    public virtual string Describe(TState state) => state.ToString() ?? string.Empty;
+
+    /// <summary>
+    /// The seed's pure form: runs one step on a fresh context and returns <c>(state', outbox)</c>.
+    /// Hosts that step many inputs reuse one <see cref="StepContext{TSettings, TMessage, TReply}"/> instead.
+    /// </summary>
+    public StepResult<TState, TMessage, TReply> Run(NodeConfig<TSettings> config, TState state, Input<TMessage, TRequest> input)
+    {
+        var context = new StepContext<TSettings, TMessage, TReply>(config);
+        var next = Step(context, state, input);
+        return new StepResult<TState, TMessage, TReply>(next, context.Drain());
+    }
+}
