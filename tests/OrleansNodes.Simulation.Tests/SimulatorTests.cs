@@ -204,6 +204,7 @@ public class SimulatorTests
         Assert.Equal("everyone heard everyone", report.Violation?.Property);
         Assert.Equal(PropertyKind.Eventually, report.Violation!.Kind);
         Assert.Contains("did not hold within 50 rounds after the network healed", report.Violation.Message);
+        Assert.Equal("everyone heard everyone", sim.Replay(report.Violation.Schedule).Violation?.Property);
     }
 
     [Fact]

@@ -278,12 +278,12 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
             case DecisionKind.Drop:
                 RemoveReady(index);
                 Drops++;
-                Note("dropped " + StructuralDiff.Format(packet.Message));
+                if (TraceLines is not null) Note("dropped " + StructuralDiff.Format(packet.Message));
                 break;
             case DecisionKind.Duplicate:
                 _ready.Add(packet);
                 Duplicates++;
-                Note("duplicated " + StructuralDiff.Format(packet.Message));
+                if (TraceLines is not null) Note("duplicated " + StructuralDiff.Format(packet.Message));
                 break;
             default:
                 RemoveReady(index);
@@ -300,14 +300,14 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
         if (_cut[packet.From * Nodes + packet.To])
         {
             Lost++;
-            Note($"lost (link n{packet.From}->n{packet.To} cut): {StructuralDiff.Format(packet.Message)}");
+            if (TraceLines is not null) Note($"lost (link n{packet.From}->n{packet.To} cut): {StructuralDiff.Format(packet.Message)}");
             return;
         }
 
         if (!_up[packet.To])
         {
             Lost++;
-            Note($"lost (n{packet.To} down): {StructuralDiff.Format(packet.Message)}");
+            if (TraceLines is not null) Note($"lost (n{packet.To} down): {StructuralDiff.Format(packet.Message)}");
             return;
         }
 
@@ -383,7 +383,7 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
         if (!_up[request.Node])
         {
             Lost++;
-            Note($"lost (n{request.Node} down): {StructuralDiff.Format(request.Command)}");
+            if (TraceLines is not null) Note($"lost (n{request.Node} down): {StructuralDiff.Format(request.Command)}");
         }
         else
         {
@@ -780,6 +780,7 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
         _line.Append(CultureInfo.InvariantCulture, $"{_decisions.Count,5} r{_round} ").Append(decision.ToString());
     }
 
+    /// <summary>Appends to the current trace line. Callers guard with <c>TraceLines is not null</c> so normal runs never format.</summary>
     private void Note(string text)
     {
         if (TraceLines is null) return;
