@@ -45,8 +45,9 @@ public sealed record Violation
         var text = new StringBuilder();
         text.Append(Kind).Append(" property '").Append(Property).Append("' violated: ").AppendLine(Message);
         text.Append("protocol ").Append(Schedule.Protocol).Append(", seed ").Append(Seed).Append(", ")
-            .Append(Schedule.Nodes).Append(" nodes, found at step ").Append(Step).Append(" (decision ").Append(OriginalDecisions)
-            .Append("), schedule shrunk to ").Append(Schedule.Decisions.Length).AppendLine(" decisions:");
+            .Append(Schedule.Nodes).Append(" nodes, found at step ").Append(Step).Append(" (decision ").Append(OriginalDecisions).Append("), ")
+            .Append(Schedule.Decisions.Length < OriginalDecisions ? "schedule shrunk to " : "schedule of ")
+            .Append(Schedule.Decisions.Length).AppendLine(" decisions:");
         text.AppendLine(Trace);
         if (ReplayCommand is { } command) text.Append("replay: ").AppendLine(command);
         return text.ToString();

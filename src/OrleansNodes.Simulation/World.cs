@@ -31,6 +31,7 @@ public sealed class World<TSettings, TState, TMessage, TRequest, TReply>
         _seed = seed;
         _engine = simulator.NewEngine(seed, options, random: null, preserveOrder: true, _payloads);
         _engine.Replies = _replies;
+        _engine.LiveFromStart();
         _engine.Start();
         ThrowIfViolated();
     }

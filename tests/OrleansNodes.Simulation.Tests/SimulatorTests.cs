@@ -13,12 +13,13 @@ public class SimulatorTests
     [Fact]
     public void Run_SameSeed_IdenticalReportAndSchedule()
     {
-        var sim = Simulator.Create(new Relay(), Unit.Value);
-        var options = _quiet with { Nodes = 4, Steps = 2_000, Faults = FaultKinds.All & ~FaultKinds.Reorder & ~FaultKinds.Duplicate };
+        var sim = Simulator.Create(new MiniPaxos(), PaxosSettings.Default);
+        var options = _quiet with { Nodes = 4, Steps = 2_000, Faults = FaultKinds.All };
 
         var first = sim.Run(7, options);
         var second = sim.Run(7, options);
 
+        Assert.True(first.Passed, first.ToString());
         Assert.Equal(first.ToString(), second.ToString());
         Assert.Equal(first.Decisions, second.Decisions);
         Assert.Equal(Schedule(sim, 7, options), Schedule(sim, 7, options));
@@ -93,6 +94,7 @@ public class SimulatorTests
         Assert.Equal(fault == FaultKinds.Partition, report.Cuts > 0);
         Assert.Equal(fault == FaultKinds.Crash, report.Crashes > 0);
         Assert.Equal(fault == FaultKinds.Crash, report.Restarts > 0);
+        Assert.Equal(fault == FaultKinds.Crash, report.LostSteps > 0);
         Assert.Equal(fault is FaultKinds.Crash or FaultKinds.Partition, report.Lost > 0);
     }
 

@@ -74,6 +74,7 @@ public class WorldTests
         world.Heal().RunRounds(2);
         Assert.Equal(0b011L, world[_n2].Heard);
         Assert.Equal(5 + 2, world.Time);
+        Assert.True(world.Reached("everyone heard everyone"));
     }
 
     [Fact]

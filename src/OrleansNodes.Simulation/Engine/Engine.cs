@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace OrleansNodes.Simulation.Engine;
@@ -18,7 +17,7 @@ namespace OrleansNodes.Simulation.Engine;
 /// since the last flush. Messages to a node that is down are lost, as one-way calls to a dead
 /// silo are.
 /// </remarks>
-internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
+internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TReply>
     where TState : class
 {
     /// <summary>The pseudo-property a step that throws violates.</summary>
@@ -191,6 +190,16 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
     public bool IsCut(int from, int to) => _cut[from * Nodes + to];
 
     public bool Reached(int property) => _reached[property];
+
+    /// <summary>
+    /// Counts <c>Eventually</c> properties from the first step instead of from <see cref="GoLive"/>:
+    /// a scripted world has no fault phase, its script decides what "eventually" means.
+    /// </summary>
+    public void LiveFromStart()
+    {
+        _live = true;
+        _liveSince = 0;
+    }
 
     /// <summary>Checks the properties on the initial states; call once before the first decision.</summary>
     public void Start()
@@ -482,62 +491,6 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
         return true;
     }
 
-    /// <summary>Everything a run leaves to judge at its end: liveness after healing, and the workload's verdict.</summary>
-    public void Finish(int livenessRounds)
-    {
-        if (Failed) return;
-        if (_live && _round - _liveSince >= livenessRounds)
-        {
-            for (var i = 0; i < _properties.Length; i++)
-            {
-                if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i])
-                {
-                    Fail(_properties[i].Name, PropertyKind.Eventually, $"did not hold within {livenessRounds} rounds after the network healed");
-                    return;
-                }
-            }
-
-            if (_workload is { IsSettled: false })
-            {
-                Fail("workload settles", PropertyKind.Eventually, $"clients still waiting {livenessRounds} rounds after the network healed");
-                return;
-            }
-        }
-
-        if (_workload is not null)
-        {
-            UpdateWorkloadContext();
-            WorkloadOutcome outcome;
-            try
-            {
-                outcome = _workload.Complete(_workloadContext!);
-            }
-            catch (Exception e)
-            {
-                Fail("workload", PropertyKind.Always, $"Complete threw {e.GetType().Name}: {e.Message}");
-                return;
-            }
-
-            WorkloadResult = outcome.Result;
-            if (outcome.Failure is { } failure) Fail("workload", PropertyKind.Always, failure);
-        }
-    }
-
-    /// <summary>True when every <c>Eventually</c> property has held since the liveness phase began and the workload is settled.</summary>
-    public bool LivenessSatisfied()
-    {
-        for (var i = 0; i < _properties.Length; i++)
-            if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i]) return false;
-        return _workload is null || _workload.IsSettled;
-    }
-
-    public bool HasLivenessGoals()
-    {
-        foreach (var property in _properties)
-            if (property.Kind == PropertyKind.Eventually) return true;
-        return _workload is not null;
-    }
-
     /// <summary>The in-flight messages in order, for scripted worlds.</summary>
     public List<Envelope<TMessage>> InFlight()
     {
@@ -545,18 +498,6 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
         foreach (var packet in _ready) list.Add(new Envelope<TMessage>(new NodeId(packet.From), new NodeId(packet.To), packet.Message));
         foreach (var packet in _delayed) list.Add(new Envelope<TMessage>(new NodeId(packet.From), new NodeId(packet.To), packet.Message));
         return list;
-    }
-
-    public string DescribeCluster()
-    {
-        var text = new StringBuilder();
-        for (var i = 0; i < Nodes; i++)
-        {
-            if (i > 0) text.Append("; ");
-            text.Append('n').Append(i).Append(_up[i] ? ": " : " (down): ").Append(_protocol.Describe(_states[i]));
-        }
-
-        return text.ToString();
     }
 
     // ----- internals -----
@@ -722,99 +663,5 @@ internal sealed class Engine<TSettings, TState, TMessage, TRequest, TReply>
         {
             _healthySince = -1;
         }
-    }
-
-    /// <summary>Evaluates every property on the cluster as it is now.</summary>
-    private void Check(int stepped, TState? before)
-    {
-        if (_checks.Length == 0 || Failed) return;
-        var observation = new Observation<TState>(
-            _states, _up, stepped < 0 ? null : new NodeId(stepped), before, _steps, _round, HealthyForTime);
-        for (var i = 0; i < _checks.Length; i++)
-        {
-            bool holds;
-            try
-            {
-                holds = _checks[i].Holds(observation);
-            }
-            catch (Exception e)
-            {
-                Fail(_properties[i].Name, _properties[i].Kind, $"the property threw {e.GetType().Name}: {e.Message}");
-                return;
-            }
-
-            switch (_properties[i].Kind)
-            {
-                case PropertyKind.Always when !holds:
-                    Fail(_properties[i].Name, PropertyKind.Always, $"does not hold at step {_steps} (round {_round})");
-                    return;
-                case PropertyKind.Sometimes when holds:
-                    _reached[i] = true;
-                    break;
-                case PropertyKind.Eventually when holds && _live:
-                    _reached[i] = true;
-                    break;
-            }
-        }
-    }
-
-    private void Fail(string property, PropertyKind kind, string message)
-    {
-        if (Failed) return;
-        Violation = new FoundViolation(property, kind, message, _steps, _decisions.Count - 1);
-        if (TraceLines is not null)
-        {
-            EndLine();
-            TraceLines.Add($"      !! {kind} '{property}' violated: {message}");
-            TraceLines.Add("      cluster: " + DescribeCluster());
-        }
-    }
-
-    // ----- tracing: only when TraceLines is set -----
-
-    private void Record(in Decision decision)
-    {
-        _decisions.Add(decision);
-        if (TraceLines is null) return;
-        EndLine();
-        _line.Append(CultureInfo.InvariantCulture, $"{_decisions.Count,5} r{_round} ").Append(decision.ToString());
-    }
-
-    /// <summary>Appends to the current trace line. Callers guard with <c>TraceLines is not null</c> so normal runs never format.</summary>
-    private void Note(string text)
-    {
-        if (TraceLines is null) return;
-        _line.Append(_line.Length > 0 ? "  " : string.Empty).Append(text);
-    }
-
-    private void NoteStep(int node, TState before, TState after, ReadOnlySpan<Envelope<TMessage>> sends, ReadOnlySpan<ClientReply<TReply>> replies)
-    {
-        var diff = StructuralDiff.Describe(before, after);
-        Note($"| n{node}: " + (diff.Length > 0 ? diff : "unchanged"));
-        if (sends.Length > 0)
-        {
-            var text = new StringBuilder(" | sends ");
-            for (var i = 0; i < sends.Length; i++)
-            {
-                if (i > 0) text.Append(", ");
-                text.Append("->n").Append(sends[i].To.Value).Append(' ').Append(StructuralDiff.Format(sends[i].Message));
-                if (i == 7 && sends.Length > 9)
-                {
-                    text.Append(", … ").Append(sends.Length - 8).Append(" more");
-                    break;
-                }
-            }
-
-            _line.Append(text);
-        }
-
-        foreach (var reply in replies) _line.Append(" | replies ").Append(reply.Client).Append('#').Append(reply.Sequence).Append(' ').Append(StructuralDiff.Format(reply.Reply));
-    }
-
-    private void EndLine()
-    {
-        if (TraceLines is null || _line.Length == 0) return;
-        TraceLines.Add(_line.ToString());
-        _line.Clear();
     }
 }
