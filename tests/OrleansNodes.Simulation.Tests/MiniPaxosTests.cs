@@ -19,6 +19,22 @@ public class MiniPaxosTests
     }
 
     [Fact]
+    public void RunSuite_AcceptorsForgetOnRestart_AgreementViolationFoundAndShrunk()
+    {
+        var sim = Simulator.Create(new MiniPaxos(amnesia: true), PaxosSettings.Default);
+        var options = SimulationOptions.Default with { Nodes = 3, Steps = 3_000, Faults = FaultKinds.Crash | FaultKinds.Reorder, FaultEventPercent = 5, SaveSchedule = false };
+
+        var suite = sim.RunSuite(200, options);
+
+        var violation = Assert.IsType<Violation>(suite.Violation);
+        Assert.Equal("agreement", violation.Property);
+        Assert.Contains("restart n", violation.Trace);
+        // The proposers' timeouts (8..20 ticks each) are part of any counterexample, so the
+        // shrunk schedule keeps those ticks; everything else goes.
+        Assert.True(violation.Schedule.Decisions.Length * 3 <= violation.OriginalDecisions, violation.ToString());
+    }
+
+    [Fact]
     public void Scenario_IsolatedProposerAndHeal_OneValueChosenAndLearned()
     {
         var world = Simulator.Create(new MiniPaxos(), PaxosSettings.Default).CreateWorld(nodes: 3, seed: 1);

@@ -81,7 +81,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             switch (_properties[i].Kind)
             {
                 case PropertyKind.Always when !holds:
-                    Fail(_properties[i].Name, PropertyKind.Always, $"does not hold at step {_steps} (round {_round})");
+                    Fail(_properties[i].Name, PropertyKind.Always, "does not hold");
                     return;
                 case PropertyKind.Sometimes when holds:
                     _reached[i] = true;
@@ -100,7 +100,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         if (TraceLines is not null)
         {
             EndLine();
-            TraceLines.Add($"      !! {kind} '{property}' violated: {message}");
+            TraceLines.Add($"      !! {kind} '{property}' violated at step {_steps} (round {_round}): {message}");
             TraceLines.Add("      cluster: " + DescribeCluster());
         }
     }

@@ -9,9 +9,13 @@ namespace OrleansNodes.Simulation.Tests.Toys;
 /// per proposer. It is the simulator's realistic workload: tests run it under every fault, and
 /// the benchmark measures steps per second on it.
 /// </summary>
-internal sealed class MiniPaxos : Protocol<PaxosSettings, PaxosState, PaxosMessage, string, string>
+/// <param name="amnesia">A planted bug: a restarted acceptor forgets what it promised and accepted, as if that were volatile state.</param>
+internal sealed class MiniPaxos(bool amnesia = false) : Protocol<PaxosSettings, PaxosState, PaxosMessage, string, string>
 {
-    public override string Name => "mini-paxos";
+    public override string Name => amnesia ? "amnesiac-paxos" : "mini-paxos";
+
+    public override PaxosState Recover(NodeConfig<PaxosSettings> config, PaxosState persisted) =>
+        amnesia ? persisted with { Promised = 0, AcceptedBallot = -1, AcceptedValue = null } : persisted;
 
     public override IReadOnlyList<Property<PaxosState>> Properties { get; } =
     [
