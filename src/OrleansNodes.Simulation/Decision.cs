@@ -26,9 +26,6 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
     /// <summary>Time advances one round.</summary>
     public static Decision Round => new(DecisionKind.Round);
 
-    /// <summary>The node a <see cref="DecisionKind.Request"/> or a node-level decision targets; the message target for a delivery.</summary>
-    public int Target => Kind is DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate or DecisionKind.Cut ? Peer : Node;
-
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {

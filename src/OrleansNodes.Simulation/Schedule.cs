@@ -57,6 +57,7 @@ public sealed record Schedule
         text.Append("  \"format\": ").Append(JsonSerializer.Serialize(FormatTag)).AppendLine(",");
         text.Append("  \"protocol\": ").Append(JsonSerializer.Serialize(Protocol)).AppendLine(",");
         text.Append("  \"seed\": ").Append(Seed).AppendLine(",");
+        text.Append("  \"nodes\": ").Append(Nodes).AppendLine(",");
         if (Property is not null) text.Append("  \"property\": ").Append(JsonSerializer.Serialize(Property)).AppendLine(",");
         text.Append("  \"options\": ").Append(JsonSerializer.Serialize(Options, _json)).AppendLine(",");
         text.AppendLine("  \"decisions\": [");
@@ -111,6 +112,8 @@ public sealed record Schedule
             if (!Required(root, "seed", JsonValueKind.Number, source).TryGetUInt64(out var seed))
                 throw new ScheduleFormatException($"{source}: 'seed' must be a non-negative integer");
             var options = ParseOptions(Required(root, "options", JsonValueKind.Object, source), source);
+            if (root.TryGetProperty("nodes", out var nodes) && (!nodes.TryGetInt32(out var count) || count != options.Nodes))
+                throw new ScheduleFormatException($"{source}: 'nodes' ({nodes.GetRawText()}) does not match options.nodes ({options.Nodes})");
             var property = root.TryGetProperty("property", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             var decisionsElement = Required(root, "decisions", JsonValueKind.Array, source);
             var lines = DecisionLines(json);

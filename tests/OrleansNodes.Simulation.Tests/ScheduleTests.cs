@@ -32,6 +32,7 @@ public class ScheduleTests
 
         Assert.Contains("    \"deliver n0->n1 #1\"", lines);
         Assert.Contains("  \"protocol\": \"relay\",", lines);
+        Assert.Contains("  \"nodes\": 5,", lines);
     }
 
     [Fact]
@@ -57,6 +58,7 @@ public class ScheduleTests
     [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"options\": { \"nodes\": 0 }, \"decisions\": [] }", "schedule.json: bad 'options': option Nodes = 0: must be between 1 and 64")]
     [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"options\": { \"nodez\": 3 }, \"decisions\": [] }", "schedule.json: bad 'options'")]
     [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"options\": {}, \"decisions\": [\n 7 ] }", "schedule.json: line 2: decision 0 is not a string")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"nodes\": 4, \"options\": { \"nodes\": 5 }, \"decisions\": [] }", "schedule.json: 'nodes' (4) does not match options.nodes (5)")]
     public void Parse_Corrupt_OneLineError(string json, string expected)
     {
         var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Parse(json, "schedule.json"));

@@ -159,8 +159,6 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     public int CutCount => _cuts;
 
-    public bool IsLive => _live;
-
     public long HealthyForTime => _healthySince < 0 ? -1 : _round - _healthySince;
 
     public int ReadyCount => _ready.Count;
@@ -186,8 +184,6 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public int Unflushed(int node) => _unflushedSteps[node];
 
     public int RequestTargetAt(int index) => _requests[index].Node;
-
-    public bool IsCut(int from, int to) => _cut[from * Nodes + to];
 
     public bool Reached(int property) => _reached[property];
 
