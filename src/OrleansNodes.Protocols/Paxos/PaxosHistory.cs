@@ -1,34 +1,54 @@
 namespace OrleansNodes.Protocols.Paxos;
 
 /// <summary>
-/// Ghost state for Paxos' properties: every vote any acceptor ever cast, which values were
+/// Ghost state for Paxos' properties: every vote any acceptor cast durably, which values were
 /// chosen, and which values were ever proposed. Acceptors move on to higher ballots and
 /// overwrite their votes, so "chosen" (a majority accepted one value in one ballot, §2.1) is
 /// a fact about the run's history that no single snapshot of states can show.
 /// </summary>
-/// <param name="Voted">Every (acceptor, ballot) vote counted so far: an acceptor counts once per ballot.</param>
+/// <remarks>
+/// A host persists a node's state once per batch of steps and sends nothing before, so a crash
+/// may undo votes cast in the batch it interrupted; nobody heard of them, which makes their
+/// loss the same as the loss of the <c>Accept</c> messages. The history therefore retracts
+/// them when it observes a crashed node showing its persisted state. It does not retract
+/// anything when a node comes back up: a restart that forgets a durable vote is a bug that
+/// the properties must catch, not excuse.
+/// </remarks>
+/// <param name="Votes">Every (acceptor, ballot) vote counted so far, with its value: an acceptor counts once per ballot.</param>
 /// <param name="VoteCounts">How many acceptors voted for each (ballot, value).</param>
 /// <param name="FirstAccepted">The lowest ballot in which each value was accepted by anyone.</param>
-/// <param name="Chosen">Every (ballot, value) that reached a majority, in the order it happened.</param>
+/// <param name="Chosen">Every (ballot, value) that a majority accepted, in the order it happened.</param>
 /// <param name="Proposed">Every value any proposer ever held.</param>
 public sealed record PaxosHistory(
-    ImmutableHashSet<(NodeId Acceptor, Ballot Ballot)> Voted,
+    ImmutableDictionary<(NodeId Acceptor, Ballot Ballot), string> Votes,
     ImmutableDictionary<Vote, int> VoteCounts,
     ImmutableDictionary<string, Ballot> FirstAccepted,
     ImmutableArray<Vote> Chosen,
     ImmutableHashSet<string> Proposed)
 {
     /// <summary>The history of a run before its first step.</summary>
-    public static readonly PaxosHistory Empty = new([], ImmutableDictionary<Vote, int>.Empty, ImmutableDictionary<string, Ballot>.Empty, [], []);
+    public static readonly PaxosHistory Empty = new(
+        ImmutableDictionary<(NodeId, Ballot), string>.Empty,
+        ImmutableDictionary<Vote, int>.Empty,
+        ImmutableDictionary<string, Ballot>.Empty,
+        [],
+        []);
 
-    /// <summary>Folds one observation in: the stepped node's state, or every node's when no node stepped.</summary>
+    /// <summary>
+    /// Folds one observation in: the stepped node's state; or, when no node stepped (the initial
+    /// check, or after a fault), every node's, retracting the undone votes of crashed nodes.
+    /// </summary>
     public PaxosHistory Observe(Observation<PaxosState> observation)
     {
         var majority = observation.Count / 2 + 1;
         if (observation.Stepped is { } node) return Record(node, observation.States[node.Value], majority);
         var history = this;
         for (var i = 0; i < observation.Count; i++)
-            history = history.Record(new NodeId(i), observation.States[i], majority);
+        {
+            var id = new NodeId(i);
+            if (!observation.Up[i]) history = history.RetractUnpersisted(id, observation.States[i].Accepted, majority);
+            history = history.Record(id, observation.States[i], majority);
+        }
         return history;
     }
 
@@ -70,7 +90,7 @@ public sealed record PaxosHistory(
         var history = this;
         if (state.Proposal is { } proposal && !Proposed.Contains(proposal))
             history = history with { Proposed = Proposed.Add(proposal) };
-        if (state.Accepted is { } vote && !history.Voted.Contains((node, vote.Ballot)))
+        if (state.Accepted is { } vote && !history.Votes.ContainsKey((node, vote.Ballot)))
             history = history.Count(node, vote, majority);
         return history;
     }
@@ -78,13 +98,36 @@ public sealed record PaxosHistory(
     private PaxosHistory Count(NodeId node, Vote vote, int majority)
     {
         var count = VoteCounts.GetValueOrDefault(vote) + 1;
-        var first = FirstAccepted.TryGetValue(vote.Value, out var known) && known <= vote.Ballot ? FirstAccepted : FirstAccepted.SetItem(vote.Value, vote.Ballot);
+        var first = FirstAccepted.TryGetValue(vote.Value, out var known) && known <= vote.Ballot
+            ? FirstAccepted
+            : FirstAccepted.SetItem(vote.Value, vote.Ballot);
         return this with
         {
-            Voted = Voted.Add((node, vote.Ballot)),
+            Votes = Votes.Add((node, vote.Ballot), vote.Value),
             VoteCounts = VoteCounts.SetItem(vote, count),
             FirstAccepted = first,
             Chosen = count == majority ? Chosen.Add(vote) : Chosen,
+        };
+    }
+
+    /// <summary>Forgets <paramref name="node"/>'s votes above the one that survived in its persisted state.</summary>
+    private PaxosHistory RetractUnpersisted(NodeId node, Vote? persisted, int majority)
+    {
+        var undone = Votes.Keys.Where(key => key.Acceptor == node && (persisted is not { } kept || key.Ballot > kept.Ballot)).ToList();
+        if (undone.Count == 0) return this;
+        var votes = Votes;
+        var counts = VoteCounts;
+        foreach (var key in undone)
+        {
+            var vote = new Vote(key.Ballot, votes[key]);
+            votes = votes.Remove(key);
+            counts = counts.SetItem(vote, counts[vote] - 1);
+        }
+        return this with
+        {
+            Votes = votes,
+            VoteCounts = counts,
+            Chosen = [.. Chosen.Where(vote => counts[vote] >= majority)],
         };
     }
 }
