@@ -11,7 +11,7 @@ public static class FailureDetectorProperties
     /// <summary>Completeness: checked in the liveness phase, with crashed nodes kept down.</summary>
     public const string CrashedPeersSuspected = "a crashed peer is eventually suspected by every live node";
 
-    /// <summary>Accuracy on a healthy network, after the slack of <see cref="HealthySlackTicks"/>.</summary>
+    /// <summary>Accuracy on a healthy network, after the slack of <see cref="HealthySlackRounds"/>.</summary>
     public const string NoLivePeerSuspected = "no live peer is suspected while the network is healthy";
 
     /// <summary>Goal: some live node suspects a crashed peer (so completeness is not vacuous).</summary>
@@ -20,31 +20,30 @@ public static class FailureDetectorProperties
     /// <summary>Goal: some live node suspects a live peer (a partition or loss was noticed), so accuracy is not vacuous either.</summary>
     public const string LivePeerSuspected = "a live node suspects a live peer during a fault";
 
-    /// <summary>The properties, with accuracy judged for a network whose delays stay within <paramref name="maxMessageDelayTicks"/>.</summary>
-    public static IReadOnlyList<Property<FailureDetectorState>> For(int maxMessageDelayTicks) =>
+    /// <summary>The properties, with accuracy judged for a network within <paramref name="network"/>'s bounds.</summary>
+    public static IReadOnlyList<Property<FailureDetectorState>> For(NetworkBounds network) =>
     [
         Property.Eventually<FailureDetectorState>(CrashedPeersSuspected, EveryCrashedPeerSuspected),
-        Property.Always<FailureDetectorState>(NoLivePeerSuspected, o => NoLivePeerSuspectedAfterSlack(o, maxMessageDelayTicks)),
+        Property.Always<FailureDetectorState>(NoLivePeerSuspected, o => NoLivePeerSuspectedAfterSlack(o, network)),
         Property.Sometimes<FailureDetectorState>(CrashedPeerSuspected, o => SomeSuspicion(o, suspectUp: false)),
         Property.Sometimes<FailureDetectorState>(LivePeerSuspected, o => SomeSuspicion(o, suspectUp: true)),
     ];
 
     /// <summary>
-    /// How long the network must have been healthy before an observer with <paramref name="state"/>
-    /// may no longer suspect a live peer: <c>H + D + 1</c> ticks.
+    /// How many rounds the network must have been healthy before an observer with
+    /// <paramref name="state"/> may no longer suspect a live peer: one longest heartbeat gap,
+    /// <see cref="NetworkBounds.MaxHeartbeatGapRounds"/>.
     /// </summary>
     /// <remarks>
     /// Healing does not clear suspicions by itself: an observer un-suspects a peer only when a
-    /// heartbeat arrives. A peer sends its first heartbeat after healing within one interval
-    /// <c>H</c> (a peer that just restarted waits a full interval), and that heartbeat is on the
-    /// wire for at most <c>D</c>; the extra tick covers an observation in the same round as the
-    /// delivery but ordered before it. The threshold <c>K</c> does not add to the slack but
-    /// bounds it from the other side: it must exceed the longest healthy silence between two
-    /// heartbeats, <c>H + D + 1</c>, or live peers are suspected however long the network
-    /// has been healthy, and this property rightly fails.
+    /// heartbeat arrives, and the first one after healing may take a whole gap (a peer that just
+    /// restarted waits a full interval before its first heartbeat). The threshold <c>K</c> does
+    /// not add to the slack but bounds it from the other side: if it is below
+    /// <see cref="NetworkBounds.MinSuspectAfterTicks"/>, live peers are suspected between
+    /// heartbeats however long the network has been healthy, and this property rightly fails.
     /// </remarks>
-    public static long HealthySlackTicks(FailureDetectorState state, int maxMessageDelayTicks) =>
-        state.Heartbeat.TimeoutTicks + maxMessageDelayTicks + 1;
+    public static long HealthySlackRounds(FailureDetectorState state, NetworkBounds network) =>
+        network.MaxHeartbeatGapRounds(state.Heartbeat.TimeoutTicks);
 
     private static bool EveryCrashedPeerSuspected(Observation<FailureDetectorState> observation)
     {
@@ -58,13 +57,13 @@ public static class FailureDetectorProperties
         return true;
     }
 
-    private static bool NoLivePeerSuspectedAfterSlack(Observation<FailureDetectorState> observation, int maxMessageDelayTicks)
+    private static bool NoLivePeerSuspectedAfterSlack(Observation<FailureDetectorState> observation, NetworkBounds network)
     {
         if (!observation.IsHealthy) return true;
         for (var observer = 0; observer < observation.Count; observer++)
         {
             var state = observation.States[observer];
-            if (!observation.Up[observer] || observation.HealthyForTime <= HealthySlackTicks(state, maxMessageDelayTicks)) continue;
+            if (!observation.Up[observer] || observation.HealthyForTime <= HealthySlackRounds(state, network)) continue;
             foreach (var suspect in state.Suspects)
                 if (observation.IsUp(suspect)) return false;
         }

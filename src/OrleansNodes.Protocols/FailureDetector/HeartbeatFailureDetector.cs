@@ -17,27 +17,22 @@ namespace OrleansNodes.Protocols.FailureDetector;
 /// suspected by everyone) and accurate only once the network delivers within known bounds,
 /// which is exactly how <see cref="FailureDetectorProperties"/> states it.</para>
 /// </remarks>
-/// <param name="maxMessageDelayTicks">
-/// The network's assumed worst-case delay, in ticks: not used by the nodes, but needed by the
-/// accuracy property to say how long after healing no live peer may be suspected.
+/// <param name="network">
+/// The network the accuracy property is judged against (delay and tick-rate bounds): the nodes
+/// do not use it, but "no live peer is suspected" only holds on a network within known bounds.
 /// </param>
-public sealed class HeartbeatFailureDetector(int maxMessageDelayTicks = HeartbeatFailureDetector.DefaultMaxMessageDelayTicks)
+public sealed class HeartbeatFailureDetector(NetworkBounds? network = null)
     : Protocol<FailureDetectorSettings, FailureDetectorState, FailureDetectorMessage, FailureDetectorCommand, FailureDetectorReply>
 {
-    /// <summary>The simulator's default worst case: three rounds of delay plus the round in which a message becomes deliverable.</summary>
-    public const int DefaultMaxMessageDelayTicks = 4;
-
     /// <inheritdoc/>
     public override string Name => "failure-detector";
 
-    /// <summary>The network delay the accuracy property allows for.</summary>
-    public int MaxMessageDelayTicks { get; } = maxMessageDelayTicks >= 0
-        ? maxMessageDelayTicks
-        : throw new ArgumentOutOfRangeException(nameof(maxMessageDelayTicks), maxMessageDelayTicks, "a delay is not negative");
+    /// <summary>The network the accuracy property allows for.</summary>
+    public NetworkBounds Network { get; } = network ?? NetworkBounds.Simulator;
 
     /// <inheritdoc/>
     public override IReadOnlyList<Property<FailureDetectorState>> Properties =>
-        field ??= FailureDetectorProperties.For(MaxMessageDelayTicks);
+        field ??= FailureDetectorProperties.For(Network);
 
     /// <inheritdoc/>
     public override FailureDetectorState Init(NodeConfig<FailureDetectorSettings> config)
