@@ -30,11 +30,14 @@ public static class StructuralDiff
     }
 
     /// <summary>Prints a value for a trace: records as <c>Type { A = 1 }</c>, collections as <c>[a, b]</c>, dictionaries as <c>{k: v}</c>.</summary>
-    public static string Format(object? value)
+    public static string Format(object? value) => Format(value, MaxValueLength);
+
+    /// <summary>Like <see cref="Format(object?)"/>, cut at <paramref name="maxLength"/> characters.</summary>
+    internal static string Format(object? value, int maxLength)
     {
         var text = new StringBuilder();
-        Append(text, value, 0);
-        return text.Length <= MaxValueLength ? text.ToString() : string.Concat(text.ToString(0, MaxValueLength - 1), "…");
+        Append(text, value, 0, maxLength);
+        return text.Length <= maxLength ? text.ToString() : string.Concat(text.ToString(0, maxLength - 1), "…");
     }
 
     private static void Compare(object? before, object? after, string path, int nesting, List<string> changes)
@@ -72,9 +75,9 @@ public static class StructuralDiff
     private static string CamelCase(string name) =>
         name.Length > 0 && char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) + name[1..] : name;
 
-    private static void Append(StringBuilder text, object? value, int depth)
+    private static void Append(StringBuilder text, object? value, int depth, int limit)
     {
-        if (text.Length > MaxValueLength * 2) return;
+        if (text.Length > limit) return;
         switch (value)
         {
             case null:
@@ -87,10 +90,10 @@ public static class StructuralDiff
                 text.Append(f.ToString(null, CultureInfo.InvariantCulture));
                 return;
             case IDictionary dictionary:
-                AppendDictionary(text, dictionary, depth);
+                AppendDictionary(text, dictionary, depth, limit);
                 return;
             case IEnumerable sequence:
-                AppendSequence(text, value, sequence, depth);
+                AppendSequence(text, value, sequence, depth, limit);
                 return;
         }
 
@@ -104,7 +107,7 @@ public static class StructuralDiff
                 if (!first) text.Append(", ");
                 first = false;
                 text.Append(member.Name).Append(" = ");
-                Append(text, member.GetValue(value), depth + 1);
+                Append(text, member.GetValue(value), depth + 1, limit);
             }
 
             text.Append(first ? "}" : " }");
@@ -114,7 +117,7 @@ public static class StructuralDiff
         text.Append(value);
     }
 
-    private static void AppendDictionary(StringBuilder text, IDictionary dictionary, int depth)
+    private static void AppendDictionary(StringBuilder text, IDictionary dictionary, int depth, int limit)
     {
         // Sorted by the printed key so that two runs print the same line.
         var entries = new List<(string Key, object? Value)>();
@@ -125,13 +128,13 @@ public static class StructuralDiff
         {
             if (i > 0) text.Append(", ");
             text.Append(entries[i].Key).Append(": ");
-            Append(text, entries[i].Value, depth + 1);
+            Append(text, entries[i].Value, depth + 1, limit);
         }
 
         text.Append('}');
     }
 
-    private static void AppendSequence(StringBuilder text, object value, IEnumerable sequence, int depth)
+    private static void AppendSequence(StringBuilder text, object value, IEnumerable sequence, int depth, int limit)
     {
         var type = value.GetType();
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>)
@@ -147,8 +150,8 @@ public static class StructuralDiff
         {
             if (!first) text.Append(", ");
             first = false;
-            Append(text, item, depth + 1);
-            if (text.Length > MaxValueLength * 2) break;
+            Append(text, item, depth + 1, limit);
+            if (text.Length > limit) break;
         }
 
         text.Append(']');

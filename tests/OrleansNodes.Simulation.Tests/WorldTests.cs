@@ -63,6 +63,21 @@ public class WorldTests
     }
 
     [Fact]
+    public void HealthyForTime_CrashAndRestart_CountsRoundsSinceAllUp()
+    {
+        var world = Simulator.Create(new Gossip(), Unit.Value).CreateWorld(nodes: 3);
+
+        world.TickAll(2);
+        Assert.Equal(2, world.HealthyForTime);
+        world.Crash(_n1).TickAll(3);
+        Assert.Equal(-1, world.HealthyForTime);
+        world.Restart(_n1).TickAll(4);
+
+        Assert.Equal(4, world.HealthyForTime);
+        Assert.Equal(9, world.Time);
+    }
+
+    [Fact]
     public void Isolate_ThenHeal_EveryoneHearsEveryoneAgain()
     {
         var world = Simulator.Create(new Gossip(), Unit.Value).CreateWorld(nodes: 3);

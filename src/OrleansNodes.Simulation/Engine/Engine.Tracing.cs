@@ -9,13 +9,16 @@ namespace OrleansNodes.Simulation.Engine;
 /// </summary>
 internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TReply>
 {
+    /// <summary>Every node's state on one line: the protocol's <c>Describe</c> when it has one, else the structural form.</summary>
     public string DescribeCluster()
     {
+        var describe = _protocol.GetType().GetMethod(nameof(_protocol.Describe))!;
+        var custom = describe.DeclaringType != typeof(Protocol<TSettings, TState, TMessage, TRequest, TReply>);
         var text = new StringBuilder();
         for (var i = 0; i < Nodes; i++)
         {
             if (i > 0) text.Append("; ");
-            text.Append('n').Append(i).Append(_up[i] ? ": " : " (down): ").Append(_protocol.Describe(_states[i]));
+            text.Append('n').Append(i).Append(_up[i] ? ": " : " (down): ").Append(custom ? _protocol.Describe(_states[i]) : StructuralDiff.Format(_states[i], 2_000));
         }
 
         return text.ToString();
