@@ -518,6 +518,13 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
 
         _steps++;
+        if (after is null)
+        {
+            context.Clear();
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} returned a null state");
+            return;
+        }
+
         _states[node] = after;
         var sends = context.PendingSends;
         var replies = context.PendingReplies;
