@@ -41,9 +41,10 @@ public sealed partial class KeyValueProtocol
 
     /// <summary>
     /// Leader stickiness: a follower that heard its leader less than a minimum election
-    /// timeout ago ignores other candidates. Refusing to promise is always safe; it keeps a
-    /// replica that was cut off (and so campaigns with ever higher rounds) from deposing a
-    /// healthy leader the moment it can talk again.
+    /// timeout ago ignores other candidates (refusing to promise is always safe). A replica
+    /// cut off from the leader alone cannot gather the leader's followers. It can still depose
+    /// the leader once they talk again, by answering heartbeats with a newer promise; Raft's
+    /// pre-vote would prevent that too, at the cost of another round trip per election.
     /// </summary>
     private static bool IsLoyalToLiveLeader(KeyValueContext context, KeyValueState state, Ballot ballot) =>
         state.Role == KeyValueRole.Follower &&
