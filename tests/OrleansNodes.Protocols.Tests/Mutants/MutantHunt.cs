@@ -53,7 +53,7 @@ public static class MutantHunt
     public static MutantFinding? Find(MutantCase mutantCase, int maxSeeds, ulong firstSeed = 1)
     {
         var report = Simulator.Create(mutantCase.Mutant, Settings).RunSuite(maxSeeds, mutantCase.Options, firstSeed);
-        return report.Violation is { } violation ? new MutantFinding(violation, report.Runs) : null;
+        return report.Violation is { } violation ? new MutantFinding(violation, report.Runs, report.Steps) : null;
     }
 
     /// <summary>

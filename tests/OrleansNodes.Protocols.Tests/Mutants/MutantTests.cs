@@ -26,7 +26,7 @@ public class MutantTests(ITestOutputHelper output)
 
         var finding = shortest ?? throw new Xunit.Sdk.XunitException($"{name} ({mutantCase.Mutant.Bug}) survived {MaxSeeds} seeds");
         foreach (var each in all)
-            output.WriteLine($"{name}: seed {each.Violation.Seed} after {each.Runs} runs, '{each.Violation.Property}', {each.Violation.OriginalDecisions} decisions shrunk to {each.ShrunkDecisions}");
+            output.WriteLine($"{name}: seed {each.Violation.Seed} after {each.Runs} runs ({each.Steps} steps), '{each.Violation.Property}', {each.Violation.OriginalDecisions} decisions shrunk to {each.ShrunkDecisions}");
         output.WriteLine(finding.Violation.ToString());
         Assert.Equal(mutantCase.Mutant.ExpectedViolation, finding.Violation.Property);
         Assert.InRange(finding.ShrunkDecisions, 1, MaxShrunkDecisions);
