@@ -146,6 +146,8 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         ArgumentNullException.ThrowIfNull(schedule);
         if (schedule.Protocol != Protocol)
             throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: the schedule is for protocol '{schedule.Protocol}', not '{Protocol}'");
+        if (schedule.Settings is { } recorded && recorded != SettingsText)
+            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: recorded with settings {recorded}, but this simulator has {SettingsText}");
         schedule.Options.Validate();
         var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null);
         var violation = engine.Violation is { } found
@@ -154,7 +156,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         return Report(schedule.Seed, engine, violation);
     }
 
-    /// <summary>The readable trace of a schedule: one line per decision, with state diffs.</summary>
+    /// <inheritdoc/>
     public string Trace(Schedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -207,6 +209,8 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         return new InputRecording<TSettings, TState, TMessage, TRequest, TReply>(
             _protocol, NodeConfig<TSettings>.Cluster(options.Nodes, _settings, seed), [.. inputs]);
     }
+
+    private string SettingsText => StructuralDiff.Format(_settings, 2_000);
 
     // ----- internals shared with World -----
 
@@ -280,6 +284,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             Seed = seed,
             Options = options,
             Property = found.Property,
+            Settings = SettingsText,
             Decisions = [.. schedule],
             Source = existingPath,
         };

@@ -224,6 +224,30 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void Run_EveryObservation_SeesThePreviousStateAsBeforeAndCountsStepsAndTime()
+    {
+        // A monitor that remembers the last states it saw: the engine must hand every property
+        // the stepped node's previous state as Before, count steps one by one, never move time
+        // backwards, and show a crashed node's persisted state.
+        var consistent = Property.Monitor<GossipState, (GossipState[] Last, long Step, long Time, bool Ok)>(
+            "observations are consistent",
+            PropertyKind.Always,
+            ([], 0, 0, true),
+            (ghost, o) =>
+            {
+                var ok = ghost.Ok && o.Time >= ghost.Time
+                         && (o.Stepped is not { } node
+                             ? o.Step == ghost.Step && o.Before is null
+                             : o.Step == ghost.Step + 1 && (ghost.Last.Length == 0 || ReferenceEquals(ghost.Last[node.Value], o.Before)));
+                return ([.. o.States], o.Step, o.Time, ok);
+            },
+            (ghost, _) => ghost.Ok);
+        var sim = Simulator.Create(new Gossip(false, consistent), Unit.Value);
+
+        sim.RunSuite(10, _quiet with { Nodes = 4, Steps = 2_000, Faults = FaultKinds.All, FaultEventPercent = 5 }).ThrowIfFailed();
+    }
+
+    [Fact]
     public void CheckDeterminism_ClockReadingProtocol_ReportsDivergence()
     {
         var sim = Simulator.Create(new Clocked(), Unit.Value);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OrleansNodes.Simulation.Engine;
@@ -179,7 +180,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// <summary>Every step's (node, input), when set (the bare-loop baseline).</summary>
     public List<(NodeId Node, Input<TMessage, TRequest> Input)>? Inputs { get; set; }
 
-    public ref readonly Packet<TMessage> ReadyAt(int index) => ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready)[index];
+    public ref readonly Packet<TMessage> ReadyAt(int index) => ref CollectionsMarshal.AsSpan(_ready)[index];
 
     public int Unflushed(int node) => _unflushedSteps[node];
 
@@ -325,7 +326,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public int CountDue()
     {
         var count = 0;
-        foreach (ref readonly var packet in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready))
+        foreach (ref readonly var packet in CollectionsMarshal.AsSpan(_ready))
             if (packet.DueRound <= _round) count++;
         return count;
     }
@@ -333,7 +334,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>
     public int IndexOfDue(int k)
     {
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready);
+        var span = CollectionsMarshal.AsSpan(_ready);
         for (var i = 0; i < span.Length; i++)
             if (span[i].DueRound <= _round && k-- == 0) return i;
         return -1;

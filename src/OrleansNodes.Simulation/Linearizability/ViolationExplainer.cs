@@ -25,7 +25,7 @@ internal static class ViolationExplainer
 
     private static string Sentence(ImmutableArray<Operation> core, List<Operation> keyOperations, IModel model)
     {
-        if (Provenance.IsTraceable(keyOperations))
+        if (Provenance.IsTraceable(core))
         {
             foreach (var reader in core.Where(Provenance.IsRead))
             {
