@@ -34,7 +34,7 @@ public static class PaxosProperties
     public static IReadOnlyList<Property<PaxosState>> All { get; } =
     [
         History(AtMostOneValueChosen, PropertyKind.Always, (history, _) => history.ChoseAtMostOneValue),
-        History(ChosenValueWasProposed, PropertyKind.Always, (history, _) => history.Chosen.All(vote => history.Proposed.Contains(vote.Value))),
+        History(ChosenValueWasProposed, PropertyKind.Always, (history, _) => history.ChoseOnlyProposedValues),
         Property.Always<PaxosState>(AcceptorKeepsItsPromise, KeepsPromise),
         History(LearnersLearnOnlyTheChosenValue, PropertyKind.Always, LearnedOnlyChosen),
         History(ValueChosen, PropertyKind.Sometimes, (history, _) => history.Chosen.Length > 0),
