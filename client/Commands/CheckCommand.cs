@@ -32,10 +32,7 @@ public static class CheckCommand
             Description = "Search steps allowed per key before the verdict is 'undecided'.",
             DefaultValueFactory = _ => CheckOptions.Default.MaxStepsPerKey,
         };
-        maxSteps.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() <= 0) r.AddError("--max-steps must be a positive number");
-        });
+        OptionRules.Require(maxSteps, v => v > 0, "--max-steps must be a positive number");
 
         var command = new Command("check", "Check a recorded history for linearizability.") { file, format, maxSteps };
         command.SetAction(parse => Run(console, parse.GetValue(file)!, parse.GetValue(format)!, parse.GetValue(maxSteps)));

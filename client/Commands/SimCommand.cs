@@ -30,16 +30,14 @@ public static class SimCommand
         };
         faults.Validators.Add(r =>
         {
-            if (FaultList.Parse(r.GetValueOrDefault<string>() ?? "", out var error) is null) r.AddError(error!);
+            var text = string.Join(",", r.Tokens.Select(t => t.Value));
+            if (text.Length > 0 && FaultList.Parse(text, out var error) is null) r.AddError(error!);
         });
         var firstSeed = new Option<ulong>("--first-seed") { Description = "Seed of the first run; run i uses first-seed + i.", DefaultValueFactory = _ => 0UL };
         var order = new Option<string>("--order") { Description = "Delivery order: random or fifo (the seed's loop).", DefaultValueFactory = _ => "random" };
         order.AcceptOnlyFromAmong("random", "fifo");
         var liveness = new Option<int>("--liveness-rounds") { Description = "Rounds after healing within which every Eventually property must hold (0 skips).", DefaultValueFactory = _ => SimulationOptions.Default.LivenessRounds };
-        liveness.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0) r.AddError("--liveness-rounds must not be negative");
-        });
+        OptionRules.Require(liveness, v => v >= 0, "--liveness-rounds must not be negative");
         var noShrink = new Option<bool>("--no-shrink") { Description = "Report a violation's full schedule instead of shrinking it." };
         var scheduleDir = new Option<DirectoryInfo?>("--schedule-dir") { Description = "Where to save failing schedules (default: a folder under the temp directory)." };
         var replay = new Option<FileInfo?>("--replay") { Description = "Replay a saved schedule file instead of running a suite." };
@@ -74,14 +72,7 @@ public static class SimCommand
         return command;
     }
 
-    private static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError($"{option.Name} must be at least 1");
-        });
-        return option;
-    }
+    private static Option<int> Positive(Option<int> option) => OptionRules.Require(option, v => v >= 1, $"{option.Name} must be at least 1");
 
     private static int RunSuite(IAnsiConsole console, ProtocolCatalog.Entry entry, SimulationOptions options, int seeds, ulong firstSeed)
     {
