@@ -1,1 +1,3 @@
-return 0;
+using OrleansNodes.Client;
+
+return Cli.Run(args, Spectre.Console.AnsiConsole.Console, Console.Error);

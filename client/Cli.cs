@@ -1,0 +1,79 @@
+using System.CommandLine;
+using OrleansNodes.Client.Commands;
+using Spectre.Console;
+
+namespace OrleansNodes.Client;
+
+/// <summary>
+/// The <c>orleansnodes</c> console: parses the command line, runs one command, and turns every
+/// failure into one clear line on standard error and an exit code (see <see cref="ExitCodes"/>).
+/// </summary>
+public static class Cli
+{
+    /// <summary>Runs the console with <paramref name="args"/>; returns the process exit code.</summary>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    {
+        var root = BuildRoot(console);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            error.WriteLine($"error: {parse.Errors[0].Message}");
+            error.WriteLine($"usage: {Usage(parse.CommandResult.Command)} (see --help)");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = new ConsoleWriter(console),
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (CliException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+    }
+
+    private static RootCommand BuildRoot(IAnsiConsole console)
+    {
+        var root = new RootCommand("OrleansNodes: simulate, check and run distributed protocols written as pure step functions.");
+        root.Subcommands.Add(SimCommand.Create(console));
+        root.Subcommands.Add(CheckCommand.Create(console));
+        return root;
+    }
+
+    private static string Usage(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
+            names.Insert(0, s is RootCommand ? "orleansnodes" : c.Name);
+        var arguments = string.Concat(command.Arguments.Select(a => $" <{a.Name}>"));
+        var options = command.Options.Any(o => o.Name is not "--help" and not "-h" and not "--version") ? " [options]" : "";
+        var subcommands = command.Subcommands.Count > 0 ? " <command>" : "";
+        return string.Join(' ', names) + subcommands + arguments + options;
+    }
+
+    /// <summary>Lets System.CommandLine's help go through the same console as everything else.</summary>
+    private sealed class ConsoleWriter(IAnsiConsole console) : StringWriter
+    {
+        public override void Write(char value) => console.Profile.Out.Writer.Write(value);
+
+        public override void Write(string? value) => console.Profile.Out.Writer.Write(value);
+
+        public override void WriteLine(string? value) => console.Profile.Out.Writer.WriteLine(value);
+    }
+}

@@ -1,0 +1,17 @@
+namespace OrleansNodes.Client;
+
+/// <summary>The console's exit codes; scripts and CI depend on them.</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did what was asked: a simulation passed, a history is linearizable.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The command ran and found a problem: a violation, a non-linearizable history.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line or an input file was wrong; nothing was run.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Something outside the console failed: a silo is unreachable, a file cannot be written.</summary>
+    public const int Unavailable = 3;
+}
