@@ -47,6 +47,15 @@ public sealed record Schedule
     /// <summary>Number of nodes.</summary>
     public int Nodes => Options.Nodes;
 
+    /// <summary>Structural equality: the decisions are compared element by element, not by array reference.</summary>
+    public bool Equals(Schedule? other) =>
+        other is not null && Protocol == other.Protocol && Seed == other.Seed && Options == other.Options
+        && Property == other.Property && Settings == other.Settings && Source == other.Source
+        && Decisions.AsSpan().SequenceEqual(other.Decisions.AsSpan());
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Protocol, Seed, Options, Decisions.Length);
+
     /// <summary>Writes the schedule to <paramref name="path"/>, creating its directory.</summary>
     public void Save(string path)
     {

@@ -28,6 +28,16 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Equals_SameDecisionsInOtherArrays_Equal()
+    {
+        var schedule = Sample();
+        var parsed = Schedule.Parse(schedule.ToJson());
+
+        Assert.Equal(schedule, parsed with { Source = null });
+        Assert.NotEqual(schedule, parsed with { Source = null, Decisions = schedule.Decisions.RemoveAt(0) });
+    }
+
+    [Fact]
     public void ToJson_OneDecisionPerLine()
     {
         var lines = Sample().ToJson().Split('\n');

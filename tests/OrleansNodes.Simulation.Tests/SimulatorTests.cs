@@ -148,6 +148,22 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void RunSuite_Parallel_SameReportAsSequential()
+    {
+        var sim = Simulator.Create(new Election(), ElectionSettings.Default);
+        var options = _quiet with { Nodes = 5, Steps = 2_000, Faults = FaultKinds.All };
+
+        var sequential = sim.RunSuite(30, options);
+        var parallel = sim.RunSuite(30, options with { Parallelism = 4 });
+
+        Assert.Equal("one leader per term", sequential.Violation?.Property);
+        Assert.True(sequential.Runs > 1, $"failed already at seed {sequential.Violation!.Seed}");
+        Assert.Equal((sequential.Runs, sequential.Steps, sequential.Deliveries), (parallel.Runs, parallel.Steps, parallel.Deliveries));
+        Assert.Equal(sequential.Violation!.Seed, parallel.Violation!.Seed);
+        Assert.Equal(sequential.Violation.Trace, parallel.Violation.Trace);
+    }
+
+    [Fact]
     public void Run_StepThrows_ReportedAsViolation()
     {
         var sim = Simulator.Create(new Faulty(), Unit.Value);

@@ -422,7 +422,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         Record(new Decision(DecisionKind.Flush, node));
         _persisted[node] = _states[node];
         Flushes++;
-        if (TraceLines is not null) Note($"persisted {_unflushedSteps[node]} step(s), released {sends.Count} message(s), {replies.Count} reply(ies)");
+        if (TraceLines is not null) NoteFlush(_unflushedSteps[node], sends.Count, replies.Count);
         _unflushedSteps[node] = 0;
         foreach (var send in sends) Enqueue(send);
         sends.Clear();
@@ -518,6 +518,13 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
 
         _steps++;
+        if (after is null)
+        {
+            context.Clear();
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} returned a null state");
+            return;
+        }
+
         _states[node] = after;
         var sends = context.PendingSends;
         var replies = context.PendingReplies;

@@ -17,8 +17,12 @@ namespace OrleansNodes.Simulation.Linearizability;
 /// the same state have the same future, so the second is cut.
 ///
 /// Operations with unknown outcomes may never take effect, so once only their returns are left
-/// the search has succeeded. Lifting and unlifting are the "dancing links" of Knuth: a removed
-/// entry keeps its own links, so undoing removals in reverse order restores the list exactly.
+/// the search has succeeded. Reads are never backtracked over (see <see cref="NeverChangesState"/>).
+/// Lifting and unlifting are the "dancing links" of Knuth: a removed entry keeps its own links,
+/// so undoing removals in reverse order restores the list exactly.
+///
+/// The search runs in slices (<see cref="Advance"/>), so a checker can take turns between keys
+/// and stop them all when one fails. Steps are counted, not timed, so budgets are deterministic.
 /// </summary>
 internal sealed class LinearizationSearch
 {

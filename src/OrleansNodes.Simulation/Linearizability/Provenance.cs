@@ -31,11 +31,12 @@ internal static class Provenance
     /// <summary>
     /// For each operation (by index), the indexes of the reads it is the source of. A read's
     /// source is the write it most plausibly observed: of the puts, deletes and cases that
-    /// leave the value it read (or with appends, start it), the last one invoked before the read
-    /// completed, or failing that the first one invoked after (a read from the future is
-    /// exactly the violation to keep). A failed cas observed the last write that left a value
-    /// other than the one it expected. Every append whose piece a read's value contains is a
-    /// source of that read too.
+    /// leave the value it read (or with appends, start it), the last to complete before the
+    /// read was invoked; failing that, the last invoked before the read completed; failing
+    /// that, the first invoked after (a read from the future is exactly the violation to keep).
+    /// A cas with an unknown outcome reads its expected value; a failed cas observed a write
+    /// that left a value other than the one it expected. Every append whose piece a read's
+    /// value contains is a source of that read too.
     /// </summary>
     public static List<int>[] Sources(List<Operation> operations, IModel model)
     {
@@ -54,9 +55,12 @@ internal static class Provenance
         {
             var reader = operations[r];
             var failedCas = reader.Result.Outcome == Outcome.Failed;
-            if (!failedCas && !IsRead(reader)) continue;
+            // A cas with an unknown outcome observed its expected value if it took effect.
+            var unknownCas = reader.Command.Kind == OperationKind.Cas && reader.Result.Outcome == Outcome.Unknown;
+            if (!failedCas && !unknownCas && !IsRead(reader)) continue;
             var observed = Observed(reader) ?? "";
             var completed = reader.Complete ?? long.MaxValue;
+            var preceding = -1;
             var before = -1;
             var after = -1;
             foreach (var (w, state) in writes)
@@ -64,13 +68,15 @@ internal static class Provenance
                 if (w == r) continue;
                 var candidate = failedCas
                     ? !string.Equals(state, reader.Command.Expected, StringComparison.Ordinal)
-                    : model.TryStep(state, reader, out _) || (hasAppends && state is { Length: > 0 } && observed.StartsWith(state, StringComparison.Ordinal));
+                    : model.TryStep(state, unknownCas ? reader with { Result = OperationResult.Ok } : reader, out _)
+                      || (hasAppends && state is { Length: > 0 } && observed.StartsWith(state, StringComparison.Ordinal));
                 if (!candidate) continue;
-                var invoked = operations[w].Invoke;
-                if (invoked < completed) { if (before < 0 || invoked > operations[before].Invoke) before = w; }
-                else if (after < 0 || invoked < operations[after].Invoke) after = w;
+                var write = operations[w];
+                if (write.Complete < reader.Invoke) { if (preceding < 0 || write.Complete > operations[preceding].Complete) preceding = w; }
+                else if (write.Invoke < completed) { if (before < 0 || write.Invoke > operations[before].Invoke) before = w; }
+                else if (after < 0 || write.Invoke < operations[after].Invoke) after = w;
             }
-            var source = before >= 0 ? before : after;
+            var source = preceding >= 0 ? preceding : before >= 0 ? before : after;
             if (source >= 0) observers[source].Add(r);
             if (failedCas) continue;
             foreach (var a in appends)
