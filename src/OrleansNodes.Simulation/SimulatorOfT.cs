@@ -243,7 +243,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     // ----- internals shared with World -----
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> NewEngine(
-        ulong seed, SimulationOptions options, FastRandom? random, bool preserveOrder, IReadOnlyList<TRequest>? payloads) =>
+        ulong seed, SimulationOptions options, FastRandom? random, bool preserveOrder, IReadOnlyList<TRequest>? payloads, bool lenient = false, bool enforceModel = false) =>
         new(
             _protocol,
             _settings,
@@ -253,12 +253,16 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             preserveOrder,
             lossy: (options.Faults & (FaultKinds.Drop | FaultKinds.Duplicate)) != 0,
             _workload?.Invoke(new WorkloadSetup(SeededRandom.Mix(seed, WorkloadSalt), options.Nodes, options)),
-            payloads);
+            payloads)
+        {
+            Lenient = lenient,
+            EnforceModel = enforceModel,
+        };
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> ReplayDecisions(
-        ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace)
+        ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace, bool lenient = false)
     {
-        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads);
+        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, lenient, enforceModel: payloads is null);
         engine.TraceLines = trace;
         engine.Start();
         foreach (var decision in decisions)
@@ -292,7 +296,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
                 schedule,
                 candidate =>
                 {
-                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null);
+                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
                     return replay.Violation is { } again && again.Property == found.Property
                         ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
                         : null;

@@ -10,8 +10,11 @@ namespace OrleansNodes.Simulation.Linearizability;
 /// whole history fails. Dropping a write is different: drop the only put of "x" from a stale
 /// read and what remains fails for a new reason ("x" was never written), explaining a history
 /// the user does not have. So a write may only be dropped once no remaining read has it as its
-/// source (see <see cref="Provenance.Sources"/>); the shrinker drops reads first, then the
-/// oldest operations in one binary search (violations are usually recent), then the rest.
+/// source (see <see cref="Provenance.Sources"/>).
+///
+/// Order matters for cost: first what the search never reached (the tail), then the longest
+/// droppable prefix by binary search (violations are usually local, and every later check
+/// gets cheaper), then reads, then whatever writes no remaining read observes.
 /// </summary>
 internal static class CounterexampleShrinker
 {

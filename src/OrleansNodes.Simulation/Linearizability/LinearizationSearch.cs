@@ -28,7 +28,7 @@ internal sealed class LinearizationSearch
 {
     private const int Head = 0;
 
-    private readonly IReadOnlyList<Operation> _operations;
+    private readonly Operation[] _operations;
     private readonly IModel _model;
     private readonly long[] _position;   // by entry; entry 2i+1 is operation i's call, 2i+2 its return
     private readonly int[] _next;
@@ -50,7 +50,7 @@ internal sealed class LinearizationSearch
 
     private LinearizationSearch(IReadOnlyList<Operation> operations, IModel model)
     {
-        _operations = operations;
+        _operations = [.. operations];
         _model = model;
         var count = operations.Count;
         _position = new long[2 * count + 1];

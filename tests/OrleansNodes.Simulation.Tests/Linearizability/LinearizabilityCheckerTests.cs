@@ -73,6 +73,20 @@ public sealed class LinearizabilityCheckerTests
         Assert.True(result.IsLinearizable, result.Explanation);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("x")]
+    public void Check_InvokedAtThePositionAnotherCompleted_Overlaps(string? read)
+    {
+        // Equal positions give no order: the get may fall on either side of the put.
+        var result = new Scenario()
+            .Put(1, "k", "x", 1, 3)
+            .Get(2, "k", read, 3, 4)
+            .Check();
+
+        Assert.True(result.IsLinearizable, result.Explanation);
+    }
+
     [Fact]
     public void Check_TimedOutPutThatLaterShowsUp_IsLinearizable()
     {
@@ -318,6 +332,39 @@ public sealed class LinearizabilityCheckerTests
         Assert.Equal(Verdict.Unknown, result.Verdict);
         Assert.StartsWith("unknown: budget exhausted on key \"k0\"", result.Explanation);
         Assert.Equal(10, result.Steps);
+    }
+
+    [Fact]
+    public void Check_TimeBudgetSpent_IsUnknown()
+    {
+        var history = HistoryGenerator.Linearizable(seed: 1, operations: 500, keys: 2, clients: 5);
+
+        var result = LinearizabilityChecker.Check(history, KeyValueModel.Instance, new CheckOptions { TimeBudget = TimeSpan.Zero });
+
+        Assert.Equal(Verdict.Unknown, result.Verdict);
+    }
+
+    [Fact]
+    public void Check_GetsWithUnknownOutcomes_ConstrainNothing()
+    {
+        var history = new History([
+            new Operation(0, new ClientId(1), Command.Put("k", "x"), 0, 1, OperationResult.Ok),
+            new Operation(1, new ClientId(2), Command.Get("k"), 2, null, OperationResult.Unknown),
+        ]);
+
+        var result = LinearizabilityChecker.Check(history, KeyValueModel.Instance);
+
+        Assert.True(result.IsLinearizable);
+    }
+
+    [Fact]
+    public void History_MalformedOrRepeatedOperations_Rejected()
+    {
+        var put = new Operation(0, new ClientId(1), Command.Put("k", "x"), 5, 3, OperationResult.Ok);
+        var ok = put with { Complete = 6 };
+
+        Assert.Contains("operation 0 has complete before invoke", Assert.Throws<ArgumentException>(() => new History([put])).Message);
+        Assert.Contains("operation id 0 appears twice", Assert.Throws<ArgumentException>(() => new History([ok, ok])).Message);
     }
 
     [Fact]
