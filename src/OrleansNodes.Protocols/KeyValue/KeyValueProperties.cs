@@ -44,6 +44,12 @@ public static class KeyValueProperties
         "a snapshot was installed by catch-up",
         o => o.Stepped is { } node && o.States[node.Value].CompactedIndex > o.Before!.Store.AppliedIndex);
 
+    /// <summary>Goal: a new leader took over a value its predecessor had proposed but not (known) chosen, and proposes it again.</summary>
+    public static readonly Property<KeyValueState> ValueRecovered = Property.Sometimes<KeyValueState>(
+        "a new leader re-proposed a value accepted in an older ballot",
+        o => o.Stepped is { } node && o.Before!.Leadership is null && o.States[node.Value].Leadership is { } leadership &&
+             leadership.InFlight.Values.Any(p => !p.Value.IsNoop));
+
     /// <summary>Goal: one slot carried several client commands.</summary>
     public static readonly Property<KeyValueState> Batched = Property.Sometimes<KeyValueState>(
         "a slot carried a batch of several commands",
@@ -63,7 +69,7 @@ public static class KeyValueProperties
     public static readonly IReadOnlyList<Property<KeyValueState>> All =
     [
         Agreement, AppliedPrefix, IdenticalStores, AppliedOnce, CompactionBehindApplied,
-        LeaderChangeSurvived, SnapshotInstalled, Batched, LeaderElected, CaughtUp,
+        LeaderChangeSurvived, SnapshotInstalled, ValueRecovered, Batched, LeaderElected, CaughtUp,
     ];
 
     private static bool LogChanged(Observation<KeyValueState> o) =>

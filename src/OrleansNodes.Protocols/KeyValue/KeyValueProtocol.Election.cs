@@ -10,11 +10,13 @@ public sealed partial class KeyValueProtocol
         var round = Math.Max(state.Promised.Round, state.OwnBallot?.Round ?? 0) + 1;
         var ballot = new Ballot(round, context.Self);
         var fromSlot = state.Store.AppliedIndex + 1;
-        // Our own acceptor is asked through the network like any other, so it promises (and
-        // persists the promise) in a step of its own.
+        // The candidate's acceptor promises its own ballot at once (as a Raft candidate votes
+        // for itself), so it never promises an older ballot while campaigning and never follows
+        // an older leader; its report still travels through the network like any other.
         context.SendToAll(new Prepare(ballot, fromSlot));
         return RedirectPending(context, state, leader: null) with
         {
+            Promised = ballot,
             Leader = null,
             Campaign = Campaign.Start(ballot, fromSlot),
             Leadership = null,
@@ -41,9 +43,10 @@ public sealed partial class KeyValueProtocol
 
     /// <summary>
     /// Leader stickiness: a follower that heard its leader less than a minimum election
-    /// timeout ago ignores other candidates. Refusing to promise is always safe; it keeps a
-    /// replica that was cut off (and so campaigns with ever higher rounds) from deposing a
-    /// healthy leader the moment it can talk again.
+    /// timeout ago ignores other candidates (refusing to promise is always safe). A replica
+    /// cut off from the leader alone cannot gather the leader's followers. It can still depose
+    /// the leader once they talk again, by answering heartbeats with a newer promise; Raft's
+    /// pre-vote would prevent that too, at the cost of another round trip per election.
     /// </summary>
     private static bool IsLoyalToLiveLeader(KeyValueContext context, KeyValueState state, Ballot ballot) =>
         state.Role == KeyValueRole.Follower &&

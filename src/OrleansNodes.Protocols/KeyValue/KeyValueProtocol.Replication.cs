@@ -112,11 +112,12 @@ public sealed partial class KeyValueProtocol
     {
         var next = StandDownBefore(context, state, ballot);
         if (next.OwnBallot == ballot) return next.Promised == ballot ? next : next with { Promised = ballot };
+        if (next.Promised == ballot && next.Leader == ballot.Node && next.Timers.Election.ElapsedTicks == 0) return next;
         return next with
         {
             Promised = ballot,
             Leader = ballot.Node,
-            Timers = next.Timers.Election.ElapsedTicks == 0 ? next.Timers : next.Timers with { Election = next.Timers.Election.Restart() },
+            Timers = next.Timers with { Election = next.Timers.Election.Restart() },
         };
     }
 

@@ -106,7 +106,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         _properties = [.. protocol.Properties];
         _checks = new PropertyCheck<TState>[_properties.Length];
-        for (var i = 0; i < _checks.Length; i++) _checks[i] = _properties[i].Start();
+        var scope = new PropertyScope();
+        for (var i = 0; i < _checks.Length; i++) _checks[i] = _properties[i].Start(scope);
         _reached = new bool[_properties.Length];
         _delayRandom = options.Faults.HasFlag(FaultKinds.Reorder) ? delayRandom : null;
         _maxDelayRounds = options.MaxDelayRounds;

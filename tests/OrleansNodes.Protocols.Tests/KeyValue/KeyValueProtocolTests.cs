@@ -194,7 +194,7 @@ public class KeyValueProtocolTests
         cluster.Isolate(0);
         cluster.Run(rounds: 60);
         cluster.Heal();
-        cluster.Run(rounds: 10);
+        cluster.Run(rounds: 60); // n0 campaigned alone in ever higher rounds: it may disrupt once more before all settle
 
         var leader = Assert.IsType<int>(cluster.Leader);
         Assert.NotEqual(0, leader);
@@ -393,6 +393,49 @@ public class KeyValueProtocolTests
         });
         Assert.Empty(cluster[0].Leadership!.InFlight);
         Assert.Equal(10_000, cluster.Replies.Count);
+    }
+
+    [Fact]
+    public void Accepted_DuplicatedFromOneAcceptor_DoesNotMakeAMajority()
+    {
+        // Five replicas: the leader's own vote plus one follower's vote delivered three times is two votes, not four.
+        var cluster = ElectedCluster(size: 5);
+        cluster.Drop = e => e.Message is Accept && e.To.Value > 1;
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        var config = NodeConfig<KeyValueSettings>.Cluster(5, KeyValueSettings.Default, 1)[0];
+        var leader = cluster[0];
+
+        for (var copy = 0; copy < 3; copy++)
+            leader = cluster.Protocol.Run(config, leader, new KeyValueInput.Receive(N(1), new Accepted(leader.Leadership!.Ballot, 1))).State;
+
+        Assert.Equal(0, leader.Store.AppliedIndex);
+        Assert.Equal(2, leader.Leadership!.InFlight[1].VoteCount);
+        Assert.Empty(cluster.Replies);
+    }
+
+    [Fact]
+    public void Heartbeat_FromDeposedLeader_AnsweredWithPreemptedAndItStandsDown()
+    {
+        var cluster = ElectedCluster();
+        cluster.Isolate(0);
+        cluster.Drop = e => e.Message is Prepare && e.From == N(1); // n2 wins while n0 is cut off
+        for (var round = 0; round < 40; round++)
+        {
+            cluster.Tick(1);
+            cluster.Tick(2);
+            cluster.DeliverAll();
+        }
+        Assert.Equal(KeyValueRole.Leader, cluster[2].Role);
+        Assert.Equal(KeyValueRole.Leader, cluster[0].Role); // n0 did not tick: it still believes it leads
+        cluster.Drop = null;
+        cluster.Heal();
+
+        cluster.Tick(0, KeyValueSettings.Default.HeartbeatIntervalTicks);
+        cluster.DeliverAll();
+
+        Assert.Equal(KeyValueRole.Follower, cluster[0].Role);
+        Assert.Equal(cluster[2].Leadership!.Ballot, cluster[0].Promised);
     }
 
     [Fact]

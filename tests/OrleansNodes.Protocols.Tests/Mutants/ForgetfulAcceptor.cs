@@ -3,8 +3,9 @@ using OrleansNodes.Protocols.Paxos;
 namespace OrleansNodes.Protocols.Tests.Mutants;
 
 /// <summary>
-/// An acceptor that forgets its promise and its vote when it restarts, as if it had kept them
-/// in memory only (§2.2's last paragraph is exactly the rule it breaks).
+/// A node that comes back from a restart as if it had never run, as one that kept its state in
+/// memory only would: the acceptor forgets its promise and its vote (§2.2's last paragraph is
+/// exactly the rule it breaks), and the learner what it learned.
 /// </summary>
 public sealed class ForgetfulAcceptor : PaxosMutant
 {
@@ -14,7 +15,10 @@ public sealed class ForgetfulAcceptor : PaxosMutant
     /// <inheritdoc/>
     public override string ExpectedViolation => PaxosProperties.AtMostOneValueChosen;
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Starts over from <c>Init</c>. Forgetting the learned value too matters: a node that still
+    /// knew it would answer prepares with <c>Decided</c> and mask the lost vote.
+    /// </summary>
     public override PaxosState Recover(NodeConfig<PaxosSettings> config, PaxosState persisted) =>
-        base.Recover(config, persisted) with { Promised = Ballot.Zero, Accepted = null };
+        Init(config);
 }

@@ -91,11 +91,14 @@ public class PaxosPropertiesTests
     [Fact]
     public void AtMostOneValueChosen_DurableVoteForgottenOnRestart_StillCounts()
     {
-        // n1 persisted its vote for "a", then came back up without it (amnesia): "a" stays chosen.
+        // n1 persisted its vote for "a", then came back up without it (amnesia), and even
+        // persisted the amnesia before crashing again: "a" stays chosen.
         var run = new Run(PaxosProperties.AtMostOneValueChosen);
         run.Step(0, Voted(0, B(1, 0), "a"));
         run.Step(1, Voted(1, B(1, 0), "a"));
         run.Crash(1, Voted(1, B(1, 0), "a"));
+        run.Restart(1, Fresh(1));
+        run.Crash(1, Fresh(1));
         run.Restart(1, Fresh(1));
         run.Step(1, Voted(1, B(1, 2), "b"));
 
