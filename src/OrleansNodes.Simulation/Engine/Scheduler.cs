@@ -135,11 +135,13 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
             return;
         }
 
+        // Every batch ends with the round. Flushing here, node by node, gives each flushed node a
+        // fresh batch size (a node that steps less than its batch size per round would otherwise
+        // never flush mid-round again). The round would flush them anyway; a shrunk schedule may
+        // leave these decisions out.
+        for (var node = 0; node < engine.Nodes && !engine.Failed; node++) Flush(node);
+        if (engine.Failed) return;
         engine.AdvanceRound();
-
-        // The round persisted every batch; the next batches get fresh sizes, or a node that
-        // steps less than its batch size per round would never flush mid-round again.
-        for (var node = 0; node < _batchTarget.Length; node++) _batchTarget[node] = DrawBatch();
         RefillTokens();
     }
 
