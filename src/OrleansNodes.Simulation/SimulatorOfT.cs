@@ -126,7 +126,15 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         }
         else
         {
-            Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, RunOne);
+            try
+            {
+                Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, RunOne);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // A workload or property bug throws the same exception as in a sequential suite.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
