@@ -116,7 +116,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         }
     }
 
-    /// <summary>The round's ticks are spent: deliver what is due, let the clients' requests land, persist everything, next round.</summary>
+    /// <summary>The round's ticks are spent: deliver what is due, let the clients' requests land, then the round ends (every node persists).</summary>
     private void FinishRound(bool faults)
     {
         var engine = _engine;
@@ -135,9 +135,11 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
             return;
         }
 
-        for (var node = 0; node < engine.Nodes && !engine.Failed; node++) Flush(node);
-        if (engine.Failed) return;
         engine.AdvanceRound();
+
+        // The round persisted every batch; the next batches get fresh sizes, or a node that
+        // steps less than its batch size per round would never flush mid-round again.
+        for (var node = 0; node < _batchTarget.Length; node++) _batchTarget[node] = DrawBatch();
         RefillTokens();
     }
 
