@@ -12,13 +12,18 @@ public static class KeyValueProperties
         (ghost, o) => o.Stepped is { } node && LogChanged(o) ? ghost.Observe(o.States[node.Value]) : ghost,
         (ghost, _) => !ghost.Conflict);
 
+    /// <summary>What each applied index looked like the first time any replica reached it; shared by the two properties below.</summary>
+    private static readonly Ghost<KeyValueState, IndexGhost> AppliedIndexes = Property.Ghost<KeyValueState, IndexGhost>(
+        IndexGhost.Empty,
+        (ghost, o) => o.Stepped is { } node && !ReferenceEquals(o.Before!.Store, o.After!.Store) ? ghost.Observe(o.States[node.Value].Store) : ghost);
+
     /// <summary>Replicas that applied the same number of slots applied the same batches: every applied log is a prefix of one sequence.</summary>
-    public static readonly Property<KeyValueState> AppliedPrefix = SameAtEqualIndex(
-        "applied logs are prefixes of one sequence", store => store.HistoryDigest);
+    public static readonly Property<KeyValueState> AppliedPrefix = AppliedIndexes.Always(
+        "applied logs are prefixes of one sequence", (ghost, _) => !ghost.HistoryConflict);
 
     /// <summary>Replicas at equal applied index hold identical maps and dedup tables.</summary>
-    public static readonly Property<KeyValueState> IdenticalStores = SameAtEqualIndex(
-        "replicas at equal applied index have identical stores", store => store.ContentHash());
+    public static readonly Property<KeyValueState> IdenticalStores = AppliedIndexes.Always(
+        "replicas at equal applied index have identical stores", (ghost, _) => !ghost.ContentConflict);
 
     /// <summary>
     /// Each (client, sequence) is executed at most once: a step's executed-command count must
@@ -90,14 +95,6 @@ public static class KeyValueProperties
         return true;
     }
 
-    private static Property<KeyValueState> SameAtEqualIndex(string name, Func<KeyValueStore, ulong> fingerprint) =>
-        Property.Monitor<KeyValueState, IndexGhost>(
-            name, PropertyKind.Always, IndexGhost.Empty,
-            (ghost, o) => o.Stepped is { } node && !ReferenceEquals(o.Before!.Store, o.After!.Store)
-                ? ghost.Observe(o.States[node.Value].Store, fingerprint)
-                : ghost,
-            (ghost, _) => !ghost.Conflict);
-
     private static bool ExecutedAsModelled(KeyValueState before, KeyValueState after)
     {
         if (ReferenceEquals(before.Store, after.Store) || after.CompactedIndex > before.Store.AppliedIndex) return true;
@@ -137,16 +134,18 @@ public static class KeyValueProperties
         }
     }
 
-    /// <summary>A fingerprint of the store first seen at each applied index.</summary>
-    private sealed record IndexGhost(ImmutableDictionary<long, ulong> Seen, bool Conflict)
+    /// <summary>The history digest and content hash of the store first seen at each applied index.</summary>
+    private sealed record IndexGhost(ImmutableDictionary<long, (ulong History, ulong Content)> Seen, bool HistoryConflict, bool ContentConflict)
     {
-        public static readonly IndexGhost Empty = new(ImmutableDictionary<long, ulong>.Empty, false);
+        public static readonly IndexGhost Empty = new(ImmutableDictionary<long, (ulong, ulong)>.Empty, false, false);
 
-        public IndexGhost Observe(KeyValueStore store, Func<KeyValueStore, ulong> fingerprint)
+        public IndexGhost Observe(KeyValueStore store)
         {
-            var print = fingerprint(store);
+            (ulong History, ulong Content) print = (store.HistoryDigest, store.ContentHash());
             if (!Seen.TryGetValue(store.AppliedIndex, out var known)) return this with { Seen = Seen.Add(store.AppliedIndex, print) };
-            return known == print || Conflict ? this : this with { Conflict = true };
+            var history = HistoryConflict || known.History != print.History;
+            var content = ContentConflict || known.Content != print.Content;
+            return history == HistoryConflict && content == ContentConflict ? this : this with { HistoryConflict = history, ContentConflict = content };
         }
     }
 

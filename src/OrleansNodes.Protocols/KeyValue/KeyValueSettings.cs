@@ -4,7 +4,12 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// Tuning of the replicated key-value store. Times are in ticks (seed rule 2). The defaults suit
 /// both the simulator and a host ticking every few tens of milliseconds.
 /// </summary>
-/// <param name="ElectionTimeoutTicksMin">Shortest silence from the leader after which a follower campaigns.</param>
+/// <param name="ElectionTimeoutTicksMin">
+/// Shortest silence from the leader after which a follower campaigns. It must comfortably
+/// exceed a round trip (prepare out, promise back) measured in the fastest node's ticks, or
+/// candidates time out before their promises arrive and no election completes (Raft §5.6:
+/// broadcast time ≪ election timeout).
+/// </param>
 /// <param name="ElectionTimeoutTicksMax">Longest such silence; each wait is drawn from [min, max] so candidates do not duel in lockstep.</param>
 /// <param name="HeartbeatIntervalTicks">How often a leader heartbeats and retransmits unanswered accepts; well below the election timeout.</param>
 /// <param name="BatchCommandsMax">Most client commands one log slot carries.</param>

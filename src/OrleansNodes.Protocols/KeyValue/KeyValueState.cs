@@ -36,5 +36,8 @@ public sealed record KeyValueState(
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Role} leader={Leader?.ToString() ?? "?"} ballot={OwnBallot?.ToString() ?? "-"} promised={Promised} " +
-        $"commit={Store.AppliedIndex} applied={Store.AppliedIndex} snapshot={CompactedIndex} log={Log.Count}";
+        $"commit={Store.AppliedIndex} applied={Store.AppliedIndex} snapshot={CompactedIndex} log={Log.Count} " +
+        (Leadership is { } leadership
+            ? $"in-flight={leadership.InFlight.Count} pending={leadership.Pending.Length} heartbeat={Timers.Heartbeat}"
+            : $"election={Timers.Election}");
 }

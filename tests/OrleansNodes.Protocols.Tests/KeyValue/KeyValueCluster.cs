@@ -26,7 +26,8 @@ internal sealed class KeyValueCluster
         _configs = NodeConfig<KeyValueSettings>.Cluster(size, settings ?? KeyValueSettings.Default, seed);
         _states = [.. _configs.Select(_protocol.Init)];
         _up = [.. _configs.Select(_ => true)];
-        _checks = [.. _protocol.Properties.Where(p => p.Kind == PropertyKind.Always).Select(p => (p, p.Start()))];
+        var scope = new PropertyScope();
+        _checks = [.. _protocol.Properties.Where(p => p.Kind == PropertyKind.Always).Select(p => (p, p.Start(scope)))];
         Check(null, null);
     }
 

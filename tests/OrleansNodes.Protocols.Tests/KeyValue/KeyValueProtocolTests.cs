@@ -447,6 +447,6 @@ public class KeyValueProtocolTests
 
         var text = cluster.Protocol.Describe(cluster[0]);
 
-        Assert.Equal("Leader leader=n0 ballot=1.n0 promised=1.n0 commit=1 applied=1 snapshot=0 log=1", text);
+        Assert.Equal("Leader leader=n0 ballot=1.n0 promised=1.n0 commit=1 applied=1 snapshot=0 log=1 in-flight=0 pending=0 heartbeat=0/2", text);
     }
 }
