@@ -2,6 +2,7 @@ using OrleansNodes.Protocols.FailureDetector;
 using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Protocols.Paxos;
 using OrleansNodes.Simulation;
+using OrleansNodes.Workloads;
 
 namespace OrleansNodes.Client;
 
@@ -14,9 +15,32 @@ public static class ProtocolCatalog
     /// <summary>One simulatable protocol.</summary>
     /// <param name="Name">The protocol's name, as on the command line.</param>
     /// <param name="Summary">One line for the help text.</param>
-    /// <param name="Create">Makes the simulator; <c>clients</c> is the number of simulated clients (0 for none).</param>
+    /// <param name="Create">Makes the simulator, with simulated clients when the protocol has them and they were asked for.</param>
     /// <param name="Adjust">Options the protocol needs on top of what the user chose.</param>
-    public sealed record Entry(string Name, string Summary, Func<int, ISimulation> Create, Func<SimulationOptions, SimulationOptions> Adjust);
+    /// <param name="DefaultClients">Simulated clients when <c>--clients</c> is not given; zero for protocols without clients.</param>
+    public sealed record Entry(string Name, string Summary, Func<ClientLoad?, ISimulation> Create, Func<SimulationOptions, SimulationOptions> Adjust, int DefaultClients = 0)
+    {
+        /// <summary>Whether the protocol ships simulated clients.</summary>
+        public bool HasClients => DefaultClients > 0;
+    }
+
+    /// <summary>Simulated clients asked for on the command line.</summary>
+    /// <param name="Clients">Number of clients.</param>
+    /// <param name="OperationsPerClient">Operations each client completes per run.</param>
+    /// <param name="Keys">Keys the operations spread over.</param>
+    public sealed record ClientLoad(int Clients, int OperationsPerClient, int Keys);
+
+    /// <summary>
+    /// The store with small windows and retention, so batching, compaction and catch-up from a
+    /// snapshot all happen within the short runs a simulation suite makes.
+    /// </summary>
+    private static readonly KeyValueSettings SimulatedKeyValue = KeyValueSettings.Default with
+    {
+        InFlightSlotsMax = 2,
+        BatchCommandsMax = 4,
+        RetainedEntriesMax = 6,
+        CatchUpEntriesMax = 4,
+    };
 
     /// <summary>Every protocol, in help order.</summary>
     public static IReadOnlyList<Entry> All { get; } =
@@ -28,8 +52,11 @@ public static class ProtocolCatalog
             _ => Simulator.Create(new HeartbeatFailureDetector(), FailureDetectorSettings.Default),
             o => o with { RestartCrashedForLiveness = false }),
         new("kv", "the replicated key-value store on Multi-Paxos",
-            _ => Simulator.Create(new KeyValueProtocol(), KeyValueSettings.Default),
-            o => o),
+            load => load is null
+                ? Simulator.Create(new KeyValueProtocol(), SimulatedKeyValue)
+                : Simulator.Create(new KeyValueProtocol(), SimulatedKeyValue).WithWorkload(KeyValueClients.Factory(load.Clients, load.OperationsPerClient, load.Keys)),
+            o => o,
+            DefaultClients: 3),
     ];
 
     /// <summary>The names, comma separated, for error messages.</summary>

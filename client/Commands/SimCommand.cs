@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using OrleansNodes.Simulation;
+using OrleansNodes.Simulation.Linearizability;
+using Command = System.CommandLine.Command;
 using Spectre.Console;
 
 namespace OrleansNodes.Client.Commands;
@@ -41,10 +43,15 @@ public static class SimCommand
         var noShrink = new Option<bool>("--no-shrink") { Description = "Report a violation's full schedule instead of shrinking it." };
         var scheduleDir = new Option<DirectoryInfo?>("--schedule-dir") { Description = "Where to save failing schedules (default: a folder under the temp directory)." };
         var replay = new Option<FileInfo?>("--replay") { Description = "Replay a saved schedule file instead of running a suite." };
+        var clients = new Option<int?>("--clients") { Description = "Simulated clients issuing operations with timeouts and retries (kv: default 3, 0 for none); each run's history must be linearizable." };
+        OptionRules.Require(clients, v => v is null or >= 0, "--clients must not be negative");
+        var operations = Positive(new Option<int>("--ops") { Description = "Operations each client completes per run (with --clients).", DefaultValueFactory = _ => 8 });
+        var keys = Positive(new Option<int>("--keys") { Description = "Keys the clients' operations spread over (with --clients).", DefaultValueFactory = _ => 2 });
+        var history = new Option<FileInfo?>("--history") { Description = "Where to save a run's client history (with --clients): the failing run's, else the first run's. Default: kv-history.jsonl." };
 
         var command = new Command("sim", "Simulate a protocol under faults, checking its properties after every step.")
         {
-            protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay,
+            protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay, clients, operations, keys, history,
         };
         command.Validators.Add(r =>
         {
@@ -67,14 +74,23 @@ public static class SimCommand
                 Shrink = !parse.GetValue(noShrink),
                 ScheduleDirectory = parse.GetValue(scheduleDir)?.FullName,
             };
-            return RunSuite(console, entry, entry.Adjust(options), parse.GetValue(seeds), parse.GetValue(firstSeed));
+            ProtocolCatalog.ClientLoad? load = null;
+            var clientCount = parse.GetValue(clients) ?? entry.DefaultClients;
+            if (clientCount > 0)
+            {
+                if (!entry.HasClients)
+                    throw CliException.BadInput($"--clients: protocol '{entry.Name}' has no simulated clients (protocols with clients: {string.Join(", ", ProtocolCatalog.All.Where(e => e.HasClients).Select(e => e.Name))})");
+                load = new ProtocolCatalog.ClientLoad(clientCount, parse.GetValue(operations), parse.GetValue(keys));
+            }
+            var historyPath = load is null ? null : (parse.GetValue(history)?.FullName ?? Path.GetFullPath("kv-history.jsonl"));
+            return RunSuite(console, entry, load, entry.Adjust(options), parse.GetValue(seeds), parse.GetValue(firstSeed), historyPath);
         });
         return command;
     }
 
     private static Option<int> Positive(Option<int> option) => OptionRules.Require(option, v => v >= 1, $"{option.Name} must be at least 1");
 
-    private static int RunSuite(IAnsiConsole console, ProtocolCatalog.Entry entry, SimulationOptions options, int seeds, ulong firstSeed)
+    private static int RunSuite(IAnsiConsole console, ProtocolCatalog.Entry entry, ProtocolCatalog.ClientLoad? load, SimulationOptions options, int seeds, ulong firstSeed, string? historyPath)
     {
         try
         {
@@ -85,12 +101,14 @@ public static class SimCommand
             throw CliException.BadInput(e.Message);
         }
 
-        var simulation = entry.Create(0);
-        console.MarkupLineInterpolated($"[bold]{entry.Name}[/]: {seeds} runs from seed {firstSeed}, {options.Nodes} nodes, {options.Steps} steps, faults {FaultList.Format(options.Faults)}");
+        var simulation = entry.Create(load);
+        var clientsText = load is null ? "" : $", {load.Clients} clients x {load.OperationsPerClient} ops on {load.Keys} keys";
+        console.MarkupLineInterpolated($"[bold]{entry.Name}[/]: {seeds} runs from seed {firstSeed}, {options.Nodes} nodes, {options.Steps} steps, faults {FaultList.Format(options.Faults)}{clientsText}");
         var report = WithProgress(console, seeds, progress => simulation.RunSuite(seeds, options, firstSeed, progress));
 
         console.Write(Summary(report, options));
         if (report.Goals.Count > 0) console.Write(Goals(report));
+        if (historyPath is not null) SaveHistory(console, simulation, report, options, firstSeed, historyPath);
         if (report.Passed)
         {
             console.MarkupLine("[green]passed[/]");
@@ -100,6 +118,26 @@ public static class SimCommand
         console.MarkupLine("[red]failed[/]");
         console.WriteLine(report.Failure ?? string.Empty);
         return ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// Re-runs the failing seed (or the first one) to get its client history, and saves it in the
+    /// format <c>orleansnodes check</c> reads. A run is a pure function of its seed, so the re-run
+    /// records exactly the history the suite judged.
+    /// </summary>
+    private static void SaveHistory(IAnsiConsole console, ISimulation simulation, SuiteReport report, SimulationOptions options, ulong firstSeed, string path)
+    {
+        var seed = report.Violation?.Seed ?? firstSeed;
+        if (simulation.Run(seed, options with { Shrink = false, SaveSchedule = false }).WorkloadResult is not History history) return;
+        try
+        {
+            HistoryJson.Save(history, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Unavailable($"cannot write the history to {path}: {e.Message}");
+        }
+        console.MarkupLineInterpolated($"history of seed {seed} ({history.Operations.Length} operations) saved to {path}; check it with: orleansnodes check {path}");
     }
 
     private static int Replay(IAnsiConsole console, FileInfo file)
@@ -115,7 +153,7 @@ public static class SimCommand
         }
 
         var entry = ProtocolCatalog.Find(schedule.Protocol);
-        var report = entry.Create(0).Replay(schedule);
+        var report = entry.Create(null).Replay(schedule);
         console.MarkupLineInterpolated($"[bold]replay[/] of {file.Name}: {entry.Name}, seed {schedule.Seed}, {schedule.Nodes} nodes, {schedule.Decisions.Length} decisions");
         if (report.Violation is { } violation)
         {

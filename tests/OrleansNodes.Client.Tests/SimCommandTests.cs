@@ -39,8 +39,37 @@ public class SimCommandTests
         Assert.Equal(Counts(first.Output), Counts(second.Output));
     }
 
+    [Fact]
+    public void Sim_KeyValueWithClients_PassesAndSavesACheckableHistory()
+    {
+        var history = Path.Combine(Path.GetTempPath(), $"kv-history-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var run = ConsoleRun.Of("sim", "kv", "--seeds", "100", "--clients", "3", "--faults", "all", "--history", history);
+            Assert.Equal(ExitCodes.Ok, run.ExitCode);
+            Assert.Contains("saved to", run.Output);
+
+            var check = ConsoleRun.Of("check", history);
+            Assert.Equal(ExitCodes.Ok, check.ExitCode);
+            Assert.Contains("linearizable", check.Output);
+        }
+        finally
+        {
+            File.Delete(history);
+        }
+    }
+
+    [Fact]
+    public void Sim_ClientsForAProtocolWithoutClients_OneLineErrorAndExitCode2()
+    {
+        var run = ConsoleRun.Of("sim", "paxos", "--clients", "2");
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.Contains("no simulated clients", run.Error);
+    }
+
     [Theory]
     [InlineData("sim", "raft")]
+    [InlineData("sim", "kv", "--clients", "-1")]
     [InlineData("sim", "paxos", "--faults", "drop,meteor")]
     [InlineData("sim", "paxos", "--seeds", "0")]
     [InlineData("sim", "paxos", "--nodes", "many")]
