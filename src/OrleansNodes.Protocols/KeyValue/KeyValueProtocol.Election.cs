@@ -73,10 +73,10 @@ public sealed partial class KeyValueProtocol
 
     /// <summary>
     /// Leader stickiness: a follower that heard its leader less than a minimum election
-    /// timeout ago ignores other candidates (refusing to promise is always safe). A replica
-    /// cut off from the leader alone cannot gather the leader's followers. It can still depose
-    /// the leader once they talk again, by answering heartbeats with a newer promise; Raft's
-    /// pre-vote would prevent that too, at the cost of another round trip per election.
+    /// timeout ago neither grants pre-votes nor promises other candidates (refusing is always
+    /// safe), so a replica cut off from the leader alone cannot gather the leader's followers.
+    /// Together with the pre-vote, which leaves its promise untouched while it is cut off, it
+    /// rejoins without deposing anyone (Raft thesis §9.6).
     /// </summary>
     private static bool IsLoyalToLiveLeader(KeyValueContext context, KeyValueState state, Ballot ballot) =>
         state.Role == KeyValueRole.Follower &&
