@@ -3,22 +3,44 @@ using OrleansNodes.Benchmarks;
 using OrleansNodes.Protocols.Paxos;
 using OrleansNodes.Simulation;
 
+// Release-mode measurements for docs/BENCHMARKS.md. Each figure is printed next to the baseline
+// it is compared with, measured in the same run: shared machines are noisy, ratios less so.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string[] known = ["all", "sim", "mutants", "checker"];
 var which = args.Length > 0 ? args[0] : "all";
+if (!known.Contains(which))
+{
+    Console.Error.WriteLine($"error: unknown benchmark '{which}'; use one of {string.Join(", ", known)}");
+    return 2;
+}
+
+Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, one thread");
 
 if (which is "all" or "sim")
 {
-    var options = SimulationOptions.Default with
-    {
-        Nodes = 5,
-        Steps = 2_000,
-        Faults = FaultKinds.All,
-        Shrink = false,
-        SaveSchedule = false,
-    };
-    var paxos = SimulatorThroughput.Run("paxos, 5 nodes, all faults", Simulator.Create(new SingleDecreePaxos(), PaxosSettings.Default), options, seeds: 200, rounds: 5);
-    Print(paxos);
+    var options = SimulationOptions.Default with { Nodes = 5, Steps = 2_000, Faults = FaultKinds.All, Shrink = false, SaveSchedule = false };
+    Print(SimulatorThroughput.Run("paxos, 5 nodes, all faults, 2,000 steps x 200 seeds", Simulator.Create(new SingleDecreePaxos(), PaxosSettings.Default), options, seeds: 200, rounds: 5));
 }
 
+if (which is "all" or "mutants")
+{
+    foreach (var r in MutantTiming.Run(hunts: 11, maxSeeds: 20_000))
+        Console.WriteLine($"mutant {r.Mutant}: found in {r.Found}/{r.Hunts} hunts | median {r.MedianRuns:N0} runs, {r.MedianSteps:N0} steps, {r.MedianFind.TotalMilliseconds:N0} ms to find, {r.MedianFindAndShrink.TotalMilliseconds:N0} ms with shrinking | median shrunk schedule {r.MedianShrunkDecisions} decisions | property: {r.Property}");
+}
+
+if (which is "all" or "checker")
+{
+    foreach (var timeouts in new[] { 0, 20 })
+    {
+        var (generate, check, verdict, steps) = CheckerTiming.Generated(100_000, 100, 10, timeouts);
+        Console.WriteLine($"checker: 100,000 ops, 100 keys, 10 clients, {timeouts / 10.0:0.#}% timeouts: check {check.TotalMilliseconds:N0} ms ({verdict}, {steps:N0} search steps) | generating it: {generate.TotalMilliseconds:N0} ms");
+    }
+    var corpus = CheckerTiming.Corpus();
+    Console.WriteLine($"checker corpus: {corpus.Files} files, verdicts only {corpus.VerdictsOnly.TotalMilliseconds:N0} ms, with shrinking and explanations {corpus.WithExplanations.TotalMilliseconds:N0} ms | slowest file {corpus.Slowest}: {corpus.SlowestTime.TotalMilliseconds:N0} ms | verdicts differing from verdicts.tsv: {corpus.Mismatches}");
+}
+
+return 0;
+
 static void Print(SimulatorThroughput.Result r) =>
-    Console.WriteLine($"{r.Name}: {r.Steps:N0} steps ({r.Deliveries:N0} deliveries) | simulator {r.StepsPerSecond:N0} steps/s, {r.DeliveriesPerSecond:N0} deliveries/s | bare loop {r.BareStepsPerSecond:N0} steps/s | overhead x{r.Overhead:F2}");
+    Console.WriteLine($"sim {r.Name}: {r.Steps:N0} steps ({r.Deliveries:N0} deliveries) | simulator {r.StepsPerSecond:N0} steps/s ({r.DeliveriesPerSecond:N0} deliveries/s) | bare Step loop {r.BareStepsPerSecond:N0} steps/s | simulator/bare time x{r.Overhead:F1}");

@@ -75,7 +75,8 @@ public sealed record SimulationOptions
 
     /// <summary>
     /// Threads a suite runs seeds on. Runs are independent and the report is the same as with
-    /// one thread: its counts cover exactly the seeds up to the lowest failing one.
+    /// one thread: its counts cover exactly the seeds up to the lowest failing one. With more than
+    /// one thread, progress is reported from the worker threads.
     /// </summary>
     public int Parallelism { get; init; } = 1;
 

@@ -126,7 +126,15 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         }
         else
         {
-            Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, RunOne);
+            try
+            {
+                Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, RunOne);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // A workload or property bug throws the same exception as in a sequential suite.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -243,7 +251,14 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     // ----- internals shared with World -----
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> NewEngine(
-        ulong seed, SimulationOptions options, FastRandom? random, bool preserveOrder, IReadOnlyList<TRequest>? payloads, bool lenient = false, bool enforceModel = false) =>
+        ulong seed,
+        SimulationOptions options,
+        FastRandom? random,
+        bool preserveOrder,
+        IReadOnlyList<TRequest>? payloads,
+        bool scripted,
+        bool lenient = false,
+        bool enforceModel = false) =>
         new(
             _protocol,
             _settings,
@@ -257,12 +272,16 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         {
             Lenient = lenient,
             EnforceModel = enforceModel,
+            FlushAtRoundEnd = !scripted,
         };
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> ReplayDecisions(
         ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace, bool lenient = false)
     {
-        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, lenient, enforceModel: payloads is null);
+        // Scripted worlds replay with their commands; schedules of random runs have none, and
+        // their replays must keep to the model the run was drawn from.
+        var scripted = payloads is not null;
+        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted);
         engine.TraceLines = trace;
         engine.Start();
         foreach (var decision in decisions)
@@ -347,7 +366,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         ulong seed, SimulationOptions options, StepRecorder? recorder, List<(NodeId Node, Input<TMessage, TRequest> Input)>? inputs)
     {
         var random = new FastRandom(SeededRandom.Mix(seed, SchedulerSalt));
-        var engine = NewEngine(seed, options, random, preserveOrder: options.Order == DeliveryOrder.Fifo, payloads: null);
+        var engine = NewEngine(seed, options, random, preserveOrder: options.Order == DeliveryOrder.Fifo, payloads: null, scripted: false);
         engine.Recorder = recorder;
         engine.Inputs = inputs;
         new Scheduler<TSettings, TState, TMessage, TRequest, TReply>(engine, options, random).Run();

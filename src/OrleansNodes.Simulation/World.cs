@@ -29,7 +29,7 @@ public sealed class World<TSettings, TState, TMessage, TRequest, TReply>
         _simulator = simulator;
         _options = options;
         _seed = seed;
-        _engine = simulator.NewEngine(seed, options, random: null, preserveOrder: true, _payloads);
+        _engine = simulator.NewEngine(seed, options, random: null, preserveOrder: true, _payloads, scripted: true);
         _engine.Replies = _replies;
         _engine.LiveFromStart();
         _engine.Start();

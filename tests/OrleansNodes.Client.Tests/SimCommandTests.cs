@@ -7,11 +7,19 @@ public class SimCommandTests
     [Fact]
     public void Sim_PaxosWithAllFaults_PassesAndPrintsSummary()
     {
-        var run = ConsoleRun.Of("sim", "paxos", "--seeds", "20", "--nodes", "5", "--steps", "300", "--faults", "all");
+        var run = ConsoleRun.Of("sim", "paxos", "--seeds", "200", "--nodes", "5", "--steps", "1000", "--faults", "all");
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.Contains("20/20", run.Output);
+        Assert.Contains("200/200", run.Output);
         Assert.Contains("a value is chosen", run.Output);
         Assert.Contains("passed", run.Output);
+    }
+
+    [Fact]
+    public void Sim_TooFewSeedsToReachAGoal_FailsNamingTheGoal()
+    {
+        var run = ConsoleRun.Of("sim", "paxos", "--seeds", "3", "--steps", "100", "--faults", "none");
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("was never reached", run.Output);
     }
 
     [Fact]

@@ -32,7 +32,6 @@ public class MiniPaxosTests
         // The proposers' timeouts (8..20 ticks, one tick per round) are part of any
         // counterexample, so the shrunk schedule keeps those ticks and rounds; the rest goes.
         Assert.True(violation.Schedule.Decisions.Length * 2 <= violation.OriginalDecisions, violation.ToString());
-        Assert.True(violation.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Tick or DecisionKind.Round or DecisionKind.Flush)) <= 20, violation.ToString());
     }
 
     [Fact]

@@ -190,13 +190,20 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     /// <summary>
     /// Whether replayed decisions must respect the run's model, as the scheduler did: at most one
-    /// tick per node per round (two with skew), messages delivered within their delay bound, FIFO
-    /// order when asked for, at most <see cref="SimulationOptions.MaxCrashed"/> nodes down. A
+    /// tick per node per round (two with skew), messages delivered within their delay bound,
+    /// requests delivered within their round, FIFO order when asked for, at
+    /// most <see cref="SimulationOptions.MaxCrashed"/> nodes down. A
     /// decision that would break it does not apply. This keeps shrinking honest: deleting
     /// decisions must not produce an execution the options forbid (say, thirty ticks of one node
     /// in one round, which would break any timing assumption). Scripted worlds do not enforce it.
     /// </summary>
     public bool EnforceModel { get; init; }
+
+    /// <summary>
+    /// Whether a round ends with every up node persisting its batch (random runs and their
+    /// replays: batches never outlive a round). Scripted worlds flush when their script says.
+    /// </summary>
+    public bool FlushAtRoundEnd { get; init; }
 
     /// <summary>Whether a decision about a vanished message applies to a stand-in (shrinking only; see <c>FindStandIn</c>).</summary>
     public bool Lenient { get; init; }
@@ -236,7 +243,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         switch (decision.Kind)
         {
             case DecisionKind.Round:
-                if (EnforceModel && HasOverdue()) return false;
+                if (EnforceModel && !RoundMayEnd()) return false;
                 AdvanceRound();
                 return true;
             case DecisionKind.Tick:
@@ -280,6 +287,12 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public void AdvanceRound()
     {
         Record(Decision.Round);
+        if (FlushAtRoundEnd)
+        {
+            for (var node = 0; node < Nodes; node++)
+                if (HasPending(node)) Persist(node);
+        }
+
         _round++;
         Array.Clear(_ticksThisRound);
         if (_delayed.Count > 0) PromoteDue();
@@ -366,11 +379,17 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         return count;
     }
 
-    private bool HasOverdue()
+    /// <summary>
+    /// What the scheduler guarantees before it ends a round: every message due this round has been
+    /// delivered or lost and every client request has landed (the round itself then persists every
+    /// batch).
+    /// </summary>
+    private bool RoundMayEnd()
     {
+        if (_requests.Count > 0) return false;
         foreach (ref readonly var packet in CollectionsMarshal.AsSpan(_ready))
-            if (packet.DueRound <= _round) return true;
-        return false;
+            if (packet.DueRound <= _round) return false;
+        return true;
     }
 
     /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>
@@ -458,19 +477,27 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// <summary>Persists the node's state, then releases its pending messages and replies.</summary>
     public bool Flush(int node)
     {
+        if (!HasPending(node)) return false;
+        Record(new Decision(DecisionKind.Flush, node));
+        Persist(node);
+        EndLine();
+        return true;
+    }
+
+    private bool HasPending(int node) =>
+        _up[node] && (_unflushedSteps[node] > 0 || _unsentMessages[node].Count > 0 || _unsentReplies[node].Count > 0);
+
+    private void Persist(int node)
+    {
         var sends = _unsentMessages[node];
         var replies = _unsentReplies[node];
-        if (!_up[node] || (_unflushedSteps[node] == 0 && sends.Count == 0 && replies.Count == 0)) return false;
-        Record(new Decision(DecisionKind.Flush, node));
         _persisted[node] = _states[node];
         Flushes++;
-        if (TraceLines is not null) NoteFlush(_unflushedSteps[node], sends.Count, replies.Count);
+        if (TraceLines is not null) NoteFlush(node, _unflushedSteps[node], sends.Count, replies.Count);
         _unflushedSteps[node] = 0;
         foreach (var send in sends) Enqueue(send);
         sends.Clear();
         if (replies.Count > 0) ReleaseReplies(node, replies);
-        EndLine();
-        return true;
     }
 
     public bool Crash(int node)

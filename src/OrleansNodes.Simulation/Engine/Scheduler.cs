@@ -116,7 +116,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         }
     }
 
-    /// <summary>The round's ticks are spent: deliver what is due, let the clients' requests land, persist everything, next round.</summary>
+    /// <summary>The round's ticks are spent: deliver what is due, let the clients' requests land, then the round ends (every node persists).</summary>
     private void FinishRound(bool faults)
     {
         var engine = _engine;
@@ -135,6 +135,10 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
             return;
         }
 
+        // Every batch ends with the round. Flushing here, node by node, gives each flushed node a
+        // fresh batch size (a node that steps less than its batch size per round would otherwise
+        // never flush mid-round again). The round would flush them anyway; a shrunk schedule may
+        // leave these decisions out.
         for (var node = 0; node < engine.Nodes && !engine.Failed; node++) Flush(node);
         if (engine.Failed) return;
         engine.AdvanceRound();

@@ -58,7 +58,18 @@ public class FailureDetectorSimulationTests(ITestOutputHelper output)
         var interval = FailureDetectorSettings.Default.HeartbeatIntervalTicks;
         var tooEager = new FailureDetectorSettings(interval, NetworkBounds.Simulator.MinSuspectAfterTicks(interval) - 1);
 
-        var report = Simulator.Create(new HeartbeatFailureDetector(), tooEager).RunSuite(2_000, LosslessFaults with { CheckDeterminism = false }, firstSeed: 1);
+        // The worst case needs a slow peer, a fast observer and a maximal delay at once: rare, so
+        // search wide (five nodes, longer runs; the suite stops at the first violation).
+        var wide = SimulationOptions.Default with
+        {
+            Nodes = 5,
+            Steps = 600,
+            Faults = LosslessFaults.Faults,
+            RestartCrashedForLiveness = false,
+            CheckDeterminism = false,
+            SaveSchedule = false,
+        };
+        var report = Simulator.Create(new HeartbeatFailureDetector(), tooEager).RunSuite(20_000, wide, firstSeed: 1);
 
         output.WriteLine(report.ToString());
         Assert.Equal(FailureDetectorProperties.NoLivePeerSuspected, report.Violation?.Property);

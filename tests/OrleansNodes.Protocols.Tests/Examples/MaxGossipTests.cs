@@ -1,0 +1,72 @@
+using OrleansNodes.Simulation;
+
+namespace OrleansNodes.Protocols.Tests.Examples;
+
+public class MaxGossipTests
+{
+    private static readonly MaxSettings Settings = new(GossipEveryTicks: 3);
+
+    // region: scenario
+    [Fact]
+    public void Gossip_IsolatedNodeHeals_LearnsTheLargestValue()
+    {
+        var world = Simulator.Create(new MaxGossip(), Settings).CreateWorld(nodes: 3, seed: 1);
+        var n0 = new NodeId(0);
+
+        // Cut n0 off; the others share what they know, n0 hears nothing.
+        world.Isolate(n0).RunRounds(10);
+        Assert.Equal(0, world[n0].Value);
+        Assert.Equal(20, world[new NodeId(1)].Value);
+
+        // Heal: within one gossip interval and one hop, n0 knows the largest value.
+        world.Heal().RunRounds(Settings.GossipEveryTicks + 1);
+        Assert.All(world.States, s => Assert.Equal(20, s.Value));
+    }
+    // endregion
+
+    // region: suite
+    [Fact]
+    public void Gossip_ThousandSeedsWithEveryFault_HoldsItsProperties()
+    {
+        var simulator = Simulator.Create(new MaxGossip(), Settings);
+        var options = SimulationOptions.Default with { Nodes = 5, Steps = 300, Faults = FaultKinds.All };
+
+        var report = simulator.RunSuite(seeds: 1_000, options);
+
+        report.ThrowIfFailed();
+        Assert.Equal(1_000, report.Runs);
+    }
+    // endregion
+
+    // region: broken
+    /// <summary>A broken variant: it believes any gossip, even a smaller value.</summary>
+    private sealed class Gullible : Protocol<MaxSettings, MaxState, MaxMessage, MaxCommand, MaxReply>
+    {
+        private static readonly MaxGossip Inner = new();
+
+        public override string Name => "gullible-max-gossip";
+
+        public override MaxState Init(NodeConfig<MaxSettings> config) => Inner.Init(config);
+
+        public override IReadOnlyList<Property<MaxState>> Properties => Inner.Properties;
+
+        public override MaxState Step(StepContext<MaxSettings, MaxMessage, MaxReply> context, MaxState state, Input<MaxMessage, MaxCommand> input) =>
+            input is Input<MaxMessage, MaxCommand>.Receive { Message: MaxMessage.Gossip gossip }
+                ? state with { Value = gossip.Value }
+                : Inner.Step(context, state, input);
+    }
+
+    [Fact]
+    public void Gossip_GullibleVariant_IsCaughtWithAShortTrace()
+    {
+        var simulator = Simulator.Create(new Gullible(), Settings);
+        var options = SimulationOptions.Default with { Nodes = 3, Steps = 200, SaveSchedule = false };
+
+        var report = simulator.RunSuite(seeds: 50, options);
+
+        Assert.False(report.Passed);
+        Assert.Equal("a node's value never decreases", report.Violation!.Property);
+        Assert.True(report.Violation.Schedule.Decisions.Length <= 40, report.Violation.ToString());
+    }
+    // endregion
+}
