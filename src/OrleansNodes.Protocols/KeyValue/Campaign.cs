@@ -1,26 +1,36 @@
 namespace OrleansNodes.Protocols.KeyValue;
 
 /// <summary>
-/// A candidate's phase 1 in progress: who promised, and for every reported slot the value a new
-/// leader must propose there: a chosen value if anyone reported one, else the value accepted in
-/// the newest ballot ("Paxos Made Simple" §2.2, P2c).
+/// A campaign in progress. While <see cref="Probing"/> it is a pre-vote: peers only say whether
+/// they would promise, and nothing changes anywhere. Then it is phase 1: who promised, and for
+/// every reported slot the value a new leader must propose there: a chosen value if anyone
+/// reported one, else the value accepted in the newest ballot ("Paxos Made Simple" §2.2, P2c).
 /// </summary>
 /// <param name="Ballot">The ballot campaigned for.</param>
 /// <param name="FromSlot">The first slot the prepare asked about.</param>
-/// <param name="Votes">Bit i set: node i promised. Clusters have at most 64 members.</param>
+/// <param name="Votes">Bit i set: node i granted the pre-vote, or promised. Clusters have at most 64 members.</param>
 /// <param name="Reports">The merged reports, by slot.</param>
+/// <param name="Probing">True during the pre-vote.</param>
 [GenerateSerializer, Immutable, Alias("on.kv.Campaign")]
 public sealed record Campaign(
     [property: Id(0)] Ballot Ballot,
     [property: Id(1)] long FromSlot,
     [property: Id(2)] ulong Votes,
-    [property: Id(3)] ImmutableSortedDictionary<long, LogEntry> Reports)
+    [property: Id(3)] ImmutableSortedDictionary<long, LogEntry> Reports,
+    [property: Id(4)] bool Probing)
 {
-    /// <summary>A campaign with no promises yet.</summary>
-    public static Campaign Start(Ballot ballot, long fromSlot) =>
-        new(ballot, fromSlot, 0, ImmutableSortedDictionary<long, LogEntry>.Empty);
+    /// <summary>A pre-vote for <paramref name="ballot"/>, granted by the candidate itself.</summary>
+    public static Campaign Probe(Ballot ballot) =>
+        new(ballot, 0, 1UL << ballot.Node.Value, ImmutableSortedDictionary<long, LogEntry>.Empty, Probing: true);
 
-    /// <summary>Number of promises received.</summary>
+    /// <summary>Phase 1 for <paramref name="ballot"/>, with no promises yet.</summary>
+    public static Campaign Start(Ballot ballot, long fromSlot) =>
+        new(ballot, fromSlot, 0, ImmutableSortedDictionary<long, LogEntry>.Empty, Probing: false);
+
+    /// <summary>Records <paramref name="node"/>'s pre-vote grant.</summary>
+    public Campaign Grant(NodeId node) => this with { Votes = Votes | (1UL << node.Value) };
+
+    /// <summary>Number of grants (while probing) or promises received.</summary>
     public int PromiseCount => System.Numerics.BitOperations.PopCount(Votes);
 
     /// <summary>True when <paramref name="node"/> already promised.</summary>

@@ -9,6 +9,26 @@ namespace OrleansNodes.Protocols.KeyValue;
 public abstract record KeyValueMessage;
 
 /// <summary>
+/// Pre-vote (Raft thesis §9.6): would the receiver promise <see cref="Ballot"/> if asked? It
+/// changes nothing at the receiver, so a replica that was cut off and timed out over and over
+/// cannot raise everyone's promise and depose a healthy leader when it comes back.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("on.kv.PreVote")]
+public sealed record PreVote([property: Id(0)] Ballot Ballot) : KeyValueMessage
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"pre-vote {Ballot}";
+}
+
+/// <summary>The sender would promise <see cref="Ballot"/>: it has not heard from a live leader recently. Refusals are silent.</summary>
+[GenerateSerializer, Immutable, Alias("on.kv.PreVoteGranted")]
+public sealed record PreVoteGranted([property: Id(0)] Ballot Ballot) : KeyValueMessage
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"pre-vote granted {Ballot}";
+}
+
+/// <summary>
 /// Phase 1a, run once per leadership: promise not to accept older ballots, and report every
 /// slot from <see cref="FromSlot"/> (the candidate's first unchosen slot) on
 /// ("Paxos Made Moderately Complex" §3, the scout; one prepare covers all future slots).

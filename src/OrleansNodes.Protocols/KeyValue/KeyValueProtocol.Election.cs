@@ -5,10 +5,40 @@ namespace OrleansNodes.Protocols.KeyValue;
 // Phase 1, once per leadership: campaigning, promising, taking over the log, standing down.
 public sealed partial class KeyValueProtocol
 {
-    private static KeyValueState StartCampaign(KeyValueContext context, KeyValueState state)
+    private static KeyValueState StartPreVote(KeyValueContext context, KeyValueState state)
     {
-        var round = Math.Max(state.Promised.Round, state.OwnBallot?.Round ?? 0) + 1;
-        var ballot = new Ballot(round, context.Self);
+        var ballot = new Ballot(Math.Max(state.Promised.Round, state.OwnBallot?.Round ?? 0) + 1, context.Self);
+        var probe = Campaign.Probe(ballot);
+        if (probe.PromiseCount >= context.Majority) return StartCampaign(context, state, ballot);
+        context.Broadcast(new PreVote(ballot));
+        return RedirectPending(context, state, leader: null) with
+        {
+            Leader = null,
+            Campaign = probe,
+            Leadership = null,
+            Timers = state.Timers.RestartElection(context.Settings),
+        };
+    }
+
+    /// <summary>Grants when a prepare for the ballot would be promised now; changes nothing either way.</summary>
+    private static KeyValueState OnPreVote(KeyValueContext context, KeyValueState state, NodeId from, PreVote preVote)
+    {
+        if (preVote.Ballot <= state.Promised) context.Send(from, new Preempted(state.Promised));
+        else if (state.Leadership is null && !IsLoyalToLiveLeader(context, state, preVote.Ballot)) context.Send(from, new PreVoteGranted(preVote.Ballot));
+        return state;
+    }
+
+    private static KeyValueState OnPreVoteGranted(KeyValueContext context, KeyValueState state, NodeId from, PreVoteGranted granted)
+    {
+        if (state.Campaign is not { Probing: true } probe || granted.Ballot != probe.Ballot || probe.HasPromiseFrom(from)) return state;
+        probe = probe.Grant(from);
+        return probe.PromiseCount >= context.Majority ? StartCampaign(context, state, probe.Ballot) : state with { Campaign = probe };
+    }
+
+    private static KeyValueState StartCampaign(KeyValueContext context, KeyValueState state, Ballot ballot)
+    {
+        // The promise may have moved on since the pre-vote; a ballot must still be new.
+        if (ballot <= state.Promised) ballot = new Ballot(state.Promised.Round + 1, context.Self);
         var fromSlot = state.Store.AppliedIndex + 1;
         // The candidate's acceptor promises its own ballot at once (as a Raft candidate votes
         // for itself), so it never promises an older ballot while campaigning and never follows
@@ -43,10 +73,10 @@ public sealed partial class KeyValueProtocol
 
     /// <summary>
     /// Leader stickiness: a follower that heard its leader less than a minimum election
-    /// timeout ago ignores other candidates (refusing to promise is always safe). A replica
-    /// cut off from the leader alone cannot gather the leader's followers. It can still depose
-    /// the leader once they talk again, by answering heartbeats with a newer promise; Raft's
-    /// pre-vote would prevent that too, at the cost of another round trip per election.
+    /// timeout ago neither grants pre-votes nor promises other candidates (refusing is always
+    /// safe), so a replica cut off from the leader alone cannot gather the leader's followers.
+    /// Together with the pre-vote, which leaves its promise untouched while it is cut off, it
+    /// rejoins without deposing anyone (Raft thesis §9.6).
     /// </summary>
     private static bool IsLoyalToLiveLeader(KeyValueContext context, KeyValueState state, Ballot ballot) =>
         state.Role == KeyValueRole.Follower &&
@@ -68,7 +98,7 @@ public sealed partial class KeyValueProtocol
 
     private KeyValueState OnPromise(KeyValueContext context, KeyValueState state, NodeId from, Promise promise)
     {
-        if (state.Campaign is not { } campaign || promise.Ballot != campaign.Ballot || campaign.HasPromiseFrom(from)) return state;
+        if (state.Campaign is not { Probing: false } campaign || promise.Ballot != campaign.Ballot || campaign.HasPromiseFrom(from)) return state;
 
         var next = promise.Snapshot is { } snapshot ? Install(state, snapshot) : state;
         campaign = campaign.Add(from, promise.Entries, next.Store.AppliedIndex);

@@ -105,12 +105,13 @@ public sealed partial class KeyValueProtocol
 
     /// <summary>
     /// Hearing from the leader of <paramref name="ballot"/> (at least as new as our promise):
-    /// stand down if we led or campaigned in an older ballot, adopt the promise, and restart the
-    /// election timeout. A leader hearing its own accept changes nothing but its promise.
+    /// stand down if we led or campaigned in an older ballot, or were only asking for a
+    /// pre-vote (the leader is alive after all), adopt the promise, and restart the election
+    /// timeout. A leader hearing its own accept changes nothing but its promise.
     /// </summary>
     private static KeyValueState Follow(KeyValueContext context, KeyValueState state, Ballot ballot)
     {
-        var next = StandDownBefore(context, state, ballot);
+        var next = state.Campaign is { Probing: true } ? StepDown(context, state, ballot.Node) : StandDownBefore(context, state, ballot);
         if (next.OwnBallot == ballot) return next.Promised == ballot ? next : next with { Promised = ballot };
         if (next.Promised == ballot && next.Leader == ballot.Node && next.Timers.Election.ElapsedTicks == 0) return next;
         return next with

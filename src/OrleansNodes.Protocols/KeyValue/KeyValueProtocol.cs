@@ -9,8 +9,9 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <remarks>
 /// <para><b>Roles</b> ("Paxos Made Moderately Complex", van Renesse and Altinbuken). Every replica
 /// is an acceptor and a learner; one at a time is the leader, which is also the proposer. A
-/// follower that hears nothing from a leader for a randomized election timeout campaigns: it
-/// runs phase 1 once for its new ballot, covering every slot from its first unchosen slot on.
+/// follower that hears nothing from a leader for a randomized election timeout first asks for
+/// a pre-vote (would a majority promise?), then campaigns: it runs phase 1 once for its new
+/// ballot, covering every slot from its first unchosen slot on.
 /// Promises report each slot the acceptor holds there; the new leader re-proposes the reported
 /// values in its own ballot (chosen values as they are, otherwise the newest accepted one) and
 /// fills gaps with no-ops (§3 and "Paxos Made Simple" §3). From then on a client batch costs
@@ -81,6 +82,8 @@ public sealed partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyVal
         {
             KeyValueInput.Tick => OnTick(context, state),
             KeyValueInput.Request request => OnRequest(context, state, request),
+            KeyValueInput.Receive { Message: PreVote preVote } receive => OnPreVote(context, state, receive.From, preVote),
+            KeyValueInput.Receive { Message: PreVoteGranted granted } receive => OnPreVoteGranted(context, state, receive.From, granted),
             KeyValueInput.Receive { Message: Prepare prepare } receive => OnPrepare(context, state, receive.From, prepare),
             KeyValueInput.Receive { Message: Promise promise } receive => OnPromise(context, state, receive.From, promise),
             KeyValueInput.Receive { Message: Accept accept } receive => OnAccept(context, state, receive.From, accept),
@@ -101,7 +104,7 @@ public sealed partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyVal
     private static KeyValueState TickElection(KeyValueContext context, KeyValueState state)
     {
         var timers = state.Timers with { Election = state.Timers.Election.Advance() };
-        return timers.Election.IsExpired ? StartCampaign(context, state with { Timers = timers }) : state with { Timers = timers };
+        return timers.Election.IsExpired ? StartPreVote(context, state with { Timers = timers }) : state with { Timers = timers };
     }
 
     private KeyValueState TickLeader(KeyValueContext context, KeyValueState state, Leadership leadership)

@@ -6,6 +6,9 @@ public enum KeyValueRole
     /// <summary>Follows a leader (or waits for one): accepts its proposals, redirects clients.</summary>
     Follower,
 
+    /// <summary>Asks whether a majority would promise a new ballot, before disturbing anyone (pre-vote).</summary>
+    PreCandidate,
+
     /// <summary>Runs phase 1 for its ballot and waits for a majority of promises.</summary>
     Candidate,
 

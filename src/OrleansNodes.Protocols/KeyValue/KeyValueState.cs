@@ -10,7 +10,7 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <param name="CompactedIndex">Slots up to here are only in <see cref="Store"/>; never above its applied index.</param>
 /// <param name="Store">The state machine with every slot up to its applied index applied; also the snapshot.</param>
 /// <param name="Timers">Election and heartbeat counters and the seeded random source.</param>
-/// <param name="Campaign">Set while a candidate.</param>
+/// <param name="Campaign">Set while a pre-candidate or candidate.</param>
 /// <param name="Leadership">Set while the leader.</param>
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueState")]
 public sealed record KeyValueState(
@@ -25,7 +25,10 @@ public sealed record KeyValueState(
 {
     /// <summary>Leader, candidate or follower.</summary>
     public KeyValueRole Role =>
-        Leadership is not null ? KeyValueRole.Leader : Campaign is not null ? KeyValueRole.Candidate : KeyValueRole.Follower;
+        Leadership is not null ? KeyValueRole.Leader
+        : Campaign is { Probing: true } ? KeyValueRole.PreCandidate
+        : Campaign is not null ? KeyValueRole.Candidate
+        : KeyValueRole.Follower;
 
     /// <summary>The ballot this replica leads or campaigns in, if any.</summary>
     public Ballot? OwnBallot => Leadership?.Ballot ?? Campaign?.Ballot;
