@@ -1,7 +1,9 @@
 using System.Globalization;
 using OrleansNodes.Benchmarks;
+using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Protocols.Paxos;
 using OrleansNodes.Simulation;
+using OrleansNodes.Workloads;
 
 // Release-mode measurements for docs/BENCHMARKS.md. Each figure is printed next to the baseline
 // it is compared with, measured in the same run: shared machines are noisy, ratios less so.
@@ -21,6 +23,15 @@ if (which is "all" or "sim")
 {
     var options = SimulationOptions.Default with { Nodes = 5, Steps = 2_000, Faults = FaultKinds.All, Shrink = false, SaveSchedule = false };
     Print(SimulatorThroughput.Run("paxos, 5 nodes, all faults, 2,000 steps x 200 seeds", Simulator.Create(new SingleDecreePaxos(), PaxosSettings.Default), options, seeds: 200, rounds: 5));
+
+    // The store with 3 clients x 8 operations per run (the history is checked for linearizability
+    // at the end of every run, inside the simulator's time) and the console's compact settings.
+    var kvSettings = KeyValueSettings.Default with { InFlightSlotsMax = 2, BatchCommandsMax = 4, RetainedEntriesMax = 6, CatchUpEntriesMax = 4 };
+    foreach (var nodes in new[] { 3, 5 })
+    {
+        var kv = Simulator.Create(new KeyValueProtocol(), kvSettings).WithWorkload(KeyValueClients.Factory(clients: 3, operationsPerClient: 8));
+        Print(SimulatorThroughput.Run($"kv, {nodes} replicas, 3 clients, all faults, 1,000 steps x 100 seeds", kv, options with { Nodes = nodes, Steps = 1_000 }, seeds: 100, rounds: 5));
+    }
 }
 
 if (which is "all" or "mutants")

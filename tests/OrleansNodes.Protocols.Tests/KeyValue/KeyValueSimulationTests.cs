@@ -1,5 +1,6 @@
 using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Simulation;
+using OrleansNodes.Workloads;
 
 namespace OrleansNodes.Protocols.Tests.KeyValue;
 
@@ -30,7 +31,7 @@ public class KeyValueSimulationTests
     };
 
     private static Simulator<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> Simulate(KeyValueProtocol protocol) =>
-        Simulator.Create(protocol, Settings).WithWorkload(KeyValueWorkload.Factory(clients: 3, operationsPerClient: 8));
+        Simulator.Create(protocol, Settings).WithWorkload(KeyValueClients.Factory(clients: 3, operationsPerClient: 8));
 
     [Fact]
     public void RunSuite_ThreeReplicasAllFaults_InvariantsLinearizabilityAndLivenessHold()
