@@ -1,0 +1,139 @@
+using KeyValueContext = OrleansNodes.Core.StepContext<OrleansNodes.Protocols.KeyValue.KeyValueSettings, OrleansNodes.Protocols.KeyValue.KeyValueMessage, OrleansNodes.Protocols.KeyValue.KeyValueReply>;
+
+namespace OrleansNodes.Protocols.KeyValue;
+
+// Phase 1, once per leadership: campaigning, promising, taking over the log, standing down.
+public sealed partial class KeyValueProtocol
+{
+    private static KeyValueState StartCampaign(KeyValueContext context, KeyValueState state)
+    {
+        var round = Math.Max(state.Promised.Round, state.OwnBallot?.Round ?? 0) + 1;
+        var ballot = new Ballot(round, context.Self);
+        var fromSlot = state.Store.AppliedIndex + 1;
+        // Our own acceptor is asked through the network like any other, so it promises (and
+        // persists the promise) in a step of its own.
+        context.SendToAll(new Prepare(ballot, fromSlot));
+        return RedirectPending(context, state, leader: null) with
+        {
+            Leader = null,
+            Campaign = Campaign.Start(ballot, fromSlot),
+            Leadership = null,
+            Timers = state.Timers.RestartElection(context.Settings),
+        };
+    }
+
+    private static KeyValueState OnPrepare(KeyValueContext context, KeyValueState state, NodeId from, Prepare prepare)
+    {
+        if (prepare.Ballot < state.Promised)
+        {
+            context.Send(from, new Preempted(state.Promised));
+            return state;
+        }
+        if (IsLoyalToLiveLeader(context, state, prepare.Ballot)) return state;
+
+        var next = StandDownBefore(context, state, prepare.Ballot);
+        if (prepare.Ballot != next.OwnBallot)
+            next = next with { Leader = null, Timers = next.Timers.RestartElection(context.Settings) };
+        next = next.Promised == prepare.Ballot ? next : next with { Promised = prepare.Ballot };
+        context.Send(from, new Promise(prepare.Ballot, ReportFrom(next, prepare.FromSlot), prepare.FromSlot <= next.CompactedIndex ? next.Store : null));
+        return next;
+    }
+
+    /// <summary>
+    /// Leader stickiness: a follower that heard its leader less than a minimum election
+    /// timeout ago ignores other candidates (refusing to promise is always safe). A replica
+    /// cut off from the leader alone cannot gather the leader's followers. It can still depose
+    /// the leader once they talk again, by answering heartbeats with a newer promise; Raft's
+    /// pre-vote would prevent that too, at the cost of another round trip per election.
+    /// </summary>
+    private static bool IsLoyalToLiveLeader(KeyValueContext context, KeyValueState state, Ballot ballot) =>
+        state.Role == KeyValueRole.Follower &&
+        state.Leader is { } leader && leader != ballot.Node && leader != context.Self &&
+        state.Timers.Election.ElapsedTicks < context.Settings.ElectionTimeoutTicksMin;
+
+    /// <summary>Every slot from <paramref name="fromSlot"/> on; slots already applied are reported as chosen.</summary>
+    private static ImmutableArray<SlotEntry> ReportFrom(KeyValueState state, long fromSlot)
+    {
+        var report = ImmutableArray.CreateBuilder<SlotEntry>();
+        foreach (var (slot, entry) in state.Log)
+        {
+            if (slot < fromSlot) continue;
+            var chosen = entry.Chosen || slot <= state.Store.AppliedIndex;
+            report.Add(new SlotEntry(slot, chosen == entry.Chosen ? entry : entry with { Chosen = true }));
+        }
+        return report.DrainToImmutable();
+    }
+
+    private KeyValueState OnPromise(KeyValueContext context, KeyValueState state, NodeId from, Promise promise)
+    {
+        if (state.Campaign is not { } campaign || promise.Ballot != campaign.Ballot || campaign.HasPromiseFrom(from)) return state;
+
+        var next = promise.Snapshot is { } snapshot ? Install(state, snapshot) : state;
+        campaign = campaign.Add(from, promise.Entries, next.Store.AppliedIndex);
+        return campaign.PromiseCount >= context.Majority
+            ? BecomeLeader(context, next, campaign)
+            : next with { Campaign = campaign };
+    }
+
+    /// <summary>
+    /// Takes over the log: every slot after the applied prefix up to the highest one reported
+    /// is proposed again in the new ballot, with the reported value or a no-op. Values reported
+    /// as chosen are known chosen at once; proposing them anyway gives followers an accepted
+    /// entry in this ballot, which is what they learn commits through.
+    /// </summary>
+    private KeyValueState BecomeLeader(KeyValueContext context, KeyValueState state, Campaign campaign)
+    {
+        var applied = state.Store.AppliedIndex;
+        var lastSlot = campaign.Reports.Count == 0 ? applied : Math.Max(applied, campaign.Reports.Keys.Last());
+        var log = state.Log.ToBuilder();
+        var inFlight = ImmutableSortedDictionary.CreateBuilder<long, Proposal>();
+        for (var slot = applied + 1; slot <= lastSlot; slot++)
+        {
+            var reported = campaign.Reports.GetValueOrDefault(slot);
+            var value = reported?.Value ?? KeyValueBatch.Noop;
+            if (reported is { Chosen: true }) log[slot] = new LogEntry(campaign.Ballot, value, Chosen: true);
+            else inFlight[slot] = new Proposal(value, 0);
+            context.SendToAll(new Accept(campaign.Ballot, slot, value, applied));
+        }
+        context.Broadcast(new Heartbeat(campaign.Ballot, applied));
+
+        var leadership = new Leadership(campaign.Ballot, lastSlot + 1, inFlight.ToImmutable(), [], PeerTicks.Create(context.Members.Length));
+        var next = state with
+        {
+            Leader = context.Self,
+            Log = log.ToImmutable(),
+            Campaign = null,
+            Leadership = leadership,
+            Timers = state.Timers with { Heartbeat = state.Timers.Heartbeat.Restart() },
+        };
+        return MaybeApply(context, next);
+    }
+
+    private static KeyValueState OnPreempted(KeyValueContext context, KeyValueState state, Preempted preempted)
+    {
+        if (state.OwnBallot is not { } own || preempted.Promised <= own) return state;
+        return StepDown(context, state, leader: null) with { Promised = Ballot.Max(state.Promised, preempted.Promised) };
+    }
+
+    /// <summary>Stands down when <paramref name="ballot"/> is newer than the one this replica leads or campaigns in.</summary>
+    private static KeyValueState StandDownBefore(KeyValueContext context, KeyValueState state, Ballot ballot) =>
+        state.OwnBallot is { } own && own < ballot ? StepDown(context, state, leader: null) : state;
+
+    private static KeyValueState StepDown(KeyValueContext context, KeyValueState state, NodeId? leader) =>
+        RedirectPending(context, state, leader) with
+        {
+            Leader = leader,
+            Campaign = null,
+            Leadership = null,
+            Timers = state.Timers.RestartElection(context.Settings),
+        };
+
+    /// <summary>Queued requests will not be proposed here: tell their clients where to retry rather than let them time out.</summary>
+    private static KeyValueState RedirectPending(KeyValueContext context, KeyValueState state, NodeId? leader)
+    {
+        if (state.Leadership is not { Pending.IsEmpty: false } leadership) return state;
+        foreach (var command in leadership.Pending)
+            context.Reply(command.Client, command.Sequence, new KeyValueReply.Redirect(leader));
+        return state;
+    }
+}

@@ -1,0 +1,24 @@
+namespace OrleansNodes.Protocols.KeyValue;
+
+/// <summary>
+/// FNV-1a and SplitMix-style mixing: hashes that do not change between processes, so digests
+/// computed on different replicas (or machines) can be compared.
+/// </summary>
+internal static class StableHash
+{
+    public const ulong Seed = 0xCBF29CE484222325UL;
+
+    public static ulong Of(string? text)
+    {
+        if (text is null) return 0x9E3779B97F4A7C15UL;
+        var hash = Seed;
+        foreach (var c in text)
+        {
+            hash ^= c;
+            hash *= 0x100000001B3UL;
+        }
+        return hash;
+    }
+
+    public static ulong Add(ulong hash, ulong value) => SeededRandom.Mix(hash, value);
+}

@@ -1,0 +1,44 @@
+namespace OrleansNodes.Simulation;
+
+/// <summary>What one recorded scheduling decision does. See <see cref="Decision"/> for the text forms.</summary>
+public enum DecisionKind : byte
+{
+    /// <summary>Time advances one round: delayed messages become deliverable, nodes get their ticks, the workload issues requests.</summary>
+    Round,
+
+    /// <summary>A node steps a tick.</summary>
+    Tick,
+
+    /// <summary>A message in flight is delivered (or lost, when its target is down or its link is cut).</summary>
+    Deliver,
+
+    /// <summary>A message in flight is lost.</summary>
+    Drop,
+
+    /// <summary>A message in flight is copied; both copies stay in flight.</summary>
+    Duplicate,
+
+    /// <summary>A node persists its state, then releases its pending messages and replies.</summary>
+    Flush,
+
+    /// <summary>A node crashes: its unpersisted steps and outbox are lost.</summary>
+    Crash,
+
+    /// <summary>A crashed node restarts from its persisted state.</summary>
+    Restart,
+
+    /// <summary>One direction of one link is cut.</summary>
+    Cut,
+
+    /// <summary>Every cut link is restored.</summary>
+    Heal,
+
+    /// <summary>A client request in flight reaches its node.</summary>
+    Request,
+
+    /// <summary>A scripted client request (a <see cref="World{TSettings, TState, TMessage, TRequest, TReply}"/> call) enters the network.</summary>
+    Submit,
+
+    /// <summary>The liveness phase begins: no more loss or duplication.</summary>
+    Live,
+}

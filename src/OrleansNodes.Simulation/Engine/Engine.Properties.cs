@@ -1,0 +1,107 @@
+namespace OrleansNodes.Simulation.Engine;
+
+/// <summary>The engine's judge: properties after every step and fault, and the end-of-run verdict (liveness, workload).</summary>
+internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TReply>
+{
+    /// <summary>Everything a run leaves to judge at its end: liveness after healing, and the workload's verdict.</summary>
+    public void Finish(int livenessRounds)
+    {
+        if (Failed) return;
+        if (_live && _round - _liveSince >= livenessRounds)
+        {
+            for (var i = 0; i < _properties.Length; i++)
+            {
+                if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i])
+                {
+                    Fail(_properties[i].Name, PropertyKind.Eventually, $"did not hold within {livenessRounds} rounds after the network healed");
+                    return;
+                }
+            }
+
+            if (_workload is { IsSettled: false })
+            {
+                Fail("workload settles", PropertyKind.Eventually, $"clients still waiting {livenessRounds} rounds after the network healed");
+                return;
+            }
+        }
+
+        if (_workload is not null)
+        {
+            UpdateWorkloadContext();
+            WorkloadOutcome outcome;
+            try
+            {
+                outcome = _workload.Complete(_workloadContext!);
+            }
+            catch (Exception e)
+            {
+                Fail("workload", PropertyKind.Always, $"Complete threw {e.GetType().Name}: {e.Message}");
+                return;
+            }
+
+            WorkloadResult = outcome.Result;
+            if (outcome.Failure is { } failure) Fail("workload", PropertyKind.Always, failure);
+        }
+    }
+
+    /// <summary>True when every <c>Eventually</c> property has held since the liveness phase began and the workload is settled.</summary>
+    public bool LivenessSatisfied()
+    {
+        for (var i = 0; i < _properties.Length; i++)
+            if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i]) return false;
+        return _workload is null || _workload.IsSettled;
+    }
+
+    public bool HasLivenessGoals()
+    {
+        foreach (var property in _properties)
+            if (property.Kind == PropertyKind.Eventually) return true;
+        return _workload is not null;
+    }
+
+    /// <summary>Evaluates every property on the cluster as it is now.</summary>
+    private void Check(int stepped, TState? before)
+    {
+        if (_checks.Length == 0 || Failed) return;
+        var observation = new Observation<TState>(
+            _states, _up, stepped < 0 ? null : new NodeId(stepped), before, _steps, _round, HealthyForTime);
+        for (var i = 0; i < _checks.Length; i++)
+        {
+            bool holds;
+            try
+            {
+                holds = _checks[i].Holds(observation);
+            }
+            catch (Exception e)
+            {
+                Fail(_properties[i].Name, _properties[i].Kind, $"the property threw {e.GetType().Name}: {e.Message}");
+                return;
+            }
+
+            switch (_properties[i].Kind)
+            {
+                case PropertyKind.Always when !holds:
+                    Fail(_properties[i].Name, PropertyKind.Always, "does not hold");
+                    return;
+                case PropertyKind.Sometimes when holds:
+                    _reached[i] = true;
+                    break;
+                case PropertyKind.Eventually when holds && _live:
+                    _reached[i] = true;
+                    break;
+            }
+        }
+    }
+
+    private void Fail(string property, PropertyKind kind, string message)
+    {
+        if (Failed) return;
+        Violation = new FoundViolation(property, kind, message, _steps, _decisions.Count - 1);
+        if (TraceLines is not null)
+        {
+            EndLine();
+            TraceLines.Add($"      !! {kind} '{property}' violated at step {_steps} (round {_round}): {message}");
+            TraceLines.Add("      cluster: " + DescribeCluster());
+        }
+    }
+}

@@ -1,0 +1,663 @@
+using System.Text;
+
+namespace OrleansNodes.Simulation.Engine;
+
+/// <summary>
+/// The simulated cluster: every node's state, persisted state and unpersisted outbox, the
+/// messages and requests in flight, the cut links, and the properties under check. It executes
+/// decisions and records them; it never chooses. The <see cref="Scheduler{TSettings, TState, TMessage, TRequest, TReply}"/>
+/// chooses for random runs, a <see cref="World{TSettings, TState, TMessage, TRequest, TReply}"/>
+/// script chooses for scenarios, and a replay reads the choices from a schedule. Because all
+/// three go through the same operations, a replayed schedule does exactly what the run did.
+/// </summary>
+/// <remarks>
+/// The node loop is DESIGN.md's: a node steps inputs into a pending state and a pending outbox;
+/// <see cref="Flush"/> persists the state and only then releases the outbox (persist-before-send);
+/// <see cref="Crash"/> discards what was pending, which is exactly losing the inputs stepped
+/// since the last flush. Messages to a node that is down are lost, as one-way calls to a dead
+/// silo are.
+/// </remarks>
+internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TReply>
+    where TState : class
+{
+    /// <summary>The pseudo-property a step that throws violates.</summary>
+    public const string StepThrewProperty = "no exception in Step";
+
+    private readonly Protocol<TSettings, TState, TMessage, TRequest, TReply> _protocol;
+    private readonly NodeConfig<TSettings>[] _configs;
+    private readonly StepContext<TSettings, TMessage, TReply>[] _contexts;
+    private readonly TState[] _states;
+    private readonly TState[] _persisted;
+    private readonly bool[] _up;
+    private readonly List<Envelope<TMessage>>[] _unsentMessages;
+    private readonly List<ClientReply<TReply>>[] _unsentReplies;
+    private readonly int[] _unflushedSteps;
+    private readonly bool[] _cut;
+    private readonly long[] _linkOrdinals;
+    private readonly List<Packet<TMessage>> _ready = [];
+    private readonly List<Packet<TMessage>> _delayed = [];
+    private readonly List<PendingRequest<TRequest>> _requests = [];
+    private readonly Property<TState>[] _properties;
+    private readonly PropertyCheck<TState>[] _checks;
+    private readonly bool[] _reached;
+    private readonly List<Decision> _decisions = [];
+    private readonly FastRandom? _delayRandom;
+    private readonly int _maxDelayRounds;
+    private readonly bool _preserveOrder;
+    private readonly IWorkload<TRequest, TReply>? _workload;
+    private readonly WorkloadContext<TRequest>? _workloadContext;
+    private readonly IReadOnlyList<TRequest>? _payloads;
+    private readonly StringBuilder _line = new();
+    private long _round;
+    private long _steps;
+    private int _down;
+    private int _cuts;
+    private bool _lossy;
+    private bool _live;
+    private long _liveSince;
+    private long _healthySince;
+
+    /// <param name="protocol">The protocol under test.</param>
+    /// <param name="settings">Its settings.</param>
+    /// <param name="seed">The run's seed: node seeds and the workload's derive from it.</param>
+    /// <param name="options">Cluster size and the faults that make the network lossy.</param>
+    /// <param name="delayRandom">Draws message delays when <see cref="FaultKinds.Reorder"/> is on; null in replays, where delays do not matter.</param>
+    /// <param name="preserveOrder">Keep in-flight messages in send order (FIFO, scripts, replays) instead of swap-removing.</param>
+    /// <param name="lossy">Whether the network drops or duplicates (the network is not healthy until <see cref="GoLive"/>).</param>
+    /// <param name="workload">The run's clients, or null.</param>
+    /// <param name="payloads">Commands of scripted <see cref="DecisionKind.Submit"/> decisions.</param>
+    public Engine(
+        Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
+        TSettings settings,
+        ulong seed,
+        SimulationOptions options,
+        FastRandom? delayRandom,
+        bool preserveOrder,
+        bool lossy,
+        IWorkload<TRequest, TReply>? workload,
+        IReadOnlyList<TRequest>? payloads)
+    {
+        var n = options.Nodes;
+        _protocol = protocol;
+        _configs = [.. NodeConfig<TSettings>.Cluster(n, settings, seed)];
+        _contexts = new StepContext<TSettings, TMessage, TReply>[n];
+        _states = new TState[n];
+        _persisted = new TState[n];
+        _up = new bool[n];
+        _unsentMessages = new List<Envelope<TMessage>>[n];
+        _unsentReplies = new List<ClientReply<TReply>>[n];
+        _unflushedSteps = new int[n];
+        _cut = new bool[n * n];
+        _linkOrdinals = new long[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            _contexts[i] = new StepContext<TSettings, TMessage, TReply>(_configs[i]);
+            _states[i] = _persisted[i] = protocol.Init(_configs[i]);
+            _up[i] = true;
+            _unsentMessages[i] = [];
+            _unsentReplies[i] = [];
+        }
+
+        _properties = [.. protocol.Properties];
+        _checks = new PropertyCheck<TState>[_properties.Length];
+        for (var i = 0; i < _checks.Length; i++) _checks[i] = _properties[i].Start();
+        _reached = new bool[_properties.Length];
+        _delayRandom = options.Faults.HasFlag(FaultKinds.Reorder) ? delayRandom : null;
+        _maxDelayRounds = options.MaxDelayRounds;
+        _preserveOrder = preserveOrder;
+        _lossy = lossy;
+        _healthySince = lossy ? -1 : 0;
+        _workload = workload;
+        _workloadContext = workload is null ? null : new WorkloadContext<TRequest>(n);
+        _payloads = payloads;
+        Nodes = n;
+    }
+
+    public int Nodes { get; }
+
+    public long Round => _round;
+
+    public long Steps => _steps;
+
+    public long Deliveries { get; private set; }
+
+    public long Ticks { get; private set; }
+
+    public long RequestsStepped { get; private set; }
+
+    public long Flushes { get; private set; }
+
+    public long Drops { get; private set; }
+
+    public long Duplicates { get; private set; }
+
+    public long Lost { get; private set; }
+
+    public long Crashes { get; private set; }
+
+    public long Restarts { get; private set; }
+
+    public long CutsMade { get; private set; }
+
+    public long LostSteps { get; private set; }
+
+    public FoundViolation? Violation { get; private set; }
+
+    public bool Failed => Violation is not null;
+
+    public object? WorkloadResult { get; private set; }
+
+    public List<Decision> Decisions => _decisions;
+
+    public TState[] States => _states;
+
+    public TState[] Persisted => _persisted;
+
+    public bool[] Up => _up;
+
+    public int DownCount => _down;
+
+    public int CutCount => _cuts;
+
+    public long HealthyForTime => _healthySince < 0 ? -1 : _round - _healthySince;
+
+    public int ReadyCount => _ready.Count;
+
+    public int RequestCount => _requests.Count;
+
+    public IReadOnlyList<Property<TState>> Properties => _properties;
+
+    /// <summary>Readable trace lines, one per decision, when set (replays for reports).</summary>
+    public List<string>? TraceLines { get; set; }
+
+    /// <summary>Per-step structural hashes, when set (the determinism self-check).</summary>
+    public StepRecorder? Recorder { get; set; }
+
+    /// <summary>Replies released by flushes, when set (scripted worlds).</summary>
+    public List<ClientReply<TReply>>? Replies { get; set; }
+
+    /// <summary>Every step's (node, input), when set (the bare-loop baseline).</summary>
+    public List<(NodeId Node, Input<TMessage, TRequest> Input)>? Inputs { get; set; }
+
+    public ref readonly Packet<TMessage> ReadyAt(int index) => ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready)[index];
+
+    public int Unflushed(int node) => _unflushedSteps[node];
+
+    public int RequestTargetAt(int index) => _requests[index].Node;
+
+    public bool Reached(int property) => _reached[property];
+
+    /// <summary>
+    /// Counts <c>Eventually</c> properties from the first step instead of from <see cref="GoLive"/>:
+    /// a scripted world has no fault phase, its script decides what "eventually" means.
+    /// </summary>
+    public void LiveFromStart()
+    {
+        _live = true;
+        _liveSince = 0;
+    }
+
+    /// <summary>Checks the properties on the initial states; call once before the first decision.</summary>
+    public void Start()
+    {
+        if (TraceLines is not null) TraceLines.Add("    0 r0 start: " + DescribeCluster());
+        Check(-1, null);
+    }
+
+    /// <summary>Executes a recorded decision; returns false (recording nothing) when it no longer applies.</summary>
+    public bool Apply(in Decision decision)
+    {
+        if (Failed) return false;
+        switch (decision.Kind)
+        {
+            case DecisionKind.Round:
+                AdvanceRound();
+                return true;
+            case DecisionKind.Tick:
+                return ValidNode(decision.Node) && Tick(decision.Node);
+            case DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate:
+                var index = FindPacket(decision.Node, decision.Peer, decision.Number, out var delayed);
+                if (index < 0) return false;
+                if (delayed) index = Promote(index);
+                return ActOnPacket(index, decision.Kind);
+            case DecisionKind.Flush:
+                return ValidNode(decision.Node) && Flush(decision.Node);
+            case DecisionKind.Crash:
+                return ValidNode(decision.Node) && Crash(decision.Node);
+            case DecisionKind.Restart:
+                return ValidNode(decision.Node) && Restart(decision.Node);
+            case DecisionKind.Cut:
+                return ValidNode(decision.Node) && ValidNode(decision.Peer) && Cut(decision.Node, decision.Peer);
+            case DecisionKind.Heal:
+                return Heal();
+            case DecisionKind.Request:
+                var request = FindRequest(decision.Client, decision.Number, decision.Node);
+                return request >= 0 && DeliverRequest(request);
+            case DecisionKind.Submit:
+                return ValidNode(decision.Node) && Submit(decision.Client, decision.Number, decision.Node, decision.Peer);
+            case DecisionKind.Live:
+                return GoLive();
+            default:
+                return false;
+        }
+    }
+
+    // ----- time -----
+
+    /// <summary>Time advances a round: delayed messages whose time has come become deliverable, and the workload speaks.</summary>
+    public void AdvanceRound()
+    {
+        Record(Decision.Round);
+        _round++;
+        if (_delayed.Count > 0) PromoteDue();
+        if (_workload is not null)
+        {
+            UpdateWorkloadContext();
+            _workload.OnRound(_workloadContext!);
+            TakeWorkloadRequests();
+        }
+
+        EndLine();
+        Check(-1, null);
+    }
+
+    public bool Tick(int node)
+    {
+        if (!_up[node]) return false;
+        Record(new Decision(DecisionKind.Tick, node));
+        Ticks++;
+        StepNode(node, Input<TMessage, TRequest>.Tick.Instance);
+        EndLine();
+        return true;
+    }
+
+    // ----- the network -----
+
+    /// <summary>Delivers, drops or duplicates the deliverable message at <paramref name="index"/>.</summary>
+    public bool ActOnPacket(int index, DecisionKind kind)
+    {
+        var packet = _ready[index];
+        Record(new Decision(kind, packet.From, packet.To, packet.Ordinal));
+        switch (kind)
+        {
+            case DecisionKind.Drop:
+                RemoveReady(index);
+                Drops++;
+                if (TraceLines is not null) Note("dropped " + StructuralDiff.Format(packet.Message));
+                break;
+            case DecisionKind.Duplicate:
+                _ready.Add(packet);
+                Duplicates++;
+                if (TraceLines is not null) Note("duplicated " + StructuralDiff.Format(packet.Message));
+                break;
+            default:
+                RemoveReady(index);
+                Deliver(packet);
+                break;
+        }
+
+        EndLine();
+        return true;
+    }
+
+    private void Deliver(in Packet<TMessage> packet)
+    {
+        if (_cut[packet.From * Nodes + packet.To])
+        {
+            Lost++;
+            if (TraceLines is not null) Note($"lost (link n{packet.From}->n{packet.To} cut): {StructuralDiff.Format(packet.Message)}");
+            return;
+        }
+
+        if (!_up[packet.To])
+        {
+            Lost++;
+            if (TraceLines is not null) Note($"lost (n{packet.To} down): {StructuralDiff.Format(packet.Message)}");
+            return;
+        }
+
+        Deliveries++;
+        if (TraceLines is not null) Note(StructuralDiff.Format(packet.Message));
+        StepNode(packet.To, new Input<TMessage, TRequest>.Receive(new NodeId(packet.From), packet.Message));
+    }
+
+    /// <summary>Number of deliverable messages whose bounded delay runs out this round.</summary>
+    public int CountDue()
+    {
+        var count = 0;
+        foreach (ref readonly var packet in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready))
+            if (packet.DueRound <= _round) count++;
+        return count;
+    }
+
+    /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>
+    public int IndexOfDue(int k)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready);
+        for (var i = 0; i < span.Length; i++)
+            if (span[i].DueRound <= _round && k-- == 0) return i;
+        return -1;
+    }
+
+    public bool Cut(int from, int to)
+    {
+        if (from == to || _cut[from * Nodes + to]) return false;
+        Record(new Decision(DecisionKind.Cut, from, to));
+        _cut[from * Nodes + to] = true;
+        _cuts++;
+        CutsMade++;
+        UpdateHealth();
+        EndLine();
+        Check(-1, null);
+        return true;
+    }
+
+    public bool Heal()
+    {
+        if (_cuts == 0) return false;
+        Record(new Decision(DecisionKind.Heal));
+        Array.Clear(_cut);
+        _cuts = 0;
+        UpdateHealth();
+        EndLine();
+        Check(-1, null);
+        return true;
+    }
+
+    /// <summary>The liveness phase begins: the network stops dropping and duplicating.</summary>
+    public bool GoLive()
+    {
+        if (_live) return false;
+        Record(new Decision(DecisionKind.Live));
+        _live = true;
+        _lossy = false;
+        _liveSince = _round;
+        UpdateHealth();
+        EndLine();
+        Check(-1, null);
+        return true;
+    }
+
+    // ----- clients -----
+
+    public bool DeliverRequest(int index)
+    {
+        var request = _requests[index];
+        _requests.RemoveAt(index);
+        Record(new Decision(DecisionKind.Request, request.Node, 0, request.Sequence, request.Client));
+        if (!_up[request.Node])
+        {
+            Lost++;
+            if (TraceLines is not null) Note($"lost (n{request.Node} down): {StructuralDiff.Format(request.Command)}");
+        }
+        else
+        {
+            RequestsStepped++;
+            if (TraceLines is not null) Note(StructuralDiff.Format(request.Command));
+            StepNode(request.Node, new Input<TMessage, TRequest>.Request(new ClientId(request.Client), request.Sequence, request.Command));
+        }
+
+        EndLine();
+        return true;
+    }
+
+    public bool Submit(long client, long sequence, int node, int payload)
+    {
+        if (_payloads is null || (uint)payload >= (uint)_payloads.Count) return false;
+        Record(new Decision(DecisionKind.Submit, node, payload, sequence, client));
+        _requests.Add(new PendingRequest<TRequest> { Client = client, Sequence = sequence, Node = node, Command = _payloads[payload] });
+        EndLine();
+        return true;
+    }
+
+    // ----- nodes -----
+
+    /// <summary>Persists the node's state, then releases its pending messages and replies.</summary>
+    public bool Flush(int node)
+    {
+        var sends = _unsentMessages[node];
+        var replies = _unsentReplies[node];
+        if (!_up[node] || (_unflushedSteps[node] == 0 && sends.Count == 0 && replies.Count == 0)) return false;
+        Record(new Decision(DecisionKind.Flush, node));
+        _persisted[node] = _states[node];
+        Flushes++;
+        if (TraceLines is not null) Note($"persisted {_unflushedSteps[node]} step(s), released {sends.Count} message(s), {replies.Count} reply(ies)");
+        _unflushedSteps[node] = 0;
+        foreach (var send in sends) Enqueue(send);
+        sends.Clear();
+        if (replies.Count > 0) ReleaseReplies(node, replies);
+        EndLine();
+        return true;
+    }
+
+    public bool Crash(int node)
+    {
+        if (!_up[node]) return false;
+        Record(new Decision(DecisionKind.Crash, node));
+        _up[node] = false;
+        _down++;
+        Crashes++;
+        LostSteps += _unflushedSteps[node];
+        if (TraceLines is not null)
+        {
+            var diff = StructuralDiff.Describe(_states[node], _persisted[node]);
+            Note($"lost {_unflushedSteps[node]} unpersisted step(s) and {_unsentMessages[node].Count} message(s)" + (diff.Length > 0 ? "; rolled back: " + diff : string.Empty));
+        }
+
+        _states[node] = _persisted[node];
+        _unflushedSteps[node] = 0;
+        _unsentMessages[node].Clear();
+        _unsentReplies[node].Clear();
+        _contexts[node].Clear();
+        UpdateHealth();
+        EndLine();
+        Check(-1, null);
+        return true;
+    }
+
+    public bool Restart(int node)
+    {
+        if (_up[node]) return false;
+        Record(new Decision(DecisionKind.Restart, node));
+        _up[node] = true;
+        _down--;
+        Restarts++;
+        TState recovered;
+        try
+        {
+            recovered = _protocol.Recover(_configs[node], _persisted[node]);
+        }
+        catch (Exception e)
+        {
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw in Recover: {e.GetType().Name}: {e.Message}");
+            EndLine();
+            return true;
+        }
+
+        if (TraceLines is not null)
+        {
+            var diff = StructuralDiff.Describe(_persisted[node], recovered);
+            if (diff.Length > 0) Note("recovered: " + diff);
+        }
+
+        _states[node] = recovered;
+        UpdateHealth();
+        EndLine();
+        Check(-1, null);
+        return true;
+    }
+
+    /// <summary>The in-flight messages in order, for scripted worlds.</summary>
+    public List<Envelope<TMessage>> InFlight()
+    {
+        var list = new List<Envelope<TMessage>>(_ready.Count + _delayed.Count);
+        foreach (var packet in _ready) list.Add(new Envelope<TMessage>(new NodeId(packet.From), new NodeId(packet.To), packet.Message));
+        foreach (var packet in _delayed) list.Add(new Envelope<TMessage>(new NodeId(packet.From), new NodeId(packet.To), packet.Message));
+        return list;
+    }
+
+    // ----- internals -----
+
+    private void StepNode(int node, Input<TMessage, TRequest> input)
+    {
+        var before = _states[node];
+        var context = _contexts[node];
+        Inputs?.Add((new NodeId(node), input));
+        TState after;
+        try
+        {
+            after = _protocol.Step(context, before, input);
+        }
+        catch (Exception e)
+        {
+            context.Clear();
+            _steps++;
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw {e.GetType().Name}: {e.Message}");
+            return;
+        }
+
+        _steps++;
+        _states[node] = after;
+        var sends = context.PendingSends;
+        var replies = context.PendingReplies;
+        Recorder?.Add(node, after, sends, replies);
+        if (TraceLines is not null) NoteStep(node, before, after, sends, replies);
+        if (sends.Length > 0) _unsentMessages[node].AddRange(sends);
+        if (replies.Length > 0) _unsentReplies[node].AddRange(replies);
+        context.Clear();
+        _unflushedSteps[node]++;
+        Check(node, before);
+    }
+
+    private void Enqueue(in Envelope<TMessage> send)
+    {
+        var from = send.From.Value;
+        var to = send.To.Value;
+        if ((uint)to >= (uint)Nodes)
+        {
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{from} sent to unknown node {send.To}");
+            return;
+        }
+
+        var delay = _delayRandom is null ? 0 : _delayRandom.Next(_maxDelayRounds + 1);
+        var packet = new Packet<TMessage>
+        {
+            From = from,
+            To = to,
+            Ordinal = ++_linkOrdinals[from * Nodes + to],
+            ReadyRound = _round + delay,
+            DueRound = _round + delay + 1,
+            Message = send.Message,
+        };
+        if (delay == 0) _ready.Add(packet);
+        else _delayed.Add(packet);
+    }
+
+    private void ReleaseReplies(int node, List<ClientReply<TReply>> replies)
+    {
+        Replies?.AddRange(replies);
+        if (_workload is not null)
+        {
+            UpdateWorkloadContext();
+            foreach (var reply in replies) _workload.OnReply(_workloadContext!, new NodeId(node), reply);
+            TakeWorkloadRequests();
+        }
+
+        replies.Clear();
+    }
+
+    private void UpdateWorkloadContext()
+    {
+        var context = _workloadContext!;
+        context.Step = _steps;
+        context.Time = _round;
+        context.HealthyForTime = HealthyForTime;
+        context.IsLivenessPhase = _live;
+    }
+
+    private void TakeWorkloadRequests()
+    {
+        var sent = _workloadContext!.Sent;
+        foreach (var (client, sequence, node, command) in sent)
+            _requests.Add(new PendingRequest<TRequest> { Client = client.Value, Sequence = sequence, Node = node.Value, Command = command });
+        sent.Clear();
+    }
+
+    private void PromoteDue()
+    {
+        // Stable compaction keeps the delayed list in send order.
+        var kept = 0;
+        for (var i = 0; i < _delayed.Count; i++)
+        {
+            var packet = _delayed[i];
+            if (packet.ReadyRound <= _round) _ready.Add(packet);
+            else _delayed[kept++] = packet;
+        }
+
+        _delayed.RemoveRange(kept, _delayed.Count - kept);
+    }
+
+    private int Promote(int delayedIndex)
+    {
+        _ready.Add(_delayed[delayedIndex]);
+        _delayed.RemoveAt(delayedIndex);
+        return _ready.Count - 1;
+    }
+
+    private void RemoveReady(int index)
+    {
+        if (_preserveOrder)
+        {
+            _ready.RemoveAt(index);
+            return;
+        }
+
+        var last = _ready.Count - 1;
+        _ready[index] = _ready[last];
+        _ready.RemoveAt(last);
+    }
+
+    private int FindPacket(int from, int to, long ordinal, out bool delayed)
+    {
+        delayed = false;
+        for (var i = 0; i < _ready.Count; i++)
+        {
+            var packet = _ready[i];
+            if (packet.Ordinal == ordinal && packet.From == from && packet.To == to) return i;
+        }
+
+        delayed = true;
+        for (var i = 0; i < _delayed.Count; i++)
+        {
+            var packet = _delayed[i];
+            if (packet.Ordinal == ordinal && packet.From == from && packet.To == to) return i;
+        }
+
+        return -1;
+    }
+
+    private int FindRequest(long client, long sequence, int node)
+    {
+        for (var i = 0; i < _requests.Count; i++)
+        {
+            var request = _requests[i];
+            if (request.Client == client && request.Sequence == sequence && request.Node == node) return i;
+        }
+
+        return -1;
+    }
+
+    private bool ValidNode(int node) => (uint)node < (uint)Nodes;
+
+    private void UpdateHealth()
+    {
+        if (_down == 0 && _cuts == 0 && !_lossy)
+        {
+            if (_healthySince < 0) _healthySince = _round;
+        }
+        else
+        {
+            _healthySince = -1;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansNodes.Simulation;
+
+/// <summary>
+/// A replayable run: the protocol, the cluster, the seed (node seeds and the workload's derive
+/// from it), the options, and every decision in order. Saved as JSON with one decision per line,
+/// so a person can read, edit and diff it.
+/// </summary>
+public sealed record Schedule
+{
+    private const string FormatTag = "orleansnodes-schedule/1";
+
+    private static readonly JsonSerializerOptions _json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The protocol's <see cref="Protocol{TSettings, TState, TMessage, TRequest, TReply}.Name"/>.</summary>
+    public required string Protocol { get; init; }
+
+    /// <summary>The run's seed.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>The run's options (they carry the node count and the liveness bound).</summary>
+    public required SimulationOptions Options { get; init; }
+
+    /// <summary>The decisions, in order.</summary>
+    public required ImmutableArray<Decision> Decisions { get; init; }
+
+    /// <summary>The property this schedule violates, if it was saved for a violation.</summary>
+    public string? Property { get; init; }
+
+    /// <summary>Where the schedule was loaded from, for error messages.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Number of nodes.</summary>
+    public int Nodes => Options.Nodes;
+
+    /// <summary>Writes the schedule to <paramref name="path"/>, creating its directory.</summary>
+    public void Save(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        File.WriteAllText(path, ToJson());
+    }
+
+    /// <summary>The JSON text, one decision per line.</summary>
+    public string ToJson()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("{");
+        text.Append("  \"format\": ").Append(JsonSerializer.Serialize(FormatTag)).AppendLine(",");
+        text.Append("  \"protocol\": ").Append(JsonSerializer.Serialize(Protocol)).AppendLine(",");
+        text.Append("  \"seed\": ").Append(Seed).AppendLine(",");
+        text.Append("  \"nodes\": ").Append(Nodes).AppendLine(",");
+        if (Property is not null) text.Append("  \"property\": ").Append(JsonSerializer.Serialize(Property)).AppendLine(",");
+        text.Append("  \"options\": ").Append(JsonSerializer.Serialize(Options, _json)).AppendLine(",");
+        text.AppendLine("  \"decisions\": [");
+        for (var i = 0; i < Decisions.Length; i++)
+        {
+            text.Append("    \"").Append(Decisions[i].ToString()).Append('"');
+            text.AppendLine(i + 1 < Decisions.Length ? "," : string.Empty);
+        }
+
+        text.AppendLine("  ]");
+        text.AppendLine("}");
+        return text.ToString();
+    }
+
+    /// <summary>Reads a schedule file; throws <see cref="ScheduleFormatException"/> with a one-line reason when it cannot.</summary>
+    public static Schedule Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScheduleFormatException($"{path}: cannot read: {e.Message}", e);
+        }
+
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses schedule JSON; <paramref name="source"/> names it in error messages.</summary>
+    public static Schedule Parse(string json, string source = "schedule")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ScheduleFormatException($"{source}: line {(e.LineNumber ?? 0) + 1}: not valid JSON ({FirstLine(e.Message)})", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new ScheduleFormatException($"{source}: line 1: expected a JSON object");
+            var format = Required(root, "format", JsonValueKind.String, source).GetString();
+            if (format != FormatTag) throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}')");
+            var protocol = Required(root, "protocol", JsonValueKind.String, source).GetString()!;
+            if (!Required(root, "seed", JsonValueKind.Number, source).TryGetUInt64(out var seed))
+                throw new ScheduleFormatException($"{source}: 'seed' must be a non-negative integer");
+            var options = ParseOptions(Required(root, "options", JsonValueKind.Object, source), source);
+            if (root.TryGetProperty("nodes", out var nodes) && (!nodes.TryGetInt32(out var count) || count != options.Nodes))
+                throw new ScheduleFormatException($"{source}: 'nodes' ({nodes.GetRawText()}) does not match options.nodes ({options.Nodes})");
+            var property = root.TryGetProperty("property", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var decisionsElement = Required(root, "decisions", JsonValueKind.Array, source);
+            var lines = DecisionLines(json);
+            var decisions = ImmutableArray.CreateBuilder<Decision>(decisionsElement.GetArrayLength());
+            var index = 0;
+            foreach (var element in decisionsElement.EnumerateArray())
+            {
+                var line = index < lines.Count ? lines[index] : 0;
+                if (element.ValueKind != JsonValueKind.String)
+                    throw new ScheduleFormatException($"{source}: line {line}: decision {index} is not a string");
+                try
+                {
+                    decisions.Add(Decision.Parse(element.GetString()!));
+                }
+                catch (FormatException e)
+                {
+                    throw new ScheduleFormatException($"{source}: line {line}: {e.Message}", e);
+                }
+
+                index++;
+            }
+
+            return new Schedule
+            {
+                Protocol = protocol,
+                Seed = seed,
+                Options = options,
+                Property = property,
+                Decisions = decisions.MoveToImmutable(),
+                Source = source,
+            };
+        }
+    }
+
+    private static SimulationOptions ParseOptions(JsonElement element, string source)
+    {
+        SimulationOptions? options;
+        try
+        {
+            options = element.Deserialize<SimulationOptions>(_json);
+        }
+        catch (JsonException e)
+        {
+            throw new ScheduleFormatException($"{source}: bad 'options': {FirstLine(e.Message)}", e);
+        }
+
+        if (options is null) throw new ScheduleFormatException($"{source}: 'options' is null");
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ScheduleFormatException($"{source}: bad 'options': {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+
+        return options;
+    }
+
+    private static JsonElement Required(JsonElement root, string name, JsonValueKind kind, string source)
+    {
+        if (!root.TryGetProperty(name, out var value)) throw new ScheduleFormatException($"{source}: missing '{name}'");
+        if (value.ValueKind != kind) throw new ScheduleFormatException($"{source}: '{name}' must be {kind.ToString().ToLowerInvariant()}, not {value.ValueKind.ToString().ToLowerInvariant()}");
+        return value;
+    }
+
+    /// <summary>The 1-based line of every element of the top-level <c>decisions</c> array, for error messages.</summary>
+    private static List<int> DecisionLines(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes);
+        var lines = new List<int>();
+        var inDecisions = false;
+        var line = 1;
+        var scanned = 0L;
+        while (reader.Read())
+        {
+            for (; scanned < reader.TokenStartIndex; scanned++)
+                if (bytes[scanned] == (byte)'\n') line++;
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                inDecisions = reader.ValueTextEquals("decisions"u8);
+            else if (inDecisions && reader.CurrentDepth == 2)
+            {
+                lines.Add(line);
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+            }
+            else if (inDecisions && reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == 1)
+                inDecisions = false;
+        }
+
+        return lines;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

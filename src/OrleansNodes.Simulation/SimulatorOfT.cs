@@ -1,0 +1,370 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using OrleansNodes.Simulation.Engine;
+
+namespace OrleansNodes.Simulation;
+
+/// <summary>
+/// The deterministic simulator of one protocol: seeded random runs with fault injection and
+/// properties checked after every step, suites of runs, scripted scenarios
+/// (<see cref="CreateWorld"/>), replay of saved schedules, and the determinism self-check.
+/// </summary>
+/// <example>
+/// <code>
+/// var sim = Simulator.Create(new Paxos(), PaxosSettings.Default);
+/// var options = SimulationOptions.Default with { Nodes = 5, Steps = 2_000, Faults = FaultKinds.All };
+/// sim.Run(seed: 42, options).ThrowIfFailed();
+/// sim.RunSuite(seeds: 200, options).ThrowIfFailed();   // the message is the full report
+/// </code>
+/// </example>
+/// <remarks>
+/// Everything derives from the run's seed: node configurations via
+/// <see cref="NodeConfig{TSettings}.Cluster"/>, the scheduler's choices, and the workload's seed.
+/// Failures are reported with the seed, the step, the property, a shrunk schedule, its readable
+/// trace (one line per delivery, tick, flush and fault, with what changed in the stepped
+/// node's state) and a replay command. Tracing and structural diffs happen only in that
+/// reporting replay; the normal run records compact decisions and nothing else.
+/// </remarks>
+public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : ISimulation
+    where TState : class
+{
+    private const ulong SchedulerSalt = 0x5C4ED;
+    private const ulong WorkloadSalt = 0x3012C;
+
+    private readonly Protocol<TSettings, TState, TMessage, TRequest, TReply> _protocol;
+    private readonly TSettings _settings;
+    private readonly Func<WorkloadSetup, IWorkload<TRequest, TReply>>? _workload;
+
+    internal Simulator(
+        Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
+        TSettings settings,
+        Func<WorkloadSetup, IWorkload<TRequest, TReply>>? workload)
+    {
+        _protocol = protocol;
+        _settings = settings;
+        _workload = workload;
+    }
+
+    /// <inheritdoc/>
+    public string Protocol => _protocol.Name;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Properties => [.. _protocol.Properties.Select(p => p.ToString())];
+
+    /// <summary>A simulator whose runs also drive simulated clients, created per run by <paramref name="factory"/>.</summary>
+    public Simulator<TSettings, TState, TMessage, TRequest, TReply> WithWorkload(Func<WorkloadSetup, IWorkload<TRequest, TReply>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory);
+    }
+
+    /// <inheritdoc/>
+    public RunReport Run(ulong seed, SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var engine = RunRandom(seed, options, recorder: null, inputs: null);
+        var violation = engine.Violation is { } found ? Explain(seed, options, engine.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null) : null;
+        return Report(seed, engine, violation);
+    }
+
+    /// <inheritdoc/>
+    public SuiteReport RunSuite(int seeds, SimulationOptions options, ulong firstSeed = 0, IProgress<SuiteProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(seeds);
+        options.Validate();
+        var report = new SuiteReport { Protocol = Protocol, Runs = 0, RunsRequested = seeds, FirstSeed = firstSeed };
+        DeterminismReport? determinism = null;
+        if (options.CheckDeterminism && seeds > 0)
+        {
+            determinism = CheckDeterminism(firstSeed, options);
+            if (!determinism.IsDeterministic) return report with { Determinism = determinism, Failure = determinism.Message };
+        }
+
+        var properties = _protocol.Properties;
+        var goals = new List<int>();
+        for (var i = 0; i < properties.Count; i++)
+            if (properties[i].Kind == PropertyKind.Sometimes) goals.Add(i);
+        var reached = new int[goals.Count];
+        long steps = 0, deliveries = 0;
+        var started = Stopwatch.GetTimestamp();
+        for (var run = 0; run < seeds; run++)
+        {
+            var seed = firstSeed + (ulong)run;
+            var engine = RunRandom(seed, options, recorder: null, inputs: null);
+            steps += engine.Steps;
+            deliveries += engine.Deliveries;
+            for (var g = 0; g < goals.Count; g++)
+                if (engine.Reached(goals[g])) reached[g]++;
+            if (engine.Violation is { } found)
+            {
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                progress?.Report(new SuiteProgress(run + 1, seeds, steps, 1));
+                var violation = Explain(seed, options, engine.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null);
+                return report with
+                {
+                    Runs = run + 1,
+                    Steps = steps,
+                    Deliveries = deliveries,
+                    Elapsed = elapsed,
+                    Goals = Goals(goals, reached),
+                    Violation = violation,
+                    Determinism = determinism,
+                    Failure = violation.ToString(),
+                };
+            }
+
+            progress?.Report(new SuiteProgress(run + 1, seeds, steps, 0));
+        }
+
+        report = report with
+        {
+            Runs = seeds,
+            Steps = steps,
+            Deliveries = deliveries,
+            Elapsed = Stopwatch.GetElapsedTime(started),
+            Goals = Goals(goals, reached),
+            Determinism = determinism,
+        };
+        for (var g = 0; g < goals.Count; g++)
+        {
+            if (reached[g] == 0)
+            {
+                var last = seeds == 0 ? firstSeed : firstSeed + (ulong)seeds - 1;
+                return report with { Failure = $"Sometimes goal '{properties[goals[g]].Name}' was never reached in {seeds} runs (seeds {firstSeed}..{last})" };
+            }
+        }
+
+        return report;
+    }
+
+    /// <inheritdoc/>
+    public RunReport Replay(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.Protocol != Protocol)
+            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: the schedule is for protocol '{schedule.Protocol}', not '{Protocol}'");
+        schedule.Options.Validate();
+        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null);
+        var violation = engine.Violation is { } found
+            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source)
+            : null;
+        return Report(schedule.Seed, engine, violation);
+    }
+
+    /// <summary>The readable trace of a schedule: one line per decision, with state diffs.</summary>
+    public string Trace(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var lines = new List<string>();
+        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines);
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <inheritdoc/>
+    public DeterminismReport CheckDeterminism(ulong seed, SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var first = new StepRecorder();
+        RunRandom(seed, options, first, inputs: null);
+        var second = new StepRecorder();
+        RunRandom(seed, options, second, inputs: null);
+        var count = Math.Min(first.Hashes.Count, second.Hashes.Count);
+        for (var i = 0; i < count; i++)
+        {
+            if (first.Hashes[i] == second.Hashes[i]) continue;
+            return Diverged(seed, i, DescribeDivergence(first, second, i));
+        }
+
+        if (first.Hashes.Count != second.Hashes.Count)
+            return Diverged(seed, count, $"one run took {first.Hashes.Count} steps, the other {second.Hashes.Count}");
+        return new DeterminismReport(seed, count, null, $"deterministic: run {seed} and its replay agree on all {count} steps");
+    }
+
+    /// <summary>A scripted cluster for scenario tests: "partition n2, tick 20 times, heal, expect one leader".</summary>
+    /// <param name="nodes">Number of nodes.</param>
+    /// <param name="seed">Seed of the nodes' configurations.</param>
+    public World<TSettings, TState, TMessage, TRequest, TReply> CreateWorld(int nodes, ulong seed = 0)
+    {
+        var options = SimulationOptions.Default with { Nodes = nodes };
+        options.Validate();
+        return new World<TSettings, TState, TMessage, TRequest, TReply>(this, options, seed);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="seed"/> and records every (node, input) it stepped, to re-feed them to
+    /// <c>Step</c> with no simulator around it: the "bare loop" baseline for benchmarks.
+    /// </summary>
+    public InputRecording<TSettings, TState, TMessage, TRequest, TReply> RecordInputs(ulong seed, SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var inputs = new List<(NodeId Node, Input<TMessage, TRequest> Input)>();
+        RunRandom(seed, options, recorder: null, inputs);
+        return new InputRecording<TSettings, TState, TMessage, TRequest, TReply>(
+            _protocol, NodeConfig<TSettings>.Cluster(options.Nodes, _settings, seed), [.. inputs]);
+    }
+
+    // ----- internals shared with World -----
+
+    internal Engine<TSettings, TState, TMessage, TRequest, TReply> NewEngine(
+        ulong seed, SimulationOptions options, FastRandom? random, bool preserveOrder, IReadOnlyList<TRequest>? payloads) =>
+        new(
+            _protocol,
+            _settings,
+            seed,
+            options,
+            random,
+            preserveOrder,
+            lossy: (options.Faults & (FaultKinds.Drop | FaultKinds.Duplicate)) != 0,
+            _workload?.Invoke(new WorkloadSetup(SeededRandom.Mix(seed, WorkloadSalt), options.Nodes, options)),
+            payloads);
+
+    internal Engine<TSettings, TState, TMessage, TRequest, TReply> ReplayDecisions(
+        ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace)
+    {
+        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads);
+        engine.TraceLines = trace;
+        engine.Start();
+        foreach (var decision in decisions)
+        {
+            if (engine.Failed) break;
+            engine.Apply(decision);
+        }
+
+        engine.Finish(options.LivenessRounds);
+        return engine;
+    }
+
+    /// <summary>Turns a found violation into a report: shrink (safety only), trace, save.</summary>
+    internal Violation Explain(
+        ulong seed,
+        SimulationOptions options,
+        List<Decision> decisions,
+        FoundViolation found,
+        IReadOnlyList<TRequest>? payloads,
+        bool shrink,
+        string? existingPath)
+    {
+        var upTo = Math.Max(0, Math.Min(decisions.Count, found.DecisionIndex + 1));
+        var schedule = found.Kind == PropertyKind.Always ? decisions.GetRange(0, upTo) : [.. decisions];
+
+        // Liveness failures are not shrunk: deleting decisions after healing would make the
+        // healed network lossy, and the counterexample would no longer be one.
+        if (shrink && found.Kind == PropertyKind.Always && options.MaxShrinkReplays > 0)
+        {
+            schedule = Shrinker.Minimize(
+                schedule,
+                candidate =>
+                {
+                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null);
+                    return replay.Violation is { } again && again.Property == found.Property
+                        ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
+                        : null;
+                },
+                options.MaxShrinkReplays);
+        }
+
+        var lines = new List<string>();
+        var traced = ReplayDecisions(seed, options, schedule, payloads, lines);
+        var message = found.Message;
+        if (traced.Violation is not { } replayed || replayed.Property != found.Property)
+            message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated '" + traced.Violation.Property + "'")}: is the protocol deterministic?)";
+
+        var saved = new Schedule
+        {
+            Protocol = Protocol,
+            Seed = seed,
+            Options = options,
+            Property = found.Property,
+            Decisions = [.. schedule],
+            Source = existingPath,
+        };
+        var path = existingPath;
+        if (path is null && options.SaveSchedule && payloads is null)
+        {
+            var directory = options.ScheduleDirectory ?? Path.Combine(Path.GetTempPath(), "orleansnodes");
+            path = Path.Combine(directory, $"{Protocol}-seed{seed}.schedule.json");
+            saved.Save(path);
+            saved = saved with { Source = path };
+        }
+
+        return new Violation
+        {
+            Seed = seed,
+            Property = found.Property,
+            Kind = found.Kind,
+            Message = message,
+            Step = found.Step,
+            OriginalDecisions = upTo,
+            Schedule = saved,
+            Trace = Tail(lines, options.MaxTraceLines),
+            SchedulePath = path,
+        };
+    }
+
+    private Engine<TSettings, TState, TMessage, TRequest, TReply> RunRandom(
+        ulong seed, SimulationOptions options, StepRecorder? recorder, List<(NodeId Node, Input<TMessage, TRequest> Input)>? inputs)
+    {
+        var random = new FastRandom(SeededRandom.Mix(seed, SchedulerSalt));
+        var engine = NewEngine(seed, options, random, preserveOrder: options.Order == DeliveryOrder.Fifo, payloads: null);
+        engine.Recorder = recorder;
+        engine.Inputs = inputs;
+        new Scheduler<TSettings, TState, TMessage, TRequest, TReply>(engine, options, random).Run();
+        return engine;
+    }
+
+    private RunReport Report(ulong seed, Engine<TSettings, TState, TMessage, TRequest, TReply> engine, Violation? violation)
+    {
+        var goals = new List<string>();
+        for (var i = 0; i < engine.Properties.Count; i++)
+            if (engine.Properties[i].Kind == PropertyKind.Sometimes && engine.Reached(i)) goals.Add(engine.Properties[i].Name);
+        return new RunReport
+        {
+            Seed = seed,
+            Violation = violation,
+            Steps = engine.Steps,
+            Deliveries = engine.Deliveries,
+            Ticks = engine.Ticks,
+            Requests = engine.RequestsStepped,
+            Rounds = engine.Round,
+            Decisions = engine.Decisions.Count,
+            Flushes = engine.Flushes,
+            Drops = engine.Drops,
+            Duplicates = engine.Duplicates,
+            Lost = engine.Lost,
+            Crashes = engine.Crashes,
+            Restarts = engine.Restarts,
+            Cuts = engine.CutsMade,
+            LostSteps = engine.LostSteps,
+            GoalsReached = goals,
+            WorkloadResult = engine.WorkloadResult,
+        };
+    }
+
+    private IReadOnlyList<GoalReport> Goals(List<int> goals, int[] reached) =>
+        [.. goals.Select((property, g) => new GoalReport(_protocol.Properties[property].Name, reached[g]))];
+
+    private static DeterminismReport Diverged(ulong seed, long step, string detail) =>
+        new(seed, step, step + 1, $"nondeterministic: run {seed} and its replay diverged at step {step + 1} ({detail})");
+
+    private static string DescribeDivergence(StepRecorder first, StepRecorder second, int i)
+    {
+        if (first.Nodes[i] != second.Nodes[i]) return $"n{first.Nodes[i]} stepped in one run, n{second.Nodes[i]} in the other";
+        if (first.StateHashes[i] != second.StateHashes[i])
+            return $"node n{first.Nodes[i]} state differs: {StructuralDiff.Describe(first.States[i], second.States[i])}";
+        return $"node n{first.Nodes[i]} sent or replied differently";
+    }
+
+    private static string Tail(List<string> lines, int max)
+    {
+        if (lines.Count <= max) return string.Join(Environment.NewLine, lines);
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"      … {lines.Count - max} earlier lines omitted").AppendLine();
+        text.AppendJoin(Environment.NewLine, lines.Skip(lines.Count - max));
+        return text.ToString();
+    }
+}

@@ -1,0 +1,452 @@
+using OrleansNodes.Protocols.KeyValue;
+using static OrleansNodes.Protocols.Tests.KeyValue.KeyValueCluster;
+using KeyValueInput = OrleansNodes.Core.Input<OrleansNodes.Protocols.KeyValue.KeyValueMessage, OrleansNodes.Protocols.KeyValue.KeyValueCommand>;
+
+namespace OrleansNodes.Protocols.Tests.KeyValue;
+
+public class KeyValueProtocolTests
+{
+    private static readonly KeyValueCommand.Put PutXa = new("x", "a");
+
+    private static KeyValueCluster ElectedCluster(int size = 3, KeyValueSettings? settings = null)
+    {
+        var cluster = new KeyValueCluster(size, settings);
+        cluster.Elect(0);
+        return cluster;
+    }
+
+    [Fact]
+    public void Elect_TickPastElectionTimeout_NodeLeadsOthersFollow()
+    {
+        var cluster = ElectedCluster();
+
+        Assert.Equal(KeyValueRole.Leader, cluster[0].Role);
+        var ballot = cluster[0].Leadership!.Ballot;
+        Assert.Equal(new Ballot(1, N(0)), ballot);
+        for (var node = 1; node < 3; node++)
+        {
+            Assert.Equal(KeyValueRole.Follower, cluster[node].Role);
+            Assert.Equal(N(0), cluster[node].Leader);
+            Assert.Equal(ballot, cluster[node].Promised);
+        }
+    }
+
+    [Fact]
+    public void Elect_FollowerHearsHeartbeats_NeverCampaigns()
+    {
+        var cluster = ElectedCluster();
+
+        cluster.Run(rounds: 200);
+
+        Assert.Equal(0, cluster.Leader);
+        Assert.All(cluster.States, s => Assert.Equal(new Ballot(1, N(0)), s.Promised));
+    }
+
+    [Fact]
+    public void Tick_FollowerBeforeTimeout_SharesLogAndStoreAndSendsNothing()
+    {
+        var cluster = new KeyValueCluster(3);
+        var config = NodeConfig<KeyValueSettings>.Cluster(3, KeyValueSettings.Default, 1)[1];
+
+        var result = cluster.Protocol.Run(config, cluster[1], KeyValueInput.Tick.Instance);
+
+        Assert.True(result.Outbox.IsEmpty);
+        Assert.Same(cluster[1].Log, result.State.Log);
+        Assert.Same(cluster[1].Store, result.State.Store);
+        Assert.Equal(1, result.State.Timers.Election.ElapsedTicks);
+    }
+
+    [Fact]
+    public void Receive_StalePromise_ReturnsSameStateAndSendsNothing()
+    {
+        var cluster = ElectedCluster();
+        var config = NodeConfig<KeyValueSettings>.Cluster(3, KeyValueSettings.Default, 1)[1];
+        var stale = new Promise(new Ballot(1, N(0)), [], null);
+
+        var result = cluster.Protocol.Run(config, cluster[1], new KeyValueInput.Receive(N(0), stale));
+
+        Assert.Same(cluster[1], result.State);
+        Assert.True(result.Outbox.IsEmpty);
+    }
+
+    [Fact]
+    public void Request_PutOnLeader_AppliedOnAllReplicasAndAcknowledgedOnce()
+    {
+        var cluster = ElectedCluster();
+
+        cluster.Request(0, client: 7, sequence: 1, PutXa);
+        cluster.DeliverAll();
+        cluster.Run(rounds: 3); // heartbeats carry the commit index to followers
+
+        var reply = Assert.Single(cluster.Replies);
+        Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(7), 1, KeyValueReply.Ok.Instance), reply);
+        Assert.All(cluster.States, s => Assert.Equal("a", s.Store.Data["x"]));
+        Assert.All(cluster.States, s => Assert.Equal(1, s.Store.AppliedIndex));
+    }
+
+    [Fact]
+    public void Request_GetAfterPut_ReadsThroughTheLog()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+
+        var immediate = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.DeliverAll();
+
+        Assert.Empty(immediate); // no answer before the get is chosen
+        Assert.Equal(new KeyValueReply.Value("a"), cluster.Replies[^1].Reply);
+        Assert.Equal(2, cluster[0].Store.AppliedIndex);
+    }
+
+    [Fact]
+    public void Request_RetriedAppendWithSameSequence_AppliedOnceWithSameReply()
+    {
+        var cluster = ElectedCluster();
+        var append = new KeyValueCommand.Append("log", "x");
+
+        cluster.Request(0, 7, 1, append);
+        cluster.DeliverAll();
+        var retry = cluster.Request(0, 7, 1, append);
+
+        Assert.Equal(cluster.Replies[0], Assert.Single(retry));
+        cluster.DeliverAll();
+        Assert.Equal("x", cluster[0].Store.Data["log"]);
+        Assert.Equal(1, cluster[0].Store.ExecutedCount);
+    }
+
+    [Fact]
+    public void Request_RetriedWhileFirstCopyIsInTheLog_AppliedOnceBothAnswered()
+    {
+        var cluster = ElectedCluster();
+        var append = new KeyValueCommand.Append("log", "x");
+        cluster.Drop = e => e.Message is Accepted; // the first copy cannot be chosen yet
+
+        cluster.Request(0, 7, 1, append);
+        cluster.DeliverAll();
+        cluster.Drop = null;
+        cluster.Request(0, 7, 1, append); // the client timed out and retried: a second slot
+        cluster.DeliverAll();
+        cluster.Run(rounds: 3);           // retransmission gets the first slot chosen too
+
+        Assert.Equal("x", cluster[0].Store.Data["log"]);
+        Assert.Equal(1, cluster[0].Store.ExecutedCount);
+        Assert.Equal(2, cluster[0].Store.AppliedIndex);
+        Assert.All(cluster.Replies, r => Assert.Equal(KeyValueReply.Ok.Instance, r.Reply));
+    }
+
+    [Fact]
+    public void Request_ToFollower_RedirectsToLeader()
+    {
+        var cluster = ElectedCluster();
+
+        var reply = Assert.Single(cluster.Request(2, 7, 1, PutXa));
+
+        Assert.Equal(new KeyValueReply.Redirect(N(0)), reply.Reply);
+        Assert.Empty(cluster.Queue);
+        Assert.False(cluster[2].Store.Data.ContainsKey("x"));
+    }
+
+    [Fact]
+    public void Request_BeforeAnyElection_RedirectsToNobody()
+    {
+        var cluster = new KeyValueCluster(3);
+
+        var reply = Assert.Single(cluster.Request(1, 7, 1, PutXa));
+
+        Assert.Equal(new KeyValueReply.Redirect(null), reply.Reply);
+    }
+
+    [Fact]
+    public void Request_WhileAcceptsAreInFlight_BatchesLaterRequestsIntoOneSlot()
+    {
+        var cluster = ElectedCluster(settings: KeyValueSettings.Default with { InFlightSlotsMax = 1 });
+
+        for (var client = 1; client <= 5; client++) cluster.Request(0, client, 1, new KeyValueCommand.Append("k", client.ToString()));
+        cluster.DeliverAll();
+
+        Assert.Equal(2, cluster[0].Store.AppliedIndex); // slot 1: client 1 alone; slot 2: clients 2..5
+        Assert.Equal("12345", cluster[0].Store.Data["k"]);
+        Assert.Equal(5, cluster.Replies.Count);
+    }
+
+    [Fact]
+    public void StepDown_LeaderCutOffFromMajority_StepsDownAndRedirectsQueuedClients()
+    {
+        var cluster = ElectedCluster(settings: KeyValueSettings.Default with { InFlightSlotsMax = 1 });
+        cluster.Isolate(0);
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.Request(0, 8, 1, PutXa); // queued behind the first, which cannot be chosen
+
+        cluster.Tick(0, KeyValueSettings.Default.ElectionTimeoutTicksMax + 1);
+
+        Assert.Equal(KeyValueRole.Follower, cluster[0].Role);
+        Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(8), 1, new KeyValueReply.Redirect(null)), Assert.Single(cluster.Replies));
+    }
+
+    [Fact]
+    public void Elect_LeaderIsolatedThenHealed_NewLeaderTakesOverAndOldOneFollows()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+
+        cluster.Isolate(0);
+        cluster.Run(rounds: 60);
+        cluster.Heal();
+        cluster.Run(rounds: 10);
+
+        var leader = Assert.IsType<int>(cluster.Leader);
+        Assert.NotEqual(0, leader);
+        Assert.Equal(N(leader), cluster[0].Leader);
+        cluster.Request(leader, 7, 2, new KeyValueCommand.Put("x", "b"));
+        cluster.Run(rounds: 3);
+        Assert.All(cluster.States, s => Assert.Equal("b", s.Store.Data["x"]));
+    }
+
+    [Fact]
+    public void Prepare_OlderThanPromise_AnsweredWithPreempted()
+    {
+        var cluster = ElectedCluster();
+        var config = NodeConfig<KeyValueSettings>.Cluster(3, KeyValueSettings.Default, 1)[1];
+        var follower = cluster[1] with { Promised = new Ballot(5, N(2)) };
+
+        var result = cluster.Protocol.Run(config, follower, new KeyValueInput.Receive(N(0), new Prepare(new Ballot(3, N(0)), 1)));
+
+        Assert.Same(follower, result.State);
+        Assert.Equal(new Preempted(new Ballot(5, N(2))), Assert.Single(result.Outbox.Sends).Message);
+    }
+
+    [Fact]
+    public void Preempted_Candidate_StandsDownAndCampaignsAboveTheNewerBallot()
+    {
+        var cluster = new KeyValueCluster(3);
+        cluster.Tick(0, KeyValueSettings.Default.ElectionTimeoutTicksMax);
+        Assert.Equal(KeyValueRole.Candidate, cluster[0].Role);
+        var config = NodeConfig<KeyValueSettings>.Cluster(3, KeyValueSettings.Default, 1)[0];
+
+        var result = cluster.Protocol.Run(config, cluster[0], new KeyValueInput.Receive(N(1), new Preempted(new Ballot(9, N(1)))));
+
+        Assert.Equal(KeyValueRole.Follower, result.State.Role);
+        Assert.Equal(new Ballot(9, N(1)), result.State.Promised);
+    }
+
+    [Fact]
+    public void Elect_NewLeader_RecoversAcceptedButUndecidedSlotFromPromises()
+    {
+        // n0 leads; its accept for slot 1 reaches n1 only, and n0 crashes before learning of it.
+        var cluster = ElectedCluster();
+        cluster.Drop = e => e.Message is Accept && e.To != N(1) || e.Message is Accepted;
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        cluster.Drop = null;
+        cluster.Crash(0);
+        Assert.Equal(0, cluster[1].Store.AppliedIndex);
+        Assert.True(cluster[1].Log.ContainsKey(1));
+
+        // n2 wins the next election (n1's prepares are lost): n1's promise reports the slot,
+        // and n2 proposes it again in its own ballot.
+        cluster.Drop = e => e.Message is Prepare && e.From == N(1);
+        cluster.Run(rounds: 60);
+
+        Assert.Equal(2, cluster.Leader);
+        Assert.Equal("a", cluster[2].Store.Data["x"]);
+        Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(7), 1, KeyValueReply.Ok.Instance), Assert.Single(cluster.Replies));
+    }
+
+    [Fact]
+    public void Elect_NewLeader_FillsGapsWithNoops()
+    {
+        // n0 proposes slots 1 and 2; only slot 2 reaches n1, so slot 1 is a gap in every promise.
+        var cluster = ElectedCluster(settings: KeyValueSettings.Default with { InFlightSlotsMax = 2 });
+        cluster.Drop = e => e.Message is Accepted || e.Message is Accept { Slot: 1 } || e.Message is Accept && e.To != N(1);
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.Request(0, 8, 1, new KeyValueCommand.Put("y", "b"));
+        cluster.DeliverAll();
+        cluster.Crash(0);
+
+        cluster.Drop = e => e.Message is Prepare && e.From == N(2); // n1 wins the next election
+        cluster.Run(rounds: 60);
+
+        Assert.Equal(1, cluster.Leader);
+        Assert.Equal(2, cluster[1].Store.AppliedIndex);
+        Assert.False(cluster[1].Store.Data.ContainsKey("x"));
+        Assert.Equal("b", cluster[1].Store.Data["y"]);
+        Assert.True(cluster[1].Log[1].Value.IsNoop);
+    }
+
+    [Fact]
+    public void Elect_CandidateBehindCompactionPoint_LearnsSnapshotFromPromise()
+    {
+        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 4 };
+        var cluster = ElectedCluster(settings: settings);
+        cluster.Isolate(2);
+        for (var i = 1; i <= 20; i++)
+        {
+            cluster.Request(0, 7, i, new KeyValueCommand.Put("x", i.ToString()));
+            cluster.DeliverAll();
+        }
+        cluster.Run(rounds: 2);
+        cluster.Crash(0);
+        cluster.Heal();
+
+        cluster.Drop = e => e.Message is Prepare && e.From == N(1); // n2 wins the next election
+        cluster.Run(rounds: 60);
+
+        Assert.Equal(2, cluster.Leader);
+        Assert.Equal("20", cluster[2].Store.Data["x"]);
+        Assert.Equal(20, cluster[2].Store.AppliedIndex);
+    }
+
+    [Fact]
+    public void CatchUp_LaggingReplicaWithinRetention_GetsMissingEntries()
+    {
+        var cluster = ElectedCluster();
+        cluster.Isolate(2);
+        for (var i = 1; i <= 5; i++)
+        {
+            cluster.Request(0, 7, i, new KeyValueCommand.Append("x", i.ToString()));
+            cluster.DeliverAll();
+        }
+
+        cluster.Heal();
+        cluster.Run(rounds: 4);
+
+        Assert.Equal(5, cluster[2].Store.AppliedIndex);
+        Assert.Equal(0, cluster[2].CompactedIndex);
+        Assert.Equal("12345", cluster[2].Store.Data["x"]);
+    }
+
+    [Fact]
+    public void CatchUp_LaggingReplicaAfterCompaction_InstallsSnapshot()
+    {
+        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 8 };
+        var cluster = ElectedCluster(settings: settings);
+        cluster.Isolate(2);
+        for (var i = 1; i <= 50; i++)
+        {
+            cluster.Request(0, 7, i, new KeyValueCommand.Append("x", "."));
+            cluster.DeliverAll();
+        }
+        Assert.True(cluster[0].CompactedIndex > 0);
+
+        cluster.Heal();
+        cluster.Run(rounds: 4);
+
+        Assert.Equal(50, cluster[2].Store.AppliedIndex);
+        Assert.True(cluster[2].CompactedIndex > 0);
+        Assert.Equal(new string('.', 50), cluster[2].Store.Data["x"]);
+        Assert.Equal(cluster[0].Store.ContentHash(), cluster[2].Store.ContentHash());
+    }
+
+    [Fact]
+    public void Restart_CrashedFollower_KeepsPromiseAndStoreAndCatchesUp()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        cluster.Run(rounds: 2);
+        cluster.Crash(1);
+        cluster.Request(0, 7, 2, new KeyValueCommand.Put("x", "b"));
+        cluster.DeliverAll();
+
+        cluster.Restart(1);
+        Assert.Equal(new Ballot(1, N(0)), cluster[1].Promised);
+        Assert.Equal("a", cluster[1].Store.Data["x"]);
+        cluster.Run(rounds: 4);
+
+        Assert.Equal("b", cluster[1].Store.Data["x"]);
+    }
+
+    [Fact]
+    public void Restart_CrashedLeader_ComesBackAsFollower()
+    {
+        var cluster = ElectedCluster();
+        cluster.Crash(0);
+
+        cluster.Restart(0);
+
+        Assert.Equal(KeyValueRole.Follower, cluster[0].Role);
+        Assert.Equal(new Ballot(1, N(0)), cluster[0].Promised);
+    }
+
+    [Fact]
+    public void Request_TenThousandPuts_StateStaysBounded()
+    {
+        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 32, SessionsMax = 16 };
+        var cluster = ElectedCluster(settings: settings);
+
+        for (var i = 1; i <= 10_000; i++)
+        {
+            cluster.Request(0, client: i % 100, sequence: i, new KeyValueCommand.Put("k" + (i % 10), i.ToString()));
+            cluster.DeliverAll();
+            if (i % 100 == 0) cluster.Run(rounds: 1);
+        }
+        cluster.Run(rounds: 2);
+
+        Assert.All(cluster.States, s =>
+        {
+            Assert.Equal(10_000, s.Store.AppliedIndex);
+            Assert.InRange(s.Log.Count, 0, settings.RetainedEntriesMax + 1);
+            Assert.InRange(s.Store.Sessions.Count, 0, settings.SessionsMax);
+            Assert.Equal(10, s.Store.Data.Count);
+        });
+        Assert.Empty(cluster[0].Leadership!.InFlight);
+        Assert.Equal(10_000, cluster.Replies.Count);
+    }
+
+    [Fact]
+    public void Accepted_DuplicatedFromOneAcceptor_DoesNotMakeAMajority()
+    {
+        // Five replicas: the leader's own vote plus one follower's vote delivered three times is two votes, not four.
+        var cluster = ElectedCluster(size: 5);
+        cluster.Drop = e => e.Message is Accept && e.To.Value > 1;
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        var config = NodeConfig<KeyValueSettings>.Cluster(5, KeyValueSettings.Default, 1)[0];
+        var leader = cluster[0];
+
+        for (var copy = 0; copy < 3; copy++)
+            leader = cluster.Protocol.Run(config, leader, new KeyValueInput.Receive(N(1), new Accepted(leader.Leadership!.Ballot, 1))).State;
+
+        Assert.Equal(0, leader.Store.AppliedIndex);
+        Assert.Equal(2, leader.Leadership!.InFlight[1].VoteCount);
+        Assert.Empty(cluster.Replies);
+    }
+
+    [Fact]
+    public void Heartbeat_FromDeposedLeader_AnsweredWithPreemptedAndItStandsDown()
+    {
+        var cluster = ElectedCluster();
+        cluster.Isolate(0);
+        cluster.Drop = e => e.Message is Prepare && e.From == N(1); // n2 wins while n0 is cut off
+        for (var round = 0; round < 40; round++)
+        {
+            cluster.Tick(1);
+            cluster.Tick(2);
+            cluster.DeliverAll();
+        }
+        Assert.Equal(KeyValueRole.Leader, cluster[2].Role);
+        Assert.Equal(KeyValueRole.Leader, cluster[0].Role); // n0 did not tick: it still believes it leads
+        cluster.Drop = null;
+        cluster.Heal();
+
+        cluster.Tick(0, KeyValueSettings.Default.HeartbeatIntervalTicks);
+        cluster.DeliverAll();
+
+        Assert.Equal(KeyValueRole.Follower, cluster[0].Role);
+        Assert.Equal(cluster[2].Leadership!.Ballot, cluster[0].Promised);
+    }
+
+    [Fact]
+    public void Describe_Leader_ShowsRoleBallotAndIndexes()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+
+        var text = cluster.Protocol.Describe(cluster[0]);
+
+        Assert.Equal("Leader leader=n0 ballot=1.n0 promised=1.n0 commit=1 applied=1 snapshot=0 log=1", text);
+    }
+}

@@ -1,0 +1,121 @@
+using OrleansNodes.Protocols.KeyValue;
+
+namespace OrleansNodes.Protocols.Tests.KeyValue;
+
+public class KeyValueStoreTests
+{
+    private static (KeyValueStore Store, List<KeyValueReply> Replies) Apply(KeyValueStore store, params (long Client, long Sequence, KeyValueCommand Command)[] commands)
+    {
+        var replies = new List<KeyValueReply>();
+        var batch = new KeyValueBatch([.. commands.Select(c => new ClientCommand(new ClientId(c.Client), c.Sequence, c.Command))]);
+        return (store.Apply(store.AppliedIndex + 1, batch, sessionsMax: 16, deduplicate: true, (_, reply) => replies.Add(reply)), replies);
+    }
+
+    [Fact]
+    public void Apply_CasWithDifferentExpected_FailsWithCurrentValue()
+    {
+        var (store, _) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Put("k", "a")));
+
+        var (after, replies) = Apply(store, (1, 2, new KeyValueCommand.Cas("k", "b", "c")));
+
+        Assert.Equal(new KeyValueReply.CasResult(false, "a"), Assert.Single(replies));
+        Assert.Equal("a", after.Data["k"]);
+    }
+
+    [Fact]
+    public void Apply_CasWithMatchingExpected_Swaps()
+    {
+        var (store, _) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Put("k", "a")));
+
+        var (after, replies) = Apply(store, (1, 2, new KeyValueCommand.Cas("k", "a", "c")));
+
+        Assert.Equal(new KeyValueReply.CasResult(true, "c"), Assert.Single(replies));
+        Assert.Equal("c", after.Data["k"]);
+    }
+
+    [Fact]
+    public void Apply_CasExpectingMissingOnMissingKey_Creates()
+    {
+        var (after, replies) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Cas("k", null, "v")));
+
+        Assert.Equal(new KeyValueReply.CasResult(true, "v"), Assert.Single(replies));
+        Assert.Equal("v", after.Data["k"]);
+    }
+
+    [Fact]
+    public void Apply_AppendToMissingKey_StartsFromEmpty()
+    {
+        var (after, replies) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Append("k", "x")), (2, 1, new KeyValueCommand.Append("k", "y")));
+
+        Assert.Equal("xy", after.Data["k"]);
+        Assert.All(replies, r => Assert.Equal(KeyValueReply.Ok.Instance, r));
+    }
+
+    [Fact]
+    public void Apply_DeleteThenGet_ReadsMissing()
+    {
+        var (store, _) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Put("k", "a")));
+
+        var (after, replies) = Apply(store, (1, 2, new KeyValueCommand.Delete("k")), (1, 3, new KeyValueCommand.Get("k")));
+
+        Assert.Equal([KeyValueReply.Ok.Instance, new KeyValueReply.Value(null)], replies);
+        Assert.Empty(after.Data);
+    }
+
+    [Fact]
+    public void Apply_RetryInLaterSlot_AnsweredFromSessionNotExecuted()
+    {
+        var (store, _) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Append("k", "x")));
+
+        var (after, replies) = Apply(store, (1, 1, new KeyValueCommand.Append("k", "x")));
+
+        Assert.Equal("x", after.Data["k"]);
+        Assert.Equal(KeyValueReply.Ok.Instance, Assert.Single(replies));
+        Assert.Equal(1, after.ExecutedCount);
+        Assert.Equal(2, after.AppliedIndex);
+    }
+
+    [Fact]
+    public void Apply_OlderRetry_IgnoredWithoutReply()
+    {
+        var (store, _) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Append("k", "x")), (1, 2, new KeyValueCommand.Append("k", "y")));
+
+        var (after, replies) = Apply(store, (1, 1, new KeyValueCommand.Append("k", "x")));
+
+        Assert.Empty(replies);
+        Assert.Equal("xy", after.Data["k"]);
+    }
+
+    [Fact]
+    public void Apply_MoreClientsThanSessionsMax_EvictsLeastRecentlyApplied()
+    {
+        var store = KeyValueStore.Empty;
+        for (var client = 1; client <= 3; client++)
+        {
+            var batch = new KeyValueBatch([new ClientCommand(new ClientId(client), 1, new KeyValueCommand.Put("k", "v"))]);
+            store = store.Apply(store.AppliedIndex + 1, batch, sessionsMax: 2, deduplicate: true, reply: null);
+        }
+
+        Assert.Equal([new ClientId(2), new ClientId(3)], store.Sessions.Keys.OrderBy(c => c.Value));
+    }
+
+    [Fact]
+    public void Apply_Noop_AdvancesIndexAndDigestOnly()
+    {
+        var after = KeyValueStore.Empty.Apply(1, KeyValueBatch.Noop, 16, true, null);
+
+        Assert.Equal(1, after.AppliedIndex);
+        Assert.Same(KeyValueStore.Empty.Data, after.Data);
+        Assert.NotEqual(KeyValueStore.Empty.HistoryDigest, after.HistoryDigest);
+    }
+
+    [Fact]
+    public void ContentHash_SameContentInsertedInDifferentOrder_Equal()
+    {
+        var (a, _) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Put("x", "1")), (2, 1, new KeyValueCommand.Put("y", "2")));
+        var (b, _) = Apply(KeyValueStore.Empty, (2, 1, new KeyValueCommand.Put("y", "2")), (1, 1, new KeyValueCommand.Put("x", "1")));
+
+        Assert.Equal(a.ContentHash(), b.ContentHash());
+        Assert.NotEqual(a.HistoryDigest, b.HistoryDigest);
+    }
+}

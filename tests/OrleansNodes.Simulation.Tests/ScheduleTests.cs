@@ -1,0 +1,87 @@
+namespace OrleansNodes.Simulation.Tests;
+
+public class ScheduleTests
+{
+    private static Schedule Sample() => new()
+    {
+        Protocol = "relay",
+        Seed = 42,
+        Options = SimulationOptions.Default with { Nodes = 5, Faults = FaultKinds.Drop | FaultKinds.Crash, MaxCrashedNodes = 2 },
+        Property = "received in order",
+        Decisions = [Decision.Parse("tick n0"), Decision.Parse("flush n0"), Decision.Round, Decision.Parse("deliver n0->n1 #1")],
+    };
+
+    [Fact]
+    public void Parse_SavedJson_RoundTrips()
+    {
+        var schedule = Sample();
+
+        var parsed = Schedule.Parse(schedule.ToJson());
+
+        Assert.Equal(schedule.Protocol, parsed.Protocol);
+        Assert.Equal(schedule.Seed, parsed.Seed);
+        Assert.Equal(schedule.Options, parsed.Options);
+        Assert.Equal(schedule.Property, parsed.Property);
+        Assert.Equal(schedule.Decisions.ToArray(), parsed.Decisions.ToArray());
+    }
+
+    [Fact]
+    public void ToJson_OneDecisionPerLine()
+    {
+        var lines = Sample().ToJson().Split('\n');
+
+        Assert.Contains("    \"deliver n0->n1 #1\"", lines);
+        Assert.Contains("  \"protocol\": \"relay\",", lines);
+        Assert.Contains("  \"nodes\": 5,", lines);
+    }
+
+    [Fact]
+    public void Load_UnknownDecision_OneLineErrorWithLineNumber()
+    {
+        var json = Sample().ToJson().Replace("\"flush n0\"", "\"foo\"");
+        var path = Path.Combine(Directory.CreateTempSubdirectory("on-sim-").FullName, "schedule.json");
+        File.WriteAllText(path, json);
+
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Load(path));
+
+        var line = Array.IndexOf(json.Split('\n'), "    \"foo\",") + 1;
+        Assert.Equal($"{path}: line {line}: unknown decision 'foo'", error.Message);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("{ \"format\": ", "schedule.json: line 1: not valid JSON")]
+    [InlineData("[]", "schedule.json: line 1: expected a JSON object")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\" }", "schedule.json: missing 'protocol'")]
+    [InlineData("{ \"format\": \"other/9\" }", "schedule.json: unsupported format 'other/9'")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": -1 }", "schedule.json: 'seed' must be a non-negative integer")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"options\": { \"nodes\": 0 }, \"decisions\": [] }", "schedule.json: bad 'options': option Nodes = 0: must be between 1 and 64")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"options\": { \"nodez\": 3 }, \"decisions\": [] }", "schedule.json: bad 'options'")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"options\": {}, \"decisions\": [\n 7 ] }", "schedule.json: line 2: decision 0 is not a string")]
+    [InlineData("{ \"format\": \"orleansnodes-schedule/1\", \"protocol\": \"p\", \"seed\": 1, \"nodes\": 4, \"options\": { \"nodes\": 5 }, \"decisions\": [] }", "schedule.json: 'nodes' (4) does not match options.nodes (5)")]
+    public void Parse_Corrupt_OneLineError(string json, string expected)
+    {
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Parse(json, "schedule.json"));
+
+        Assert.StartsWith(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Load_MissingFile_OneLineError()
+    {
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Load("/nonexistent/dir/s.json"));
+
+        Assert.StartsWith("/nonexistent/dir/s.json: cannot read: ", error.Message);
+    }
+
+    [Fact]
+    public void Replay_OtherProtocolsSchedule_OneLineError()
+    {
+        var sim = Simulator.Create(new Toys.Gossip(), Toys.Unit.Value);
+
+        var error = Assert.Throws<ScheduleFormatException>(() => sim.Replay(Sample() with { Source = "s.json" }));
+
+        Assert.Equal("s.json: the schedule is for protocol 'relay', not 'gossip'", error.Message);
+    }
+}
