@@ -37,19 +37,19 @@ public static class SiloBuilderExtensions
     /// <param name="builder">The silo.</param>
     /// <param name="protocol">The pure protocol.</param>
     /// <param name="defaultSettings">Settings for clusters created without any.</param>
-    /// <param name="redirectTarget">For protocols whose replies can say "ask node n": reads n, so gateways follow it.</param>
+    /// <param name="redirect">For protocols whose replies can say "ask node n": reads the hint, so gateways follow it.</param>
     public static ISiloBuilder AddProtocol<TSettings, TState, TMessage, TRequest, TReply>(
         this ISiloBuilder builder,
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
         TSettings defaultSettings,
-        Func<TReply, NodeId?>? redirectTarget = null)
+        Func<TReply, RedirectHint?>? redirect = null)
         where TState : class
         where TSettings : notnull
         where TMessage : notnull
         where TRequest : notnull
         where TReply : notnull
     {
-        builder.Services.AddSingleton(HostedProtocol.Create(protocol, defaultSettings, redirectTarget));
+        builder.Services.AddSingleton(HostedProtocol.Create(protocol, defaultSettings, redirect));
         return builder;
     }
 

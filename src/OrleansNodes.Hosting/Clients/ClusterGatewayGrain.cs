@@ -39,10 +39,11 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
             var outcome = await AskAsync(definition, target, client, sequence, command, remaining);
             switch (outcome)
             {
-                case RequestOutcome.Replied replied when protocol.RedirectTarget(replied.Reply) is { } next && ValidOrNull(next, definition) is not null:
-                    // While a leader is being elected, nodes may point at each other; after a full
-                    // round of hops, pause a tick before following the next hint.
-                    lastProblem = $"{target} redirected to {next}";
+                case RequestOutcome.Replied replied when protocol.Redirect(replied.Reply) is { } hint:
+                    // While a leader is being elected, nodes may point at each other or at no one;
+                    // after a full round of hops, pause a tick before following the next hint.
+                    var next = ValidOrNull(hint.Leader, definition) ?? new NodeId((target.Value + 1) % definition.NodeCount);
+                    lastProblem = $"{target} redirected to {hint.Leader?.ToString() ?? "anyone"}";
                     if (++hops % definition.NodeCount == 0) await Task.Delay(options.Value.TickPeriod);
                     target = next;
                     break;

@@ -6,7 +6,7 @@ namespace OrleansNodes.Hosting.Protocols;
 internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TReply>(
     Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
     TSettings defaultSettings,
-    Func<TReply, NodeId?>? redirectTarget) : HostedProtocol
+    Func<TReply, RedirectHint?>? redirect) : HostedProtocol
     where TState : class
     where TSettings : notnull
     where TMessage : notnull
@@ -28,8 +28,8 @@ internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TRep
         return new Runner(protocol, config, state);
     }
 
-    public override NodeId? RedirectTarget(object reply) =>
-        redirectTarget is not null && reply is TReply typed ? redirectTarget(typed) : null;
+    public override RedirectHint? Redirect(object reply) =>
+        redirect is not null && reply is TReply typed ? redirect(typed) : null;
 
     private sealed class Runner(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,

@@ -22,11 +22,10 @@ public abstract class HostedProtocol
     public abstract NodeRunner Start(NodeId self, int nodeCount, object settings, ulong seed, object? persisted);
 
     /// <summary>
-    /// When <paramref name="reply"/> says "not me, ask that node" (a key-value store's
-    /// <c>Redirect</c>), the node to ask; otherwise null. Gateways follow it with the same
-    /// request id.
+    /// When <paramref name="reply"/> says "not me" (a key-value store's <c>Redirect</c>), where
+    /// to ask instead; null when it is a real answer. Gateways follow it with the same request id.
     /// </summary>
-    public abstract NodeId? RedirectTarget(object reply);
+    public abstract RedirectHint? Redirect(object reply);
 
     /// <summary>True when <paramref name="settings"/> can configure this protocol.</summary>
     public bool AcceptsSettings(object settings) => SettingsType.IsInstanceOfType(settings);
@@ -34,15 +33,15 @@ public abstract class HostedProtocol
     /// <summary>Wraps <paramref name="protocol"/> for hosting.</summary>
     /// <param name="protocol">The pure protocol.</param>
     /// <param name="defaultSettings">Settings for clusters created without any.</param>
-    /// <param name="redirectTarget">Reads a redirect out of a reply, for protocols whose non-leaders answer "ask node n".</param>
+    /// <param name="redirect">Reads a redirect out of a reply, for protocols whose non-leaders answer "ask node n"; null when a reply is always an answer.</param>
     public static HostedProtocol Create<TSettings, TState, TMessage, TRequest, TReply>(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
         TSettings defaultSettings,
-        Func<TReply, NodeId?>? redirectTarget = null)
+        Func<TReply, RedirectHint?>? redirect = null)
         where TState : class
         where TSettings : notnull
         where TMessage : notnull
         where TRequest : notnull
         where TReply : notnull =>
-        new HostedProtocol<TSettings, TState, TMessage, TRequest, TReply>(protocol, defaultSettings, redirectTarget);
+        new HostedProtocol<TSettings, TState, TMessage, TRequest, TReply>(protocol, defaultSettings, redirect);
 }

@@ -53,7 +53,7 @@ public sealed class TestSilo : IAsyncDisposable
                 options.RequestTimeoutTicks = 25;
                 options.KeepAliveReminderPeriod = TimeSpan.FromSeconds(2);
             });
-            silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.RedirectTarget);
+            silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.Redirect);
             // What AddSqliteNodeStorage registers, with the grain storage wrapped for observation.
             var database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = databasePath });
             silo.Services.AddGrainStorage(NodeHostOptions.StorageName, (services, name) => new ObservedStorage(

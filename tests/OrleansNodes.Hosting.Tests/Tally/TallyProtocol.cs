@@ -1,3 +1,5 @@
+using OrleansNodes.Hosting.Protocols;
+
 namespace OrleansNodes.Hosting.Tests.Tally;
 
 using TallyInput = Input<TallyMessage, TallyCommand>;
@@ -15,7 +17,7 @@ public sealed class TallyProtocol : Protocol<TallySettings, TallyState, TallyMes
     public override string Name => "tally";
 
     /// <summary>Reads the redirect out of a reply, for the gateway.</summary>
-    public static NodeId? RedirectTarget(TallyReply reply) => reply is Redirect redirect ? redirect.Leader : null;
+    public static RedirectHint? Redirect(TallyReply reply) => reply is Redirect redirect ? new RedirectHint(redirect.Leader) : null;
 
     /// <inheritdoc/>
     public override TallyState Init(NodeConfig<TallySettings> config)
