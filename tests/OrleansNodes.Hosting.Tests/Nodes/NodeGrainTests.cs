@@ -146,7 +146,6 @@ public sealed class NodeGrainTests(HostFixture fixture)
         for (var i = 0; i < 3; i++) await Silo.Cluster.DeactivateAsync(Silo.Node("recover", i));
 
         var after = await Silo.Node("recover", 0).GetStatus();
-        Assert.Equal(0, after.Steps);
         Assert.True(after.PersistedVersion >= before.PersistedVersion, $"version went back from {before.PersistedVersion} to {after.PersistedVersion}");
         var read = await Silo.Node("recover", 0).Request(new ClientId(2), 1, new Read());
         Assert.Equal(7, ((Value)Assert.IsType<RequestOutcome.Replied>(read).Reply).Total);

@@ -74,7 +74,7 @@ public sealed class TestSilo : IAsyncDisposable
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "orleansnodes-tests", Guid.NewGuid().ToString("N"), "nodes.db");
 
-    public INodeGrain Node(string cluster, int index) => Cluster.Client.GetGrain<INodeGrain>(Clusters.NodeKey.Format(cluster, new NodeId(index)));
+    public INodeGrain Node(string cluster, int index) => Cluster.Client.GetGrain<INodeGrain>(Hosting.Clusters.NodeKey.Format(cluster, new NodeId(index)));
 
     public async ValueTask DisposeAsync()
     {
