@@ -74,6 +74,20 @@ public sealed class NodeGrainTests(HostFixture fixture)
     }
 
     [Fact]
+    public async Task Submit_NoReplyEver_UnknownOutcomeNotFailure()
+    {
+        // Every message is lost, so a ping's pong never comes back: the gateway keeps retrying
+        // the same id until its deadline and then says it does not know.
+        await CreateAsync("silent");
+        Silo.Network.MakeLossy("silent", dropEvery: 1, holdEvery: int.MaxValue);
+        var gateway = Silo.Cluster.Client.GetGrain<IClusterGatewayGrain>("silent");
+
+        var outcome = await gateway.Submit(new ClientId(3), 1, new PingPeer(new NodeId(1)), new NodeId(0), TimeSpan.FromSeconds(2));
+
+        Assert.IsType<RequestOutcome.Unknown>(outcome);
+    }
+
+    [Fact]
     public async Task Network_LosesAndReordersMessages_FollowersConverge()
     {
         await CreateAsync("lossy");

@@ -13,8 +13,13 @@ public static class Eventually
         {
             var value = await probe();
             if (reached(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"never reached: {what}; last seen: {value}");
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"never reached: {what}; last seen: {Show(value)}");
             await Task.Delay(50);
         }
     }
+
+    private static string Show<T>(T value) =>
+        value is System.Collections.IEnumerable items and not string
+            ? "[" + string.Join(", ", items.Cast<object>()) + "]"
+            : value?.ToString() ?? "null";
 }
