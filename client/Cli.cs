@@ -17,7 +17,7 @@ public static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"error: {parse.Errors[0].Message}");
+            error.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");
             error.WriteLine($"usage: {Usage(parse.CommandResult.Command)} (see --help)");
             return ExitCodes.BadInput;
         }
@@ -47,6 +47,10 @@ public static class Cli
             return ExitCodes.Unavailable;
         }
     }
+
+    /// <summary>Folds System.CommandLine's multi-line messages ("Must be one of:\n\t'a'\n\t'b'") into one line.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static RootCommand BuildRoot(IAnsiConsole console)
     {

@@ -21,6 +21,9 @@ public interface ISimulation
     /// <summary>Replays a saved schedule, decision by decision, and reports what happened (with a trace when it fails).</summary>
     RunReport Replay(Schedule schedule);
 
+    /// <summary>The readable trace of a schedule, failing or not: one line per decision, with state diffs.</summary>
+    string Trace(Schedule schedule);
+
     /// <summary>Runs <paramref name="seed"/> twice and compares structural hashes of every state and outbox after every step.</summary>
     DeterminismReport CheckDeterminism(ulong seed, SimulationOptions options);
 }

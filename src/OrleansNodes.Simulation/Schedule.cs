@@ -35,11 +35,26 @@ public sealed record Schedule
     /// <summary>The property this schedule violates, if it was saved for a violation.</summary>
     public string? Property { get; init; }
 
+    /// <summary>
+    /// The protocol settings the run used, in their structural text form. A replay with other
+    /// settings would replay a different protocol, so <c>Replay</c> refuses it.
+    /// </summary>
+    public string? Settings { get; init; }
+
     /// <summary>Where the schedule was loaded from, for error messages.</summary>
     public string? Source { get; init; }
 
     /// <summary>Number of nodes.</summary>
     public int Nodes => Options.Nodes;
+
+    /// <summary>Structural equality: the decisions are compared element by element, not by array reference.</summary>
+    public bool Equals(Schedule? other) =>
+        other is not null && Protocol == other.Protocol && Seed == other.Seed && Options == other.Options
+        && Property == other.Property && Settings == other.Settings && Source == other.Source
+        && Decisions.AsSpan().SequenceEqual(other.Decisions.AsSpan());
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Protocol, Seed, Options, Decisions.Length);
 
     /// <summary>Writes the schedule to <paramref name="path"/>, creating its directory.</summary>
     public void Save(string path)
@@ -59,6 +74,7 @@ public sealed record Schedule
         text.Append("  \"seed\": ").Append(Seed).AppendLine(",");
         text.Append("  \"nodes\": ").Append(Nodes).AppendLine(",");
         if (Property is not null) text.Append("  \"property\": ").Append(JsonSerializer.Serialize(Property)).AppendLine(",");
+        if (Settings is not null) text.Append("  \"settings\": ").Append(JsonSerializer.Serialize(Settings)).AppendLine(",");
         text.Append("  \"options\": ").Append(JsonSerializer.Serialize(Options, _json)).AppendLine(",");
         text.AppendLine("  \"decisions\": [");
         for (var i = 0; i < Decisions.Length; i++)
@@ -115,6 +131,7 @@ public sealed record Schedule
             if (root.TryGetProperty("nodes", out var nodes) && (!nodes.TryGetInt32(out var count) || count != options.Nodes))
                 throw new ScheduleFormatException($"{source}: 'nodes' ({nodes.GetRawText()}) does not match options.nodes ({options.Nodes})");
             var property = root.TryGetProperty("property", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var settings = root.TryGetProperty("settings", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             var decisionsElement = Required(root, "decisions", JsonValueKind.Array, source);
             var lines = DecisionLines(json);
             var decisions = ImmutableArray.CreateBuilder<Decision>(decisionsElement.GetArrayLength());
@@ -142,6 +159,7 @@ public sealed record Schedule
                 Seed = seed,
                 Options = options,
                 Property = property,
+                Settings = settings,
                 Decisions = decisions.MoveToImmutable(),
                 Source = source,
             };

@@ -73,6 +73,12 @@ public sealed record SimulationOptions
     /// <summary>Budget of replays the shrinker may spend.</summary>
     public int MaxShrinkReplays { get; init; } = 2_000;
 
+    /// <summary>
+    /// Threads a suite runs seeds on. Runs are independent and the report is the same as with
+    /// one thread: its counts cover exactly the seeds up to the lowest failing one.
+    /// </summary>
+    public int Parallelism { get; init; } = 1;
+
     /// <summary>Whether a suite first runs its first seed twice and compares structural hashes of every step.</summary>
     public bool CheckDeterminism { get; init; } = true;
 
@@ -107,6 +113,7 @@ public sealed record SimulationOptions
         Require(MaxBatchSteps >= 1, nameof(MaxBatchSteps), MaxBatchSteps, "must be at least 1");
         Require(LivenessRounds >= 0, nameof(LivenessRounds), LivenessRounds, "must not be negative");
         Require(MaxShrinkReplays >= 0, nameof(MaxShrinkReplays), MaxShrinkReplays, "must not be negative");
+        Require(Parallelism >= 1, nameof(Parallelism), Parallelism, "must be at least 1");
         Require(MaxTraceLines >= 1, nameof(MaxTraceLines), MaxTraceLines, "must be at least 1");
     }
 }

@@ -87,50 +87,78 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         var goals = new List<int>();
         for (var i = 0; i < properties.Count; i++)
             if (properties[i].Kind == PropertyKind.Sometimes) goals.Add(i);
-        var reached = new int[goals.Count];
-        long steps = 0, deliveries = 0;
+
+        // Runs are independent, so they may run on several threads; the report is still the
+        // sequential one: counts cover exactly the seeds up to the lowest failing one.
+        var tallies = new RunTally[seeds];
+        var failedRun = int.MaxValue;
+        Engine<TSettings, TState, TMessage, TRequest, TReply>? failed = null;
+        var completed = 0;
+        var progressSteps = 0L;
+        var gate = new object();
         var started = Stopwatch.GetTimestamp();
-        for (var run = 0; run < seeds; run++)
+        void RunOne(int run)
         {
-            var seed = firstSeed + (ulong)run;
-            var engine = RunRandom(seed, options, recorder: null, inputs: null);
-            steps += engine.Steps;
-            deliveries += engine.Deliveries;
-            for (var g = 0; g < goals.Count; g++)
-                if (engine.Reached(goals[g])) reached[g]++;
-            if (engine.Violation is { } found)
+            if (run > Volatile.Read(ref failedRun)) return;
+            var engine = RunRandom(firstSeed + (ulong)run, options, recorder: null, inputs: null);
+            var reached = new bool[goals.Count];
+            for (var g = 0; g < goals.Count; g++) reached[g] = engine.Reached(goals[g]);
+            tallies[run] = new RunTally(engine.Steps, engine.Deliveries, reached);
+            if (engine.Failed)
             {
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                progress?.Report(new SuiteProgress(run + 1, seeds, steps, 1));
-                var violation = Explain(seed, options, engine.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null);
-                return report with
+                lock (gate)
                 {
-                    Runs = run + 1,
-                    Steps = steps,
-                    Deliveries = deliveries,
-                    Elapsed = elapsed,
-                    Goals = Goals(goals, reached),
-                    Violation = violation,
-                    Determinism = determinism,
-                    Failure = violation.ToString(),
-                };
+                    if (run < failedRun)
+                    {
+                        failedRun = run;
+                        failed = engine;
+                    }
+                }
             }
 
-            progress?.Report(new SuiteProgress(run + 1, seeds, steps, 0));
+            var done = Interlocked.Increment(ref completed);
+            progress?.Report(new SuiteProgress(done, seeds, Interlocked.Add(ref progressSteps, engine.Steps), engine.Failed ? 1 : 0));
+        }
+
+        if (options.Parallelism == 1)
+        {
+            for (var run = 0; run < seeds && failed is null; run++) RunOne(run);
+        }
+        else
+        {
+            Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, RunOne);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var runs = failed is null ? seeds : failedRun + 1;
+        long steps = 0, deliveries = 0;
+        var reachedRuns = new int[goals.Count];
+        for (var run = 0; run < runs; run++)
+        {
+            steps += tallies[run].Steps;
+            deliveries += tallies[run].Deliveries;
+            for (var g = 0; g < goals.Count; g++)
+                if (tallies[run].Reached[g]) reachedRuns[g]++;
         }
 
         report = report with
         {
-            Runs = seeds,
+            Runs = runs,
             Steps = steps,
             Deliveries = deliveries,
-            Elapsed = Stopwatch.GetElapsedTime(started),
-            Goals = Goals(goals, reached),
+            Elapsed = elapsed,
+            Goals = [.. goals.Select((property, g) => new GoalReport(properties[property].Name, reachedRuns[g]))],
             Determinism = determinism,
         };
+        if (failed is { Violation: { } found })
+        {
+            var violation = Explain(firstSeed + (ulong)failedRun, options, failed.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null);
+            return report with { Violation = violation, Failure = violation.ToString() };
+        }
+
         for (var g = 0; g < goals.Count; g++)
         {
-            if (reached[g] == 0)
+            if (reachedRuns[g] == 0)
             {
                 var last = seeds == 0 ? firstSeed : firstSeed + (ulong)seeds - 1;
                 return report with { Failure = $"Sometimes goal '{properties[goals[g]].Name}' was never reached in {seeds} runs (seeds {firstSeed}..{last})" };
@@ -146,6 +174,8 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         ArgumentNullException.ThrowIfNull(schedule);
         if (schedule.Protocol != Protocol)
             throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: the schedule is for protocol '{schedule.Protocol}', not '{Protocol}'");
+        if (schedule.Settings is { } recorded && recorded != SettingsText)
+            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: recorded with settings {recorded}, but this simulator has {SettingsText}");
         schedule.Options.Validate();
         var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null);
         var violation = engine.Violation is { } found
@@ -154,7 +184,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         return Report(schedule.Seed, engine, violation);
     }
 
-    /// <summary>The readable trace of a schedule: one line per decision, with state diffs.</summary>
+    /// <inheritdoc/>
     public string Trace(Schedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
@@ -208,10 +238,12 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             _protocol, NodeConfig<TSettings>.Cluster(options.Nodes, _settings, seed), [.. inputs]);
     }
 
+    private string SettingsText => StructuralDiff.Format(_settings, 2_000);
+
     // ----- internals shared with World -----
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> NewEngine(
-        ulong seed, SimulationOptions options, FastRandom? random, bool preserveOrder, IReadOnlyList<TRequest>? payloads) =>
+        ulong seed, SimulationOptions options, FastRandom? random, bool preserveOrder, IReadOnlyList<TRequest>? payloads, bool lenient = false, bool enforceModel = false) =>
         new(
             _protocol,
             _settings,
@@ -221,12 +253,16 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             preserveOrder,
             lossy: (options.Faults & (FaultKinds.Drop | FaultKinds.Duplicate)) != 0,
             _workload?.Invoke(new WorkloadSetup(SeededRandom.Mix(seed, WorkloadSalt), options.Nodes, options)),
-            payloads);
+            payloads)
+        {
+            Lenient = lenient,
+            EnforceModel = enforceModel,
+        };
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> ReplayDecisions(
-        ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace)
+        ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace, bool lenient = false)
     {
-        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads);
+        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, lenient, enforceModel: payloads is null);
         engine.TraceLines = trace;
         engine.Start();
         foreach (var decision in decisions)
@@ -260,7 +296,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
                 schedule,
                 candidate =>
                 {
-                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null);
+                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
                     return replay.Violation is { } again && again.Property == found.Property
                         ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
                         : null;
@@ -280,6 +316,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             Seed = seed,
             Options = options,
             Property = found.Property,
+            Settings = SettingsText,
             Decisions = [.. schedule],
             Source = existingPath,
         };
@@ -345,8 +382,8 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         };
     }
 
-    private IReadOnlyList<GoalReport> Goals(List<int> goals, int[] reached) =>
-        [.. goals.Select((property, g) => new GoalReport(_protocol.Properties[property].Name, reached[g]))];
+    /// <summary>What a suite keeps of one run.</summary>
+    private readonly record struct RunTally(long Steps, long Deliveries, bool[] Reached);
 
     private static DeterminismReport Diverged(ulong seed, long step, string detail) =>
         new(seed, step, step + 1, $"nondeterministic: run {seed} and its replay diverged at step {step + 1} ({detail})");

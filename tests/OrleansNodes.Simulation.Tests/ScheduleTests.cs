@@ -8,6 +8,7 @@ public class ScheduleTests
         Seed = 42,
         Options = SimulationOptions.Default with { Nodes = 5, Faults = FaultKinds.Drop | FaultKinds.Crash, MaxCrashedNodes = 2 },
         Property = "received in order",
+        Settings = "Unit { }",
         Decisions = [Decision.Parse("tick n0"), Decision.Parse("flush n0"), Decision.Round, Decision.Parse("deliver n0->n1 #1")],
     };
 
@@ -22,7 +23,18 @@ public class ScheduleTests
         Assert.Equal(schedule.Seed, parsed.Seed);
         Assert.Equal(schedule.Options, parsed.Options);
         Assert.Equal(schedule.Property, parsed.Property);
+        Assert.Equal(schedule.Settings, parsed.Settings);
         Assert.Equal(schedule.Decisions.ToArray(), parsed.Decisions.ToArray());
+    }
+
+    [Fact]
+    public void Equals_SameDecisionsInOtherArrays_Equal()
+    {
+        var schedule = Sample();
+        var parsed = Schedule.Parse(schedule.ToJson());
+
+        Assert.Equal(schedule, parsed with { Source = null });
+        Assert.NotEqual(schedule, parsed with { Source = null, Decisions = schedule.Decisions.RemoveAt(0) });
     }
 
     [Fact]
@@ -73,6 +85,17 @@ public class ScheduleTests
         var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Load("/nonexistent/dir/s.json"));
 
         Assert.StartsWith("/nonexistent/dir/s.json: cannot read: ", error.Message);
+    }
+
+    [Fact]
+    public void Replay_OtherSettings_OneLineError()
+    {
+        var sim = Simulator.Create(new Toys.Election(), Toys.ElectionSettings.Default);
+        var schedule = Sample() with { Protocol = "election", Settings = "ElectionSettings { TimeoutTicksMin = 1, TimeoutTicksMax = 2 }", Source = "s.json" };
+
+        var error = Assert.Throws<ScheduleFormatException>(() => sim.Replay(schedule));
+
+        Assert.Equal("s.json: recorded with settings ElectionSettings { TimeoutTicksMin = 1, TimeoutTicksMax = 2 }, but this simulator has ElectionSettings { TimeoutTicksMin = 10, TimeoutTicksMax = 30 }", error.Message);
     }
 
     [Fact]

@@ -148,6 +148,47 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void RunSuite_Parallel_SameReportAsSequential()
+    {
+        // Rare duplicates are the only way to break the relay's order under FIFO: some seeds pass.
+        var sim = Simulator.Create(new Relay(), Unit.Value);
+        var options = _quiet with { Steps = 3_000, Order = DeliveryOrder.Fifo, Faults = FaultKinds.Duplicate, DuplicatePercent = 0.05 };
+
+        var sequential = sim.RunSuite(40, options);
+        var parallel = sim.RunSuite(40, options with { Parallelism = 4 });
+
+        Assert.Equal("received in order", sequential.Violation?.Property);
+        Assert.True(sequential.Runs > 1, $"failed already at seed {sequential.Violation!.Seed}");
+        Assert.Equal((sequential.Runs, sequential.Steps, sequential.Deliveries), (parallel.Runs, parallel.Steps, parallel.Deliveries));
+        Assert.Equal(sequential.Violation!.Seed, parallel.Violation!.Seed);
+        Assert.Equal(sequential.Violation.Trace, parallel.Violation.Trace);
+    }
+
+    [Fact]
+    public void Run_RareDuplicateLateInALongRun_ShrunkToAHandfulOfDecisions()
+    {
+        // Under FIFO only a duplicate can put the relay's numbers out of order; at 0.01% of
+        // deliveries the first one comes tens of thousands of decisions in. Deleting that history
+        // shifts every message's ordinal, which the shrinker must see through.
+        var sim = Simulator.Create(new Relay(), Unit.Value);
+        var options = _quiet with
+        {
+            Steps = 100_000,
+            Order = DeliveryOrder.Fifo,
+            Faults = FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Duplicate,
+            DuplicatePercent = 0.01,
+        };
+
+        var violation = sim.Run(3, options).Violation;
+
+        Assert.Equal("received in order", violation?.Property);
+        Assert.True(violation!.OriginalDecisions > 10_000);
+        Assert.True(violation.Schedule.Decisions.Length <= 8, violation.ToString());
+        Assert.True(violation.Schedule.Decisions.Any(d => d.Kind == DecisionKind.Duplicate), violation.ToString());
+        Assert.Equal("received in order", sim.Replay(violation.Schedule).Violation?.Property);
+    }
+
+    [Fact]
     public void Run_StepThrows_ReportedAsViolation()
     {
         var sim = Simulator.Create(new Faulty(), Unit.Value);
@@ -221,6 +262,30 @@ public class SimulatorTests
         var suite = sim.RunSuite(10, options with { RestartCrashedForLiveness = false });
 
         Assert.Equal("healthy for 5 rounds", suite.Violation?.Property);
+    }
+
+    [Fact]
+    public void Run_EveryObservation_SeesThePreviousStateAsBeforeAndCountsStepsAndTime()
+    {
+        // A monitor that remembers the last states it saw: the engine must hand every property
+        // the stepped node's previous state as Before, count steps one by one, never move time
+        // backwards, and show a crashed node's persisted state.
+        var consistent = Property.Monitor<GossipState, (GossipState[] Last, long Step, long Time, bool Ok)>(
+            "observations are consistent",
+            PropertyKind.Always,
+            ([], 0, 0, true),
+            (ghost, o) =>
+            {
+                var ok = ghost.Ok && o.Time >= ghost.Time
+                         && (o.Stepped is not { } node
+                             ? o.Step == ghost.Step && o.Before is null
+                             : o.Step == ghost.Step + 1 && (ghost.Last.Length == 0 || ReferenceEquals(ghost.Last[node.Value], o.Before)));
+                return ([.. o.States], o.Step, o.Time, ok);
+            },
+            (ghost, _) => ghost.Ok);
+        var sim = Simulator.Create(new Gossip(false, consistent), Unit.Value);
+
+        sim.RunSuite(10, _quiet with { Nodes = 4, Steps = 2_000, Faults = FaultKinds.All, FaultEventPercent = 5 }).ThrowIfFailed();
     }
 
     [Fact]

@@ -26,6 +26,13 @@ public abstract class Property<TState>
     /// <summary>A checker for one run, starting from no history.</summary>
     public abstract PropertyCheck<TState> Start();
 
+    /// <summary>
+    /// A checker for one run whose ghost state may be shared, through <paramref name="scope"/>,
+    /// with the run's other properties (see <see cref="Ghost{TState, TGhost}"/>). Hosts that check
+    /// many properties create one scope per run and start every property from it.
+    /// </summary>
+    public virtual PropertyCheck<TState> Start(PropertyScope scope) => Start();
+
     /// <inheritdoc/>
     public override string ToString() => $"{Kind} {Name}";
 }
@@ -52,6 +59,10 @@ public static class Property
     /// <summary>A liveness goal: once faults heal, it must come to hold within the liveness bound.</summary>
     public static Property<TState> Eventually<TState>(string name, Func<Observation<TState>, bool> holds) where TState : class =>
         new Stateless<TState>(name, PropertyKind.Eventually, holds);
+
+    /// <summary>Ghost state shared by several properties, folded once per observation (see <see cref="Ghost{TState, TGhost}"/>).</summary>
+    public static Ghost<TState, TGhost> Ghost<TState, TGhost>(TGhost initial, Func<TGhost, Observation<TState>, TGhost> observe) where TState : class =>
+        new(initial, observe);
 
     /// <summary>
     /// A property with ghost state: a pure fold over every observation of a run. Use it for

@@ -10,11 +10,13 @@ public sealed partial class KeyValueProtocol
         var round = Math.Max(state.Promised.Round, state.OwnBallot?.Round ?? 0) + 1;
         var ballot = new Ballot(round, context.Self);
         var fromSlot = state.Store.AppliedIndex + 1;
-        // Our own acceptor is asked through the network like any other, so it promises (and
-        // persists the promise) in a step of its own.
+        // The candidate's acceptor promises its own ballot at once (as a Raft candidate votes
+        // for itself), so it never promises an older ballot while campaigning and never follows
+        // an older leader; its report still travels through the network like any other.
         context.SendToAll(new Prepare(ballot, fromSlot));
         return RedirectPending(context, state, leader: null) with
         {
+            Promised = ballot,
             Leader = null,
             Campaign = Campaign.Start(ballot, fromSlot),
             Leadership = null,

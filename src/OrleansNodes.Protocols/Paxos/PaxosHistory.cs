@@ -45,7 +45,13 @@ public sealed record PaxosHistory(
     public PaxosHistory Observe(Observation<PaxosState> observation)
     {
         var majority = observation.Count / 2 + 1;
-        if (observation.Stepped is { } node) return Record(node, observation.States[node.Value], majority);
+        if (observation.Stepped is { } node)
+        {
+            // Most steps are ticks that change nothing; a step that returned the same state
+            // cannot have cast a vote or proposed a value, and this fold runs once per property.
+            var after = observation.States[node.Value];
+            return ReferenceEquals(after, observation.Before) ? this : Record(node, after, majority);
+        }
         var history = this;
         for (var i = 0; i < observation.Count; i++)
         {
@@ -62,6 +68,17 @@ public sealed record PaxosHistory(
         foreach (var vote in Chosen)
             if (vote.Value == value) return true;
         return false;
+    }
+
+    /// <summary>True when every chosen value was held by some proposer.</summary>
+    public bool ChoseOnlyProposedValues
+    {
+        get
+        {
+            foreach (var vote in Chosen)
+                if (!Proposed.Contains(vote.Value)) return false;
+            return true;
+        }
     }
 
     /// <summary>True when no two chosen ballots carry different values.</summary>

@@ -67,6 +67,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             _states, _up, stepped < 0 ? null : new NodeId(stepped), before, _steps, _round, HealthyForTime);
         for (var i = 0; i < _checks.Length; i++)
         {
+            // A goal once reached stays reached for the run; its check (and any ghost it folds)
+            // is never consulted again, so skip it. Always properties never skip.
+            if (_reached[i] && _properties[i].Kind != PropertyKind.Always) continue;
             bool holds;
             try
             {

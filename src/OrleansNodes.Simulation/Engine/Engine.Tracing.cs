@@ -63,6 +63,13 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         foreach (var reply in replies) _line.Append(" | replies ").Append(reply.Client).Append('#').Append(reply.Sequence).Append(' ').Append(StructuralDiff.Format(reply.Reply));
     }
 
+    private void NoteFlush(int steps, int messages, int replies)
+    {
+        _line.Append(CultureInfo.InvariantCulture, $"  persisted {steps} step(s)");
+        if (messages > 0) _line.Append(CultureInfo.InvariantCulture, $", released {messages} message(s)");
+        if (replies > 0) _line.Append(CultureInfo.InvariantCulture, $", answered {replies} request(s)");
+    }
+
     private void EndLine()
     {
         if (TraceLines is null || _line.Length == 0) return;

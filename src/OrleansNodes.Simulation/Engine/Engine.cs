@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OrleansNodes.Simulation.Engine;
@@ -43,6 +44,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private readonly List<Decision> _decisions = [];
     private readonly FastRandom? _delayRandom;
     private readonly int _maxDelayRounds;
+    private readonly bool _reorder;
+    private readonly bool _fifo;
+    private readonly int _maxCrashed;
+    private readonly int _maxTicksPerRound;
+    private readonly int[] _ticksThisRound;
     private readonly bool _preserveOrder;
     private readonly IWorkload<TRequest, TReply>? _workload;
     private readonly WorkloadContext<TRequest>? _workloadContext;
@@ -100,10 +106,16 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         _properties = [.. protocol.Properties];
         _checks = new PropertyCheck<TState>[_properties.Length];
-        for (var i = 0; i < _checks.Length; i++) _checks[i] = _properties[i].Start();
+        var scope = new PropertyScope();
+        for (var i = 0; i < _checks.Length; i++) _checks[i] = _properties[i].Start(scope);
         _reached = new bool[_properties.Length];
         _delayRandom = options.Faults.HasFlag(FaultKinds.Reorder) ? delayRandom : null;
         _maxDelayRounds = options.MaxDelayRounds;
+        _reorder = options.Faults.HasFlag(FaultKinds.Reorder);
+        _fifo = options.Order == DeliveryOrder.Fifo && !_reorder;
+        _maxCrashed = options.MaxCrashed;
+        _maxTicksPerRound = options.Faults.HasFlag(FaultKinds.Skew) ? 2 : 1;
+        _ticksThisRound = new int[n];
         _preserveOrder = preserveOrder;
         _lossy = lossy;
         _healthySince = lossy ? -1 : 0;
@@ -176,10 +188,23 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// <summary>Replies released by flushes, when set (scripted worlds).</summary>
     public List<ClientReply<TReply>>? Replies { get; set; }
 
+    /// <summary>
+    /// Whether replayed decisions must respect the run's model, as the scheduler did: at most one
+    /// tick per node per round (two with skew), messages delivered within their delay bound, FIFO
+    /// order when asked for, at most <see cref="SimulationOptions.MaxCrashed"/> nodes down. A
+    /// decision that would break it does not apply. This keeps shrinking honest: deleting
+    /// decisions must not produce an execution the options forbid (say, thirty ticks of one node
+    /// in one round, which would break any timing assumption). Scripted worlds do not enforce it.
+    /// </summary>
+    public bool EnforceModel { get; init; }
+
+    /// <summary>Whether a decision about a vanished message applies to a stand-in (shrinking only; see <c>FindStandIn</c>).</summary>
+    public bool Lenient { get; init; }
+
     /// <summary>Every step's (node, input), when set (the bare-loop baseline).</summary>
     public List<(NodeId Node, Input<TMessage, TRequest> Input)>? Inputs { get; set; }
 
-    public ref readonly Packet<TMessage> ReadyAt(int index) => ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready)[index];
+    public ref readonly Packet<TMessage> ReadyAt(int index) => ref CollectionsMarshal.AsSpan(_ready)[index];
 
     public int Unflushed(int node) => _unflushedSteps[node];
 
@@ -211,19 +236,26 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         switch (decision.Kind)
         {
             case DecisionKind.Round:
+                if (EnforceModel && HasOverdue()) return false;
                 AdvanceRound();
                 return true;
             case DecisionKind.Tick:
-                return ValidNode(decision.Node) && Tick(decision.Node);
+                return ValidNode(decision.Node) && (!EnforceModel || _ticksThisRound[decision.Node] < _maxTicksPerRound) && Tick(decision.Node);
             case DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate:
                 var index = FindPacket(decision.Node, decision.Peer, decision.Number, out var delayed);
                 if (index < 0) return false;
                 if (delayed) index = Promote(index);
+                if (EnforceModel && _fifo && index != 0)
+                {
+                    if (!Lenient) return false;
+                    index = 0;
+                }
+
                 return ActOnPacket(index, decision.Kind);
             case DecisionKind.Flush:
                 return ValidNode(decision.Node) && Flush(decision.Node);
             case DecisionKind.Crash:
-                return ValidNode(decision.Node) && Crash(decision.Node);
+                return ValidNode(decision.Node) && (!EnforceModel || _down < _maxCrashed) && Crash(decision.Node);
             case DecisionKind.Restart:
                 return ValidNode(decision.Node) && Restart(decision.Node);
             case DecisionKind.Cut:
@@ -249,6 +281,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     {
         Record(Decision.Round);
         _round++;
+        Array.Clear(_ticksThisRound);
         if (_delayed.Count > 0) PromoteDue();
         if (_workload is not null)
         {
@@ -265,6 +298,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     {
         if (!_up[node]) return false;
         Record(new Decision(DecisionKind.Tick, node));
+        _ticksThisRound[node]++;
         Ticks++;
         StepNode(node, Input<TMessage, TRequest>.Tick.Instance);
         EndLine();
@@ -286,7 +320,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
                 if (TraceLines is not null) Note("dropped " + StructuralDiff.Format(packet.Message));
                 break;
             case DecisionKind.Duplicate:
-                _ready.Add(packet);
+                // The copy is a new network event: due by the end of the next round, which also
+                // keeps the FIFO queue ordered by due round.
+                _ready.Add(packet with { ReadyRound = _round, DueRound = _round + 1 });
                 Duplicates++;
                 if (TraceLines is not null) Note("duplicated " + StructuralDiff.Format(packet.Message));
                 break;
@@ -325,15 +361,22 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public int CountDue()
     {
         var count = 0;
-        foreach (ref readonly var packet in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready))
+        foreach (ref readonly var packet in CollectionsMarshal.AsSpan(_ready))
             if (packet.DueRound <= _round) count++;
         return count;
+    }
+
+    private bool HasOverdue()
+    {
+        foreach (ref readonly var packet in CollectionsMarshal.AsSpan(_ready))
+            if (packet.DueRound <= _round) return true;
+        return false;
     }
 
     /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>
     public int IndexOfDue(int k)
     {
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ready);
+        var span = CollectionsMarshal.AsSpan(_ready);
         for (var i = 0; i < span.Length; i++)
             if (span[i].DueRound <= _round && k-- == 0) return i;
         return -1;
@@ -421,7 +464,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         Record(new Decision(DecisionKind.Flush, node));
         _persisted[node] = _states[node];
         Flushes++;
-        if (TraceLines is not null) Note($"persisted {_unflushedSteps[node]} step(s), released {sends.Count} message(s), {replies.Count} reply(ies)");
+        if (TraceLines is not null) NoteFlush(_unflushedSteps[node], sends.Count, replies.Count);
         _unflushedSteps[node] = 0;
         foreach (var send in sends) Enqueue(send);
         sends.Clear();
@@ -517,6 +560,13 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
 
         _steps++;
+        if (after is null)
+        {
+            context.Clear();
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} returned a null state");
+            return;
+        }
+
         _states[node] = after;
         var sends = context.PendingSends;
         var replies = context.PendingReplies;
@@ -540,13 +590,16 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
 
         var delay = _delayRandom is null ? 0 : _delayRandom.Next(_maxDelayRounds + 1);
+
+        // A replay does not know the delays the run drew, only their bound.
+        var slack = _delayRandom is null && _reorder ? _maxDelayRounds : 0;
         var packet = new Packet<TMessage>
         {
             From = from,
             To = to,
             Ordinal = ++_linkOrdinals[from * Nodes + to],
             ReadyRound = _round + delay,
-            DueRound = _round + delay + 1,
+            DueRound = _round + delay + slack + 1,
             Message = send.Message,
         };
         if (delay == 0) _ready.Add(packet);
@@ -633,7 +686,36 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             if (packet.Ordinal == ordinal && packet.From == from && packet.To == to) return i;
         }
 
-        return -1;
+        return Lenient ? FindStandIn(from, to, ordinal, out delayed) : -1;
+    }
+
+    /// <summary>
+    /// While shrinking, a decision about a message that no longer exists (because the steps that
+    /// sent the earlier messages of its link were deleted, so ordinals shifted) applies to a stand-in:
+    /// the newest message on the same link not newer than the one named. That keeps the relative
+    /// order of recent messages, which is usually what a counterexample is about, and lets ddmin
+    /// delete history. The shrunk schedule is recorded from what the replay really did, so it
+    /// names the stand-ins and replays exactly.
+    /// </summary>
+    private int FindStandIn(int from, int to, long ordinal, out bool delayed)
+    {
+        var best = -1;
+        var bestOrdinal = long.MinValue;
+        delayed = false;
+        for (var list = 0; list < 2; list++)
+        {
+            var packets = list == 0 ? _ready : _delayed;
+            for (var i = 0; i < packets.Count; i++)
+            {
+                var packet = packets[i];
+                if (packet.From != from || packet.To != to || packet.Ordinal > ordinal || packet.Ordinal <= bestOrdinal) continue;
+                best = i;
+                bestOrdinal = packet.Ordinal;
+                delayed = list == 1;
+            }
+        }
+
+        return best;
     }
 
     private int FindRequest(long client, long sequence, int node)

@@ -4,7 +4,9 @@ namespace OrleansNodes.Simulation.Linearizability;
 /// The outcome of <see cref="LinearizabilityChecker.Check"/>. When the history is not
 /// linearizable, <see cref="FailingKey"/> names the first key (in ordinal order) that is not,
 /// <see cref="Counterexample"/> holds a small set of its operations that cannot be ordered, and
-/// <see cref="Explanation"/> says why in words.
+/// <see cref="Explanation"/> says why in words. One key that is not linearizable decides the
+/// history, so the checker stops there: keys it had not finished are <see cref="Verdict.Unknown"/>
+/// in <see cref="Keys"/>.
 /// </summary>
 public sealed record CheckResult(
     Verdict Verdict,

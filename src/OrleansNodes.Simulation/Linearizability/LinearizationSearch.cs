@@ -17,14 +17,18 @@ namespace OrleansNodes.Simulation.Linearizability;
 /// the same state have the same future, so the second is cut.
 ///
 /// Operations with unknown outcomes may never take effect, so once only their returns are left
-/// the search has succeeded. Lifting and unlifting are the "dancing links" of Knuth: a removed
-/// entry keeps its own links, so undoing removals in reverse order restores the list exactly.
+/// the search has succeeded. Reads are never backtracked over (see <see cref="NeverChangesState"/>).
+/// Lifting and unlifting are the "dancing links" of Knuth: a removed entry keeps its own links,
+/// so undoing removals in reverse order restores the list exactly.
+///
+/// The search runs in slices (<see cref="Advance"/>), so a checker can take turns between keys
+/// and stop them all when one fails. Steps are counted, not timed, so budgets are deterministic.
 /// </summary>
 internal sealed class LinearizationSearch
 {
     private const int Head = 0;
 
-    private readonly IReadOnlyList<Operation> _operations;
+    private readonly Operation[] _operations;
     private readonly IModel _model;
     private readonly long[] _position;   // by entry; entry 2i+1 is operation i's call, 2i+2 its return
     private readonly int[] _next;
@@ -46,7 +50,7 @@ internal sealed class LinearizationSearch
 
     private LinearizationSearch(IReadOnlyList<Operation> operations, IModel model)
     {
-        _operations = operations;
+        _operations = [.. operations];
         _model = model;
         var count = operations.Count;
         _position = new long[2 * count + 1];

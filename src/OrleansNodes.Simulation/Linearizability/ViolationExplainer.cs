@@ -5,8 +5,9 @@ namespace OrleansNodes.Simulation.Linearizability;
 /// <summary>
 /// Turns a shrunk counterexample into words: a headline, one sentence on why the operations
 /// cannot be ordered, and the operations themselves. It recognises the classic shapes of a
-/// violation (a value nobody wrote, a read from the future, a stale read, a compare that
-/// failed against the only possible value, a read that misses a completed append) and
+/// violation (a value nobody wrote, a read from the future, a stale read, a value that came
+/// back, a compare that failed against the only possible value, a read that misses a
+/// completed append) and
 /// otherwise names the operation the longest attempt at an order could not get past.
 /// </summary>
 internal static class ViolationExplainer
@@ -25,13 +26,14 @@ internal static class ViolationExplainer
 
     private static string Sentence(ImmutableArray<Operation> core, List<Operation> keyOperations, IModel model)
     {
-        if (Provenance.IsTraceable(keyOperations))
+        if (Provenance.IsTraceable(core))
         {
             foreach (var reader in core.Where(Provenance.IsRead))
             {
                 var sentence = NeverWritten(reader, keyOperations, model)
                     ?? FromTheFuture(reader, core, model)
-                    ?? Stale(reader, core, model);
+                    ?? Stale(reader, core, model)
+                    ?? CameBack(reader, core, model);
                 if (sentence is not null) return sentence;
             }
             foreach (var failed in core.Where(o => o.Result.Outcome == Outcome.Failed))
@@ -65,21 +67,51 @@ internal static class ViolationExplainer
             : $"{reader} cannot be ordered: every write of {value} was invoked after it completed.";
     }
 
+    /// <summary>
+    /// A read of a value that a later mutation had already replaced: the mutation follows every
+    /// write of the value (it was invoked after they completed, or it is a cas that consumed the
+    /// only one) and completed before the read was invoked.
+    /// </summary>
     private static string? Stale(Operation reader, ImmutableArray<Operation> core, IModel model)
     {
         var writers = Provenance.Writers(reader, core, model).ToList();
         var initially = Provenance.ObservesInitial(reader, model);
-        if (writers.Count + (initially ? 1 : 0) != 1) return null;
-        var writer = writers.FirstOrDefault();
-        var writerCompleted = writer?.Complete ?? long.MinValue;
+        if (writers.Count == 0 && !initially) return null;
+        bool Follows(Operation later, Operation write) =>
+            later.Invoke > write.Complete
+            || (writers.Count == 1 && !initially && later.Command.Kind == OperationKind.Cas && model.TryStep(Provenance.After(write, model), later, out _));
         var overwriter = core.FirstOrDefault(o =>
-            o != reader && o != writer && o.Command.IsMutation && o.Result.Outcome == Outcome.Ok
-            && o.Invoke > writerCompleted && o.Complete < reader.Invoke
+            o != reader && !writers.Contains(o) && o.Command.IsMutation && o.Result.Outcome == Outcome.Ok
+            && o.Complete < reader.Invoke && writers.All(w => Follows(o, w))
             && !model.TryStep(Provenance.After(o, model), reader, out _));
         if (overwriter is null) return null;
-        return writer is null
-            ? $"{reader} is stale: it observed the initial value, but {overwriter} had replaced it before the {reader.Command.Verb} was invoked."
-            : $"{reader} is stale: {overwriter} replaced {Command.Quote(Provenance.Observed(reader))} after {writer} wrote it, and before the {reader.Command.Verb} was invoked.";
+        var value = Command.Quote(Provenance.Observed(reader));
+        var verb = reader.Command.Verb;
+        return (writers.Count, initially) switch
+        {
+            (0, _) => $"{reader} is stale: it observed the initial value, but {overwriter} had replaced it before the {verb} was invoked.",
+            (1, false) => $"{reader} is stale: {overwriter} replaced {value} after {writers[0]} wrote it, and before the {verb} was invoked.",
+            _ => $"{reader} is stale: {overwriter} replaced {value} after every write of it, and before the {verb} was invoked.",
+        };
+    }
+
+    /// <summary>
+    /// A read of a value whose only write had completed before an earlier read already saw
+    /// something else: once overwritten, the value cannot come back without another write.
+    /// </summary>
+    private static string? CameBack(Operation reader, ImmutableArray<Operation> core, IModel model)
+    {
+        if (Provenance.ObservesInitial(reader, model)) return null;
+        var writers = Provenance.Writers(reader, core, model).ToList();
+        if (writers.Count != 1) return null;
+        var writer = writers[0];
+        var earlier = core.FirstOrDefault(o =>
+            o != reader && o != writer && Provenance.IsRead(o) && o.Complete < reader.Invoke && writer.Complete < o.Invoke
+            && !model.TryStep(Provenance.After(writer, model), o, out _));
+        if (earlier is null) return null;
+        var value = Command.Quote(Provenance.Observed(reader));
+        return $"{reader} cannot be ordered: {earlier} had already observed {Command.Quote(Provenance.Observed(earlier))}, " +
+               $"after the only {writer.Command.Verb} of {value} ({writer}) completed, so {value} could not come back.";
     }
 
     /// <summary>A cas that failed although every other operation in the core leaves the key holding what it expected.</summary>

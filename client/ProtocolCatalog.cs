@@ -1,0 +1,42 @@
+using OrleansNodes.Protocols.FailureDetector;
+using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Protocols.Paxos;
+using OrleansNodes.Simulation;
+
+namespace OrleansNodes.Client;
+
+/// <summary>
+/// The protocols the console can simulate, by name, each with the simulator options its
+/// properties need (a failure detector's crashed nodes must stay down to be detected).
+/// </summary>
+public static class ProtocolCatalog
+{
+    /// <summary>One simulatable protocol.</summary>
+    /// <param name="Name">The protocol's name, as on the command line.</param>
+    /// <param name="Summary">One line for the help text.</param>
+    /// <param name="Create">Makes the simulator; <c>clients</c> is the number of simulated clients (0 for none).</param>
+    /// <param name="Adjust">Options the protocol needs on top of what the user chose.</param>
+    public sealed record Entry(string Name, string Summary, Func<int, ISimulation> Create, Func<SimulationOptions, SimulationOptions> Adjust);
+
+    /// <summary>Every protocol, in help order.</summary>
+    public static IReadOnlyList<Entry> All { get; } =
+    [
+        new("paxos", "single-decree Paxos: every node proposes, one value is chosen",
+            _ => Simulator.Create(new SingleDecreePaxos(), PaxosSettings.Default),
+            o => o),
+        new("failure-detector", "the heartbeat failure detector: suspect a peer after K silent ticks",
+            _ => Simulator.Create(new HeartbeatFailureDetector(), FailureDetectorSettings.Default),
+            o => o with { RestartCrashedForLiveness = false }),
+        new("kv", "the replicated key-value store on Multi-Paxos",
+            _ => Simulator.Create(new KeyValueProtocol(), KeyValueSettings.Default),
+            o => o),
+    ];
+
+    /// <summary>The names, comma separated, for error messages.</summary>
+    public static string Names => string.Join(", ", All.Select(e => e.Name));
+
+    /// <summary>Finds a protocol by name; the error names the known ones.</summary>
+    public static Entry Find(string name) =>
+        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw CliException.BadInput($"unknown protocol '{name}'; known: {Names}");
+}

@@ -1,0 +1,33 @@
+using Spectre.Console;
+
+namespace OrleansNodes.Client.Tests;
+
+/// <summary>Runs the console in-process with captured output, as a person would see it in a pipe.</summary>
+public sealed record ConsoleRun(int ExitCode, string Output, string Error)
+{
+    public static ConsoleRun Of(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        var code = Cli.Run(args, console, error);
+        return new ConsoleRun(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The error text is one line (no stack trace) plus, for usage errors, a usage line.</summary>
+    public void AssertCleanError(int expectedExitCode)
+    {
+        Assert.Equal(expectedExitCode, ExitCode);
+        var lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 1, 2);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotContain("   at ", Error);
+    }
+}

@@ -1,0 +1,153 @@
+using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Simulation;
+using OrleansNodes.Simulation.Linearizability;
+
+namespace OrleansNodes.Protocols.Tests.KeyValue;
+
+/// <summary>
+/// Simulated key-value clients: each has one request outstanding, retries it with the same
+/// (client, sequence) on timeout or redirect, and records invocations and replies in simulated
+/// time. At the end the history must be linearizable and every operation complete.
+/// </summary>
+internal sealed class KeyValueWorkload : IWorkload<KeyValueCommand, KeyValueReply>
+{
+    private readonly Client[] _clients;
+    private readonly HistoryBuilder _history = new();
+    private readonly int _operationsPerClient;
+    private readonly int _timeoutRounds;
+    private readonly string[] _keys;
+    private SeededRandom _random;
+
+    public KeyValueWorkload(WorkloadSetup setup, int clients = 3, int operationsPerClient = 8, int timeoutRounds = 12, int keys = 2)
+    {
+        _random = SeededRandom.From(setup.Seed);
+        _operationsPerClient = operationsPerClient;
+        _timeoutRounds = timeoutRounds;
+        _keys = [.. Enumerable.Range(0, keys).Select(k => ((char)('a' + k)).ToString())];
+        _clients = [.. Enumerable.Range(1, clients).Select(c => new Client(new ClientId(c), new NodeId(c % setup.Nodes)))];
+    }
+
+    public static Func<WorkloadSetup, IWorkload<KeyValueCommand, KeyValueReply>> Factory(int clients = 3, int operationsPerClient = 8) =>
+        setup => new KeyValueWorkload(setup, clients, operationsPerClient);
+
+    public bool IsSettled => _clients.All(c => c.Operation is null && c.Completed == _operationsPerClient);
+
+    public void OnRound(WorkloadContext<KeyValueCommand> context)
+    {
+        foreach (var client in _clients)
+        {
+            if (client.Operation is { } operation)
+            {
+                if (client.RetryNow)
+                {
+                    Resend(context, client, operation);
+                }
+                else if (context.Time - client.SentAt >= _timeoutRounds)
+                {
+                    // No answer at all suggests the target is down or cut off: try another node.
+                    client.Target = OtherNode(context, client.Target);
+                    Resend(context, client, operation);
+                }
+            }
+            else if (client.Completed < _operationsPerClient && Chance(50))
+            {
+                Issue(context, client);
+            }
+        }
+    }
+
+    public void OnReply(WorkloadContext<KeyValueCommand> context, NodeId node, ClientReply<KeyValueReply> reply)
+    {
+        var client = _clients.FirstOrDefault(c => c.Id == reply.Client);
+        if (client?.Operation is not { } operation || reply.Sequence != client.Sequence) return; // a late duplicate
+        if (reply.Reply is KeyValueReply.Redirect redirect)
+        {
+            client.Target = redirect.Leader ?? OtherNode(context, node);
+            client.RetryNow = true;
+            return;
+        }
+        _history.Complete(operation.HistoryId, Result(reply.Reply));
+        client.Target = node;
+        client.Operation = null;
+        client.Completed++;
+    }
+
+    public WorkloadOutcome Complete(WorkloadContext<KeyValueCommand> context)
+    {
+        var history = _history.Build();
+        var incomplete = _clients.Where(c => c.Operation is not null).Select(c => c.Id.ToString()).ToList();
+        if (incomplete.Count > 0) return WorkloadOutcome.Fail($"operations of {string.Join(", ", incomplete)} never completed", history);
+        var check = LinearizabilityChecker.Check(history, KeyValueModel.Instance);
+        return check.IsLinearizable ? WorkloadOutcome.Pass(history) : WorkloadOutcome.Fail("history not linearizable: " + check.Explanation, history);
+    }
+
+    private void Issue(WorkloadContext<KeyValueCommand> context, Client client)
+    {
+        client.Sequence++;
+        var (command, recorded) = NextCommand(client);
+        client.Operation = new Outstanding(command, _history.Invoke(client.Id, recorded));
+        Resend(context, client, client.Operation);
+    }
+
+    private void Resend(WorkloadContext<KeyValueCommand> context, Client client, Outstanding operation)
+    {
+        context.Send(client.Id, client.Sequence, client.Target, operation.Command);
+        client.SentAt = context.Time;
+        client.RetryNow = false;
+    }
+
+    private (KeyValueCommand Command, Command Recorded) NextCommand(Client client)
+    {
+        var key = _keys[Draw(_keys.Length)];
+        var value = $"{client.Id}.{client.Sequence}";
+        return Draw(5) switch
+        {
+            0 => (new KeyValueCommand.Get(key), Command.Get(key)),
+            1 => (new KeyValueCommand.Put(key, value), Command.Put(key, value)),
+            2 => (new KeyValueCommand.Append(key, value + ";"), Command.Append(key, value + ";")),
+            3 => (new KeyValueCommand.Delete(key), Command.Delete(key)),
+            _ => CasCommand(client, key, value),
+        };
+    }
+
+    private (KeyValueCommand Command, Command Recorded) CasCommand(Client client, string key, string value)
+    {
+        // Expect either "missing" or a value this client wrote before: both succeed sometimes.
+        string? expected = Chance(50) || client.Sequence == 1 ? null : $"{client.Id}.{client.Sequence - 1}";
+        return (new KeyValueCommand.Cas(key, expected, value), Command.Cas(key, expected, value));
+    }
+
+    private static OperationResult Result(KeyValueReply reply) => reply switch
+    {
+        KeyValueReply.Ok => OperationResult.Ok,
+        KeyValueReply.Value value => OperationResult.Read(value.Current),
+        KeyValueReply.CasResult { Succeeded: true } => OperationResult.Ok,
+        KeyValueReply.CasResult => OperationResult.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(reply), reply, "not a final reply"),
+    };
+
+    private NodeId OtherNode(WorkloadContext<KeyValueCommand> context, NodeId node) =>
+        context.Nodes == 1 ? node : new NodeId((node.Value + 1 + Draw(context.Nodes - 1)) % context.Nodes);
+
+    private int Draw(int count)
+    {
+        var (value, next) = _random.Next(0, count);
+        _random = next;
+        return value;
+    }
+
+    private bool Chance(int percent) => Draw(100) < percent;
+
+    private sealed record Outstanding(KeyValueCommand Command, int HistoryId);
+
+    private sealed class Client(ClientId id, NodeId target)
+    {
+        public ClientId Id { get; } = id;
+        public NodeId Target { get; set; } = target;
+        public long Sequence { get; set; }
+        public Outstanding? Operation { get; set; }
+        public long SentAt { get; set; }
+        public bool RetryNow { get; set; }
+        public int Completed { get; set; }
+    }
+}
