@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace OrleansNodes.Hosting.Storage;
@@ -8,6 +9,13 @@ namespace OrleansNodes.Hosting.Storage;
 /// before it is acknowledged, which persist-before-send relies on: a message may only leave
 /// once the state that sent it survives a crash.
 /// </summary>
+/// <remarks>
+/// Writes go through one writer loop that commits everything waiting in a single transaction
+/// (group commit). The sync at commit is what a write costs; every node grain of the silo
+/// writing its own transaction would cap the whole silo at one node-batch per sync. Each
+/// write still succeeds or fails on its own (an ETag mismatch changes no row and fails only
+/// that write).
+/// </remarks>
 internal sealed class SqliteDatabase
 {
     private const string Schema = """
@@ -31,8 +39,12 @@ internal sealed class SqliteDatabase
         CREATE INDEX IF NOT EXISTS reminders_by_hash ON reminders (grain_hash);
         """;
 
+    /// <summary>The most writes one transaction carries, so a flood of writers cannot starve the first ones forever.</summary>
+    private const int GroupCommitWritesMax = 512;
+
     private readonly string _connectionString;
     private readonly Lazy<Task> _schema;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
@@ -40,6 +52,7 @@ internal sealed class SqliteDatabase
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _connectionString = options.ConnectionString;
         _schema = new Lazy<Task>(() => Task.Run(CreateSchema));
+        _ = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>The database file.</summary>
@@ -59,6 +72,59 @@ internal sealed class SqliteDatabase
         });
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the next group-commit transaction and completes once
+    /// that transaction is durable. <paramref name="work"/> must only run statements (commands
+    /// created from the connection join the transaction).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work)
+    {
+        await _schema.Value;
+        var write = new PendingWrite(connection => work(connection));
+        await _writes.Writer.WriteAsync(write);
+        return (T)(await write.Completion.Task)!;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<PendingWrite>(GroupCommitWritesMax);
+        var results = new List<(object? Result, Exception? Error)>(GroupCommitWritesMax);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (group.Count < GroupCommitWritesMax && _writes.Reader.TryRead(out var write)) group.Add(write);
+            try
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction();
+                foreach (var write in group)
+                {
+                    try
+                    {
+                        results.Add((write.Work(connection), null));
+                    }
+                    catch (SqliteException exception)
+                    {
+                        // SQLite rolls back only the failed statement; the others still commit.
+                        results.Add((null, exception));
+                    }
+                }
+                transaction.Commit();
+                for (var i = 0; i < group.Count; i++)
+                {
+                    if (results[i].Error is { } error) group[i].Completion.TrySetException(error);
+                    else group[i].Completion.TrySetResult(results[i].Result);
+                }
+            }
+            catch (Exception exception)
+            {
+                // The commit (or opening the file) failed: nothing of this group is durable.
+                foreach (var write in group) write.Completion.TrySetException(exception);
+            }
+            group.Clear();
+            results.Clear();
+        }
+    }
+
     private void CreateSchema()
     {
         if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
@@ -76,5 +142,12 @@ internal sealed class SqliteDatabase
         pragma.CommandText = "PRAGMA synchronous = FULL;";
         pragma.ExecuteNonQuery();
         return connection;
+    }
+
+    private sealed class PendingWrite(Func<SqliteConnection, object?> work)
+    {
+        public Func<SqliteConnection, object?> Work { get; } = work;
+
+        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

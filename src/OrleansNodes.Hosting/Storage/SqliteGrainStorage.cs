@@ -59,7 +59,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         var key = grainId.ToString();
         var payload = _serializer.SerializeToArray(grainState.State);
         var expected = ParseETag(grainState.ETag);
-        var written = await _database.RunAsync(connection =>
+        var written = await _database.WriteAsync(connection =>
         {
             using var command = connection.CreateCommand();
             // Insert only when the caller saw no row; otherwise update only the row version it read.
@@ -83,7 +83,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         if (ParseETag(grainState.ETag) is { } expected)
         {
             var key = grainId.ToString();
-            var deleted = await _database.RunAsync(connection =>
+            var deleted = await _database.WriteAsync(connection =>
             {
                 using var command = connection.CreateCommand();
                 command.CommandText = "DELETE FROM grain_state WHERE state_name = $state AND grain_id = $grain AND etag = $expected";

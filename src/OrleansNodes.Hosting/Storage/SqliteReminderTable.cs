@@ -39,7 +39,7 @@ public sealed class SqliteReminderTable : IReminderTable
 
     /// <inheritdoc/>
     public Task<string?> UpsertRow(ReminderEntry entry) =>
-        _database.RunAsync<string?>(connection =>
+        _database.WriteAsync<string?>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
@@ -60,7 +60,7 @@ public sealed class SqliteReminderTable : IReminderTable
 
     /// <inheritdoc/>
     public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) =>
-        _database.RunAsync(connection =>
+        _database.WriteAsync(connection =>
         {
             if (!long.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var expected)) return false;
             using var command = connection.CreateCommand();
@@ -73,7 +73,7 @@ public sealed class SqliteReminderTable : IReminderTable
 
     /// <inheritdoc/>
     public Task TestOnlyClearTable() =>
-        _database.RunAsync(connection =>
+        _database.WriteAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "DELETE FROM reminders";

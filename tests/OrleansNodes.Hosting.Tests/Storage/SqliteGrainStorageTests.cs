@@ -88,6 +88,28 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_ManyNodesAtOnceOneStale_OnlyTheStaleWriteFails()
+    {
+        // Concurrent writes share group-commit transactions; a conflict must not sink the others.
+        var stale = new GrainState<NodeRecord>(Record(1));
+        await _storage.WriteStateAsync("node", _grain, stale);
+        await _storage.WriteStateAsync("node", _grain, new GrainState<NodeRecord>(Record(2)) { ETag = stale.ETag });
+        var grains = Enumerable.Range(1, 50).Select(i => GrainId.Create("nodegrain", $"many/{i}")).ToList();
+
+        var writes = grains.Select(grain => _storage.WriteStateAsync("node", grain, new GrainState<NodeRecord>(Record(7)))).ToList();
+        var staleWrite = _storage.WriteStateAsync("node", _grain, stale);
+        await Task.WhenAll(writes);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        foreach (var grain in grains)
+        {
+            var read = new GrainState<NodeRecord>(new NodeRecord());
+            await _storage.ReadStateAsync("node", grain, read);
+            Assert.Equal(7, ((TallyState)read.State!.State!).Total);
+        }
+    }
+
+    [Fact]
     public async Task Clear_ThenRead_RecordGone()
     {
         var state = new GrainState<NodeRecord>(Record(1));
