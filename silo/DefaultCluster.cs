@@ -5,9 +5,10 @@ using OrleansNodes.Hosting.Clusters;
 namespace OrleansNodes.Silo;
 
 /// <summary>
-/// Creates the configured cluster once the silo is up, unless it already exists (a restarted
-/// silo keeps its clusters: the registry and every node are in the SQLite file, and reminders
-/// bring the nodes back).
+/// Once the silo is up: creates the configured cluster unless it already exists (a restarted
+/// silo keeps its clusters: the registry and every node are in the SQLite file), then wakes
+/// every node of every cluster. The keep-alive reminders would wake them too, but only at
+/// their next period (a minute); this makes a restart resume at once.
 /// </summary>
 public sealed partial class DefaultCluster(
     IGrainFactory grains,
@@ -19,7 +20,6 @@ public sealed partial class DefaultCluster(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var wanted = options.Value;
-        if (wanted.Cluster.Length == 0) return;
         // Grain calls need a started silo; ApplicationStarted fires after Orleans' hosted service.
         var started = new TaskCompletionSource();
         using var registration = lifetime.ApplicationStarted.Register(started.SetResult);
@@ -28,13 +28,21 @@ public sealed partial class DefaultCluster(
         var nodes = new NodesClient(grains);
         try
         {
-            if (await nodes.FindClusterAsync(wanted.Cluster) is { } existing)
+            if (wanted.Cluster.Length == 0)
+            {
+                // No default cluster configured.
+            }
+            else if (await nodes.FindClusterAsync(wanted.Cluster) is { } existing)
             {
                 LogExisting(existing.ToString());
-                return;
             }
-            var created = await nodes.CreateClusterAsync(new ClusterSpec(wanted.Cluster, wanted.Protocol, wanted.Nodes));
-            LogCreated(created.ToString());
+            else
+            {
+                var created = await nodes.CreateClusterAsync(new ClusterSpec(wanted.Cluster, wanted.Protocol, wanted.Nodes));
+                LogCreated(created.ToString());
+            }
+            // Asking a node for its status activates it, and activation starts its ticks.
+            foreach (var cluster in await nodes.ListClustersAsync()) await nodes.StatusAsync(cluster.Name);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -48,6 +56,6 @@ public sealed partial class DefaultCluster(
     [LoggerMessage(Level = LogLevel.Information, Message = "Created cluster {Cluster}")]
     private partial void LogCreated(string cluster);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not create cluster {Cluster}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not create or wake cluster {Cluster}: {Reason}")]
     private partial void LogCreateFailed(Exception exception, string cluster, string reason);
 }
