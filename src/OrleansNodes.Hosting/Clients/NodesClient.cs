@@ -28,6 +28,6 @@ public sealed class NodesClient(IGrainFactory grains)
     /// A new client session on <paramref name="cluster"/> with a fresh random client id, so
     /// sessions of different processes do not collide in the protocol's deduplication table.
     /// </summary>
-    public ClientSession OpenSession(string cluster, TimeSpan? timeout = null) =>
+    public ClusterSession OpenSession(string cluster, TimeSpan? timeout = null) =>
         new(grains.GetGrain<IClusterGatewayGrain>(cluster), new Core.ClientId(Random.Shared.NextInt64(1, long.MaxValue)), timeout ?? TimeSpan.FromSeconds(10));
 }

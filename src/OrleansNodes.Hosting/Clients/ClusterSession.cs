@@ -7,13 +7,13 @@ namespace OrleansNodes.Hosting.Clients;
 /// sequence number; <see cref="RetryAsync"/> resubmits an earlier one with the same number,
 /// which is how a caller resolves an "unknown outcome".
 /// </summary>
-public sealed class ClientSession
+public sealed class ClusterSession
 {
     private readonly IClusterGatewayGrain _gateway;
     private long _sequence;
     private NodeId? _lastAnswered;
 
-    internal ClientSession(IClusterGatewayGrain gateway, ClientId client, TimeSpan timeout)
+    internal ClusterSession(IClusterGatewayGrain gateway, ClientId client, TimeSpan timeout)
     {
         _gateway = gateway;
         Client = client;
