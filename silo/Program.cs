@@ -1,0 +1,90 @@
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Serialization;
+using OrleansNodes.Hosting;
+using OrleansNodes.Hosting.Protocols;
+using OrleansNodes.Protocols.FailureDetector;
+using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Protocols.Paxos;
+using OrleansNodes.Silo;
+
+// One embedded silo: localhost clustering, node state and reminders in ./data/orleansnodes.db,
+// the Orleans dashboard and GET /status on http://localhost:8080. Ctrl+C stops it cleanly
+// (the host's default console lifetime): nodes finish their batch and deactivate.
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+{
+    ["--data"] = $"{HostSettings.Section}:{nameof(HostSettings.DataPath)}",
+    ["--url"] = $"{HostSettings.Section}:{nameof(HostSettings.Url)}",
+    ["--silo-port"] = $"{HostSettings.Section}:{nameof(HostSettings.SiloPort)}",
+    ["--gateway-port"] = $"{HostSettings.Section}:{nameof(HostSettings.GatewayPort)}",
+    ["--tick-ms"] = $"{HostSettings.Section}:{nameof(HostSettings.TickMs)}",
+    ["--cluster"] = $"{HostSettings.Section}:{nameof(HostSettings.Cluster)}",
+    ["--protocol"] = $"{HostSettings.Section}:{nameof(HostSettings.Protocol)}",
+    ["--nodes"] = $"{HostSettings.Section}:{nameof(HostSettings.Nodes)}",
+});
+
+var options = new HostSettings();
+try
+{
+    builder.Configuration.GetSection(HostSettings.Section).Bind(options);
+}
+catch (InvalidOperationException exception)
+{
+    return Fail(exception.InnerException?.Message ?? exception.Message);
+}
+if (options.Problems().FirstOrDefault() is { } problem) return Fail(problem);
+builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+
+builder.WebHost.UseUrls(options.Url);
+builder.UseOrleans(silo =>
+{
+    silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+    silo.Configure<ClusterOptions>(cluster =>
+    {
+        cluster.ClusterId = "orleansnodes";
+        cluster.ServiceId = "orleansnodes";
+    });
+    silo.AddOrleansNodes(node => node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs));
+    silo.AddSqliteNodeStorage(storage => storage.DatabasePath = Path.Combine(options.DataPath, "orleansnodes.db"));
+    silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default, reply => reply is KeyValueReply.Redirect redirect ? new RedirectHint(redirect.Leader) : null);
+    silo.AddProtocol(new SingleDecreePaxos(), PaxosSettings.Default);
+    silo.AddProtocol(new HeartbeatFailureDetector(), FailureDetectorSettings.Default);
+    silo.AddDashboard();
+});
+builder.Services.AddHostedService<DefaultCluster>();
+
+var app = builder.Build();
+
+// Refuse to start with a default protocol Orleans cannot serialize: one line now beats a
+// failed state write on every tick later.
+var protocols = app.Services.GetRequiredService<ProtocolRegistry>();
+if (options.Cluster.Length > 0)
+{
+    if (!protocols.TryGet(options.Protocol, out var chosen))
+        return Fail($"unknown protocol '{options.Protocol}' (known: {string.Join(", ", protocols.Names)})");
+    if (SerializationCheck.FindProblem(chosen, app.Services.GetRequiredService<Serializer>()) is { } serializationProblem)
+        return Fail(serializationProblem);
+}
+
+app.MapGet("/", () => Results.Redirect("/dashboard/"));
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+app.MapStatus();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (IOException exception)
+{
+    // Typically a port in use or an unwritable data folder.
+    return Fail(exception.Message);
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"error: {message}");
+    return 2;
+}

@@ -1,0 +1,38 @@
+using OrleansNodes.Core;
+
+namespace OrleansNodes.Hosting.Clients;
+
+/// <summary>
+/// How a client request ended. A request that timed out or whose node failed to persist is
+/// <see cref="Unknown"/>, never a failure: it may or may not have taken effect, and retrying
+/// it with the same id is the only safe next step (the protocol deduplicates by id).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("on.hosting.RequestOutcome")]
+public abstract record RequestOutcome
+{
+    private RequestOutcome() { }
+
+    /// <summary>The protocol answered: <paramref name="Reply"/> is its <c>TReply</c>.</summary>
+    [GenerateSerializer, Immutable, Alias("on.hosting.RequestOutcome.Replied")]
+    public sealed record Replied([property: Id(0)] object Reply, [property: Id(1)] NodeId By) : RequestOutcome
+    {
+        /// <inheritdoc/>
+        public override string ToString() => $"{Reply} (from {By})";
+    }
+
+    /// <summary>No answer: the request may or may not have taken effect.</summary>
+    [GenerateSerializer, Immutable, Alias("on.hosting.RequestOutcome.Unknown")]
+    public sealed record Unknown([property: Id(0)] string Reason) : RequestOutcome
+    {
+        /// <inheritdoc/>
+        public override string ToString() => $"unknown outcome: {Reason}";
+    }
+
+    /// <summary>The request was not handed to the protocol at all (unknown cluster, wrong command type): it certainly did not take effect.</summary>
+    [GenerateSerializer, Immutable, Alias("on.hosting.RequestOutcome.Rejected")]
+    public sealed record Rejected([property: Id(0)] string Reason) : RequestOutcome
+    {
+        /// <inheritdoc/>
+        public override string ToString() => $"rejected: {Reason}";
+    }
+}

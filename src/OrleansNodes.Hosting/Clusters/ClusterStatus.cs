@@ -1,0 +1,10 @@
+using System.Collections.Immutable;
+using OrleansNodes.Hosting.Nodes;
+
+namespace OrleansNodes.Hosting.Clusters;
+
+/// <summary>A cluster's definition and every node's status, gathered at one moment.</summary>
+[GenerateSerializer, Immutable, Alias("on.hosting.ClusterStatus")]
+public sealed record ClusterStatus(
+    [property: Id(0)] ClusterDefinition Definition,
+    [property: Id(1)] ImmutableArray<NodeStatus> Nodes);

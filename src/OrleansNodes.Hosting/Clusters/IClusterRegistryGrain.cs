@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using Orleans.Concurrency;
+
+namespace OrleansNodes.Hosting.Clusters;
+
+/// <summary>
+/// The durable list of clusters (one grain per silo cluster, key 0). Creating a cluster
+/// records it, then starts each node, which persists its own copy of the definition; nodes
+/// never call the registry, so the registry may await nodes without risk of a cycle.
+/// </summary>
+[Alias("on.hosting.IClusterRegistryGrain")]
+public interface IClusterRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>The one registry's key.</summary>
+    public const long Key = 0;
+
+    /// <summary>Creates (or, for an identical spec, re-confirms) a cluster and starts its nodes.</summary>
+    [Alias("Create")]
+    Task<ClusterDefinition> Create(ClusterSpec spec);
+
+    /// <summary>The cluster called <paramref name="name"/>, or null.</summary>
+    [AlwaysInterleave, Alias("Find")]
+    Task<ClusterDefinition?> Find(string name);
+
+    /// <summary>Every cluster, by name.</summary>
+    [AlwaysInterleave, Alias("List")]
+    Task<ImmutableArray<ClusterDefinition>> List();
+
+    /// <summary>The status of every node of cluster <paramref name="name"/>.</summary>
+    [AlwaysInterleave, Alias("Status")]
+    Task<ClusterStatus> Status(string name);
+}

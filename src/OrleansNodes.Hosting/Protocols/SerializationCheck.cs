@@ -1,0 +1,31 @@
+using Orleans.Serialization;
+using OrleansNodes.Core;
+
+namespace OrleansNodes.Hosting.Protocols;
+
+/// <summary>
+/// Proves at startup that Orleans can serialize a protocol's settings and states, so a silo
+/// whose protocol assembly lacks generated codecs says so in one line instead of failing on
+/// the first state write.
+/// </summary>
+public static class SerializationCheck
+{
+    /// <summary>Null when <paramref name="protocol"/>'s default settings and initial state round-trip; otherwise what failed.</summary>
+    public static string? FindProblem(HostedProtocol protocol, Serializer serializer)
+    {
+        try
+        {
+            var settings = RoundTrip(serializer, protocol.DefaultSettings);
+            RoundTrip(serializer, protocol.Start(new NodeId(0), 3, settings, 0, persisted: null).State);
+            return null;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return $"protocol '{protocol.Name}' cannot be persisted or sent: {exception.Message}";
+        }
+    }
+
+    private static object RoundTrip(Serializer serializer, object value) =>
+        serializer.Deserialize<object>(serializer.SerializeToArray(value))
+        ?? throw new InvalidOperationException($"{value.GetType().Name} deserialized to null");
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
+using OrleansNodes.Core;
+using OrleansNodes.Hosting.Nodes;
+using OrleansNodes.Hosting.Protocols;
+using OrleansNodes.Hosting.Storage;
+
+namespace OrleansNodes.Hosting;
+
+/// <summary>Registers OrleansNodes with a silo: the node host, protocols, and the embedded SQLite store.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the node host: the protocol registry, the grain network and <see cref="NodeHostOptions"/>.
+    /// Grain storage named <see cref="NodeHostOptions.StorageName"/> must be added too
+    /// (<see cref="AddSqliteNodeStorage"/>, or any <c>IGrainStorage</c>).
+    /// </summary>
+    public static ISiloBuilder AddOrleansNodes(this ISiloBuilder builder, Action<NodeHostOptions>? configure = null)
+    {
+        var options = builder.Services.AddOptions<NodeHostOptions>();
+        if (configure is not null) options.Configure(configure);
+        options.Validate(o =>
+        {
+            o.Validate();
+            return true;
+        });
+        builder.Services.TryAddSingleton<ProtocolRegistry>();
+        builder.Services.TryAddSingleton<INodeNetwork, GrainNodeNetwork>();
+        return builder;
+    }
+
+    /// <summary>Makes <paramref name="protocol"/> available to clusters under its <c>Name</c>.</summary>
+    /// <param name="builder">The silo.</param>
+    /// <param name="protocol">The pure protocol.</param>
+    /// <param name="defaultSettings">Settings for clusters created without any.</param>
+    /// <param name="redirect">For protocols whose replies can say "ask node n": reads the hint, so gateways follow it.</param>
+    public static ISiloBuilder AddProtocol<TSettings, TState, TMessage, TRequest, TReply>(
+        this ISiloBuilder builder,
+        Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
+        TSettings defaultSettings,
+        Func<TReply, RedirectHint?>? redirect = null)
+        where TState : class
+        where TSettings : notnull
+        where TMessage : notnull
+        where TRequest : notnull
+        where TReply : notnull
+    {
+        builder.Services.AddSingleton(HostedProtocol.Create(protocol, defaultSettings, redirect));
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps node state (grain storage <see cref="NodeHostOptions.StorageName"/>) and, unless
+    /// <paramref name="reminders"/> is false, Orleans reminders in one local SQLite file.
+    /// </summary>
+    public static ISiloBuilder AddSqliteNodeStorage(this ISiloBuilder builder, Action<SqliteStorageOptions> configure, bool reminders = true)
+    {
+        var options = new SqliteStorageOptions();
+        configure(options);
+        var database = new SqliteDatabase(options);
+        builder.Services.AddGrainStorage(NodeHostOptions.StorageName, (services, name) =>
+            new SqliteGrainStorage(name, database, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
+        if (reminders)
+        {
+            builder.AddReminders();
+            builder.Services.AddSingleton<IReminderTable>(new SqliteReminderTable(database));
+        }
+        return builder;
+    }
+}

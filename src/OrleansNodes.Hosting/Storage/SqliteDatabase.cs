@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace OrleansNodes.Hosting.Storage;
+
+/// <summary>
+/// Opens connections to the SQLite file and creates its schema once. WAL mode lets readers
+/// run beside the single writer; <c>synchronous = FULL</c> makes a committed write durable
+/// before it is acknowledged, which persist-before-send relies on: a message may only leave
+/// once the state that sent it survives a crash.
+/// </summary>
+/// <remarks>
+/// Writes go through one writer loop that commits everything waiting in a single transaction
+/// (group commit). The sync at commit is what a write costs; every node grain of the silo
+/// writing its own transaction would cap the whole silo at one node-batch per sync. Each
+/// write still succeeds or fails on its own (an ETag mismatch changes no row and fails only
+/// that write).
+/// </remarks>
+internal sealed class SqliteDatabase
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS grain_state (
+            state_name TEXT NOT NULL,
+            grain_id   TEXT NOT NULL,
+            etag       INTEGER NOT NULL,
+            payload    BLOB NOT NULL,
+            PRIMARY KEY (state_name, grain_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS reminders (
+            grain_id   TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            grain_hash INTEGER NOT NULL,
+            start_at   INTEGER NOT NULL,
+            period     INTEGER NOT NULL,
+            etag       INTEGER NOT NULL,
+            PRIMARY KEY (grain_id, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS reminders_by_hash ON reminders (grain_hash);
+        """;
+
+    /// <summary>The most writes one transaction carries, so a flood of writers cannot starve the first ones forever.</summary>
+    private const int GroupCommitWritesMax = 512;
+
+    private readonly string _connectionString;
+    private readonly Lazy<Task> _schema;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    public SqliteDatabase(SqliteStorageOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
+        DatabasePath = Path.GetFullPath(options.DatabasePath);
+        _connectionString = options.ConnectionString;
+        _schema = new Lazy<Task>(() => Task.Run(CreateSchema));
+        _ = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection, off the caller's thread: Microsoft.Data.Sqlite
+    /// is synchronous underneath, and a grain's scheduler thread must not block on disk.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<SqliteConnection, T> work)
+    {
+        await _schema.Value;
+        return await Task.Run(() =>
+        {
+            using var connection = Open();
+            return work(connection);
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the next group-commit transaction and completes once
+    /// that transaction is durable. <paramref name="work"/> must only run statements (commands
+    /// created from the connection join the transaction).
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work)
+    {
+        await _schema.Value;
+        var write = new PendingWrite(connection => work(connection));
+        await _writes.Writer.WriteAsync(write);
+        return (T)(await write.Completion.Task)!;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<PendingWrite>(GroupCommitWritesMax);
+        var results = new List<(object? Result, Exception? Error)>(GroupCommitWritesMax);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (group.Count < GroupCommitWritesMax && _writes.Reader.TryRead(out var write)) group.Add(write);
+            try
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction();
+                foreach (var write in group)
+                {
+                    try
+                    {
+                        results.Add((write.Work(connection), null));
+                    }
+                    catch (SqliteException exception)
+                    {
+                        // SQLite rolls back only the failed statement; the others still commit.
+                        results.Add((null, exception));
+                    }
+                }
+                transaction.Commit();
+                for (var i = 0; i < group.Count; i++)
+                {
+                    if (results[i].Error is { } error) group[i].Completion.TrySetException(error);
+                    else group[i].Completion.TrySetResult(results[i].Result);
+                }
+            }
+            catch (Exception exception)
+            {
+                // The commit (or opening the file) failed: nothing of this group is durable.
+                foreach (var write in group) write.Completion.TrySetException(exception);
+            }
+            group.Clear();
+            results.Clear();
+        }
+    }
+
+    private void CreateSchema()
+    {
+        if (Path.GetDirectoryName(DatabasePath) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = FULL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private sealed class PendingWrite(Func<SqliteConnection, object?> work)
+    {
+        public Func<SqliteConnection, object?> Work { get; } = work;
+
+        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

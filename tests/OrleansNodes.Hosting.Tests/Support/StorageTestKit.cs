@@ -1,0 +1,34 @@
+using Microsoft.Data.Sqlite;
+
+namespace OrleansNodes.Hosting.Tests.Support;
+
+/// <summary>Direct access to the SQLite file, playing a second writer or an outside observer.</summary>
+public static class StorageTestKit
+{
+    /// <summary>Advances the stored ETag of node <paramref name="nodeKey"/>, as a second activation's write would.</summary>
+    public static async Task BumpETagAsync(string databasePath, string nodeKey)
+    {
+        await using var connection = Open(databasePath);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE grain_state SET etag = etag + 1000 WHERE state_name = 'node' AND grain_id LIKE '%/' || $key";
+        command.Parameters.AddWithValue("$key", nodeKey);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>The stored ETag (write count) of node <paramref name="nodeKey"/>, without touching the grain.</summary>
+    public static async Task<long> StoredETagAsync(string databasePath, string nodeKey)
+    {
+        await using var connection = Open(databasePath);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT etag FROM grain_state WHERE state_name = 'node' AND grain_id LIKE '%/' || $key";
+        command.Parameters.AddWithValue("$key", nodeKey);
+        return await command.ExecuteScalarAsync() is long etag ? etag : 0;
+    }
+
+    private static SqliteConnection Open(string databasePath)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+}

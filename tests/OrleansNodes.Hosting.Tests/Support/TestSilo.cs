@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansNodes.Hosting.Nodes;
+using OrleansNodes.Hosting.Storage;
+using OrleansNodes.Hosting.Tests.Tally;
+
+namespace OrleansNodes.Hosting.Tests.Support;
+
+/// <summary>
+/// An in-process silo running the tally protocol on a SQLite file, with observed storage and
+/// network. Ticks are fast (20 ms) so tests take seconds, and the keep-alive reminder fires
+/// every 2 s so a restart test need not wait a minute.
+/// </summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private TestSilo(InProcessTestCluster cluster, string databasePath, HostEvents events, ConcurrentDictionary<string, Func<object?, bool>> failingWrites)
+    {
+        Cluster = cluster;
+        DatabasePath = databasePath;
+        Events = events;
+        FailingWrites = failingWrites;
+    }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public string DatabasePath { get; }
+
+    public HostEvents Events { get; }
+
+    /// <summary>By node key: which writes of that node fail (given the record about to be written).</summary>
+    public ConcurrentDictionary<string, Func<object?, bool>> FailingWrites { get; }
+
+    public ObservedNetwork Network => (ObservedNetwork)Cluster.GetSiloServiceProvider().GetRequiredService<INodeNetwork>();
+
+    public Clients.NodesClient Nodes => new(Cluster.Client);
+
+    public static async Task<TestSilo> StartAsync(string databasePath)
+    {
+        var events = new HostEvents();
+        var failing = new ConcurrentDictionary<string, Func<object?, bool>>();
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddOrleansNodes(options =>
+            {
+                options.TickPeriod = TimeSpan.FromMilliseconds(20);
+                options.RequestTimeoutTicks = 25;
+                options.KeepAliveReminderPeriod = TimeSpan.FromSeconds(2);
+            });
+            silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.Redirect);
+            // What AddSqliteNodeStorage registers, with the grain storage wrapped for observation.
+            var database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = databasePath });
+            silo.Services.AddGrainStorage(NodeHostOptions.StorageName, (services, name) => new ObservedStorage(
+                new SqliteGrainStorage(name, database, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()),
+                events,
+                failing));
+            silo.AddReminders();
+            silo.Services.AddSingleton<IReminderTable>(new SqliteReminderTable(database));
+            silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.AddSingleton<INodeNetwork>(services =>
+                new ObservedNetwork(new GrainNodeNetwork(services.GetRequiredService<IGrainFactory>()), events));
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new TestSilo(cluster, databasePath, events, failing);
+    }
+
+    public static string NewDatabasePath() =>
+        Path.Combine(Path.GetTempPath(), "orleansnodes-tests", Guid.NewGuid().ToString("N"), "nodes.db");
+
+    public INodeGrain Node(string cluster, int index) => Cluster.Client.GetGrain<INodeGrain>(Hosting.Clusters.NodeKey.Format(cluster, new NodeId(index)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
