@@ -57,6 +57,9 @@ public static class Cli
         var root = new RootCommand("OrleansNodes: simulate, check and run distributed protocols written as pure step functions.");
         root.Subcommands.Add(SimCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
+        root.Subcommands.Add(KvCommand.Create(console));
+        root.Subcommands.Add(ClusterCommand.Create(console));
+        root.Subcommands.Add(WatchCommand.Create(console));
         return root;
     }
 

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using OrleansNodes.Client.Remote;
+using OrleansNodes.Hosting.Clusters;
+using Spectre.Console;
+using Command = System.CommandLine.Command;
+
+namespace OrleansNodes.Client.Commands;
+
+/// <summary>
+/// <c>orleansnodes cluster create|list|status</c>: define clusters on a running silo and look
+/// at their nodes. Exit 0 on success, 2 for an unknown cluster or a spec the silo refuses
+/// (unknown protocol, a name taken by a different cluster), 3 when no silo answers.
+/// </summary>
+public static class ClusterCommand
+{
+    /// <summary>Builds the command and its subcommands.</summary>
+    public static Command Create(IAnsiConsole console)
+    {
+        var cluster = new Command("cluster", "Create, list and inspect clusters on a running silo.");
+        cluster.Subcommands.Add(CreateCluster(console));
+        cluster.Subcommands.Add(List(console));
+        cluster.Subcommands.Add(Status(console));
+        return cluster;
+    }
+
+    private static Command CreateCluster(IAnsiConsole console)
+    {
+        var name = new Argument<string>("name") { Description = "The new cluster's name." };
+        var protocol = new Option<string>("--protocol") { Description = "The protocol its nodes run, as the silo registered it (kv, paxos, failure-detector).", DefaultValueFactory = _ => KvCommand.Protocol };
+        var nodes = OptionRules.Require(
+            new Option<int>("--nodes") { Description = "How many nodes.", DefaultValueFactory = _ => 3 },
+            v => v is >= 1 and <= NodeKey.MaxNodes, $"--nodes must be between 1 and {NodeKey.MaxNodes}");
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of the nodes' randomness (default: derived from the name)." };
+        var command = new Command("create", "Create a cluster and start its nodes (repeating the same create is a no-op).") { name, protocol, nodes, seed };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(name) is { } n && NodeKey.ValidateClusterName(n) is { } problem) r.AddError(problem);
+        });
+        var remote = new RemoteOptions();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellation) =>
+        {
+            var spec = new ClusterSpec(parse.GetValue(name)!, parse.GetValue(protocol)!, parse.GetValue(nodes), Seed: parse.GetValue(seed));
+            return SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
+            {
+                ClusterDefinition created;
+                try
+                {
+                    created = await silo.Nodes.CreateClusterAsync(spec);
+                }
+                catch (ArgumentException refused)
+                {
+                    // The registry validates the spec (protocol known, name free): its reason is the error.
+                    throw CliException.BadInput(FirstLine(refused.Message));
+                }
+                console.MarkupLineInterpolated($"[green]created[/] {created.Name}: {created.Protocol} × {created.NodeCount}, seed {created.Seed}");
+                return ExitCodes.Ok;
+            }, cancellation);
+        });
+        return command;
+    }
+
+    private static Command List(IAnsiConsole console)
+    {
+        var command = new Command("list", "List the clusters.");
+        var remote = new RemoteOptions();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellation) => SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
+        {
+            console.Write(StatusTables.Clusters(await silo.Nodes.ListClustersAsync()));
+            return ExitCodes.Ok;
+        }, cancellation));
+        return command;
+    }
+
+    private static Command Status(IAnsiConsole console)
+    {
+        var name = new Argument<string>("name") { Description = "The cluster." };
+        var command = new Command("status", "Show every node of a cluster: state, ticks, steps, messages, inbox, persisted version.") { name };
+        var remote = new RemoteOptions();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellation) => SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
+        {
+            await ClusterOption.RequireAsync(silo, parse.GetValue(name)!);
+            console.Write(StatusTables.Nodes(await silo.Nodes.StatusAsync(parse.GetValue(name)!)));
+            return ExitCodes.Ok;
+        }, cancellation));
+        return command;
+    }
+
+    // ArgumentException appends " (Parameter 'spec')" on a line of its own in some runtimes.
+    private static string FirstLine(string message) => message.Split('\n')[0].Replace(" (Parameter 'spec')", "", StringComparison.Ordinal).Trim();
+}

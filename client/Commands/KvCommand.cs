@@ -1,0 +1,94 @@
+using System.CommandLine;
+using OrleansNodes.Client.Remote;
+using OrleansNodes.Protocols.KeyValue;
+using Spectre.Console;
+using Command = System.CommandLine.Command;
+
+namespace OrleansNodes.Client.Commands;
+
+/// <summary>
+/// <c>orleansnodes kv get|put|delete|cas|append</c>: one request to a key-value cluster on a
+/// running silo. Prints the value or <c>ok</c> and exits 0; a missing key or a cas that did not
+/// apply exits 1; an unknown cluster exits 2; an unreachable silo exits 3; a request without
+/// an answer in time is an "unknown outcome" and exits 5.
+/// </summary>
+public static class KvCommand
+{
+    /// <summary>The protocol name a cluster must run for these commands.</summary>
+    public const string Protocol = "kv";
+
+    /// <summary>Builds the command and its subcommands.</summary>
+    public static Command Create(IAnsiConsole console)
+    {
+        var kv = new Command("kv", "Read and write a key-value cluster on a running silo.");
+
+        var getKey = Key();
+        var get = Leaf(console, "get", "Read a key (exit 1 when it is missing).", [getKey], p => new KeyValueCommand.Get(p.GetValue(getKey)!));
+
+        var putKey = Key();
+        var value = new Argument<string>("value") { Description = "The value to write." };
+        var put = Leaf(console, "put", "Write a key.", [putKey, value], p => new KeyValueCommand.Put(p.GetValue(putKey)!, p.GetValue(value)!));
+
+        var deleteKey = Key();
+        var delete = Leaf(console, "delete", "Remove a key (ok when it is already missing).", [deleteKey], p => new KeyValueCommand.Delete(p.GetValue(deleteKey)!));
+
+        var appendKey = Key();
+        var suffix = new Argument<string>("suffix") { Description = "What to append; a missing key counts as empty." };
+        var append = Leaf(console, "append", "Append to a key's value.", [appendKey, suffix], p => new KeyValueCommand.Append(p.GetValue(appendKey)!, p.GetValue(suffix)!));
+
+        var casKey = Key();
+        var values = new Argument<string[]>("expected-new")
+        {
+            Description = "EXPECTED NEW: write NEW if the key's value is EXPECTED; with --expect-absent, just NEW (write it if the key is missing).",
+            Arity = new ArgumentArity(1, 2),
+        };
+        var expectAbsent = new Option<bool>("--expect-absent") { Description = "Write only if the key is missing (then give just NEW)." };
+        var cas = Leaf(console, "cas", "Compare-and-set (exit 1 with the current value when it does not apply).", [casKey, values, expectAbsent], p =>
+        {
+            var given = p.GetValue(values)!;
+            return p.GetValue(expectAbsent)
+                ? new KeyValueCommand.Cas(p.GetValue(casKey)!, null, given[0])
+                : new KeyValueCommand.Cas(p.GetValue(casKey)!, given[0], given[1]);
+        });
+        cas.Validators.Add(r =>
+        {
+            var count = r.GetValue(values)?.Length ?? 0;
+            if (r.GetValue(expectAbsent) && count != 1) r.AddError("with --expect-absent, give the key and the new value only");
+            if (!r.GetValue(expectAbsent) && count != 2) r.AddError("give the key, the expected value and the new value (or --expect-absent and the new value)");
+        });
+
+        foreach (var leaf in new[] { get, put, delete, cas, append }) kv.Subcommands.Add(leaf);
+        return kv;
+    }
+
+    private static Argument<string> Key() => new("key") { Description = "The key." };
+
+    private static Command Leaf(IAnsiConsole console, string name, string description, Symbol[] symbols, Func<ParseResult, KeyValueCommand> request)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            if (symbol is Argument argument) command.Arguments.Add(argument);
+            else command.Options.Add((Option)symbol);
+        }
+        var cluster = ClusterOption.Create(command);
+        var remote = new RemoteOptions();
+        remote.AddTo(command);
+        command.SetAction((parse, cancellation) =>
+        {
+            var target = remote.Read(parse);
+            var clusterName = parse.GetValue(cluster)!;
+            var kvCommand = request(parse);
+            return SiloConnection.RunAsync(target, async (silo, _) =>
+            {
+                await ClusterOption.RequireAsync(silo, clusterName, Protocol);
+                var session = silo.Nodes.OpenSession(clusterName, target.Timeout);
+                var outcome = await session.SubmitAsync(kvCommand);
+                var (line, exitCode) = KvOutcome.Render(kvCommand, outcome);
+                console.Profile.Out.Writer.WriteLine(line);
+                return exitCode;
+            }, cancellation);
+        });
+        return command;
+    }
+}

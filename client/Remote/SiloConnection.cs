@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansNodes.Hosting.Clients;
+
+namespace OrleansNodes.Client.Remote;
+
+/// <summary>
+/// One Orleans client connection for the length of one console command. Connecting is bounded
+/// by the target's timeout (retrying a refused connection until then: a silo that is still
+/// starting answers a moment later), and everything that can go wrong on the way becomes a
+/// one-line <see cref="CliException"/>: the console never shows a stack trace or hangs.
+/// </summary>
+public sealed class SiloConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+    private readonly IHost _host;
+
+    private SiloConnection(IHost host, SiloTarget target)
+    {
+        _host = host;
+        Target = target;
+        Nodes = new NodesClient(host.Services.GetRequiredService<IClusterClient>());
+    }
+
+    /// <summary>The silo this connection reaches.</summary>
+    public SiloTarget Target { get; }
+
+    /// <summary>The clusters of the connected system.</summary>
+    public NodesClient Nodes { get; }
+
+    /// <summary>Connects to <paramref name="target"/>, runs <paramref name="body"/>, disconnects.</summary>
+    public static async Task<int> RunAsync(SiloTarget target, Func<SiloConnection, CancellationToken, Task<int>> body, CancellationToken cancellation)
+    {
+        await using var connection = await ConnectAsync(target, cancellation);
+        try
+        {
+            return await body(connection, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            throw CliException.Unavailable($"the silo at {target.GatewayText} did not answer within {target.Timeout.TotalMilliseconds:0} ms");
+        }
+        catch (Exception exception) when (exception is SiloUnavailableException or Orleans.Runtime.Messaging.ConnectionFailedException or OrleansMessageRejectionException)
+        {
+            throw CliException.Unavailable($"lost the silo at {target.GatewayText} ({OneLine(exception.Message)})");
+        }
+    }
+
+    /// <summary>Connects, or throws a <see cref="CliException"/> (exit code 3) once the timeout has passed.</summary>
+    public static async Task<SiloConnection> ConnectAsync(SiloTarget target, CancellationToken cancellation)
+    {
+        var endpoints = await ResolveAsync(target, cancellation);
+        var deadline = DateTime.UtcNow + target.Timeout;
+        Exception? lastAttempt = null;
+        var host = new HostBuilder()
+            .UseOrleansClient(client => client
+                .UseStaticClustering(endpoints)
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = target.ClusterId;
+                    o.ServiceId = target.ServiceId;
+                })
+                .Configure<ClientMessagingOptions>(o =>
+                {
+                    // A kv request's gateway answers "unknown outcome" at target.Timeout by itself;
+                    // the call must outlive that answer, or the console would report a silent
+                    // silo where the cluster had a definite answer to give.
+                    o.ResponseTimeout = target.Timeout + TimeSpan.FromSeconds(2);
+                })
+                .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = target.Timeout)
+                .UseConnectionRetryFilter(async (attempt, token) =>
+                {
+                    lastAttempt = attempt;
+                    if (DateTime.UtcNow + RetryPause >= deadline) return false;
+                    await Task.Delay(RetryPause, token);
+                    return true;
+                }))
+            .Build();
+
+        Exception? failure;
+        using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        {
+            bounded.CancelAfter(target.Timeout);
+            try
+            {
+                await host.StartAsync(bounded.Token);
+                return new SiloConnection(host, target);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                failure = new TimeoutException($"no answer within {target.Timeout.TotalMilliseconds:0} ms");
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                failure = exception;
+            }
+        }
+        await StopAsync(host);
+        // The last refused attempt says why (connection refused, wrong cluster id); the final
+        // exception often only says that the client gave up.
+        throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({Reason(lastAttempt ?? failure)})");
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => new(StopAsync(_host));
+
+    private static async Task StopAsync(IHost host)
+    {
+        // Closing a connection that never opened, or to a silo that went away, must not hold the console.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await host.StopAsync(stop.Token);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or OrleansException or TimeoutException)
+        {
+            // Nothing left to report: the command's outcome is already decided.
+        }
+        if (host is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        else host.Dispose();
+    }
+
+    private static async Task<IPEndPoint[]> ResolveAsync(SiloTarget target, CancellationToken cancellation)
+    {
+        var endpoints = new List<IPEndPoint>();
+        foreach (var gateway in target.Gateways)
+        {
+            if (IPAddress.TryParse(gateway.Host, out var address))
+            {
+                endpoints.Add(new IPEndPoint(address, gateway.Port));
+                continue;
+            }
+            IPAddress[] addresses;
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(gateway.Host, cancellation);
+            }
+            catch (SocketException exception)
+            {
+                throw CliException.Unavailable($"cannot reach a silo at {gateway.Host}:{gateway.Port} ({exception.Message})");
+            }
+            // A silo with localhost clustering listens on 127.0.0.1 only: prefer IPv4 so that
+            // "localhost" does not resolve to ::1 and miss it.
+            var chosen = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+                ?? throw CliException.Unavailable($"cannot reach a silo at {gateway.Host}:{gateway.Port} (the name has no address)");
+            endpoints.Add(new IPEndPoint(chosen, gateway.Port));
+        }
+        return [.. endpoints];
+    }
+
+    private static string Reason(Exception? exception)
+    {
+        // Orleans wraps the socket error a few levels deep; the innermost message says what happened.
+        var inner = exception;
+        while (inner?.InnerException is not null) inner = inner.InnerException;
+        var message = OneLine(inner?.Message ?? "unknown reason");
+        // Orleans' "Unable to connect to S127.0.0.1:30000:0, will retry after 498ms": the console has stopped retrying.
+        var retry = message.IndexOf(", will retry", StringComparison.Ordinal);
+        return retry > 0 ? message[..retry] : message;
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
