@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using OrleansNodes.Client.Remote;
 using OrleansNodes.Hosting.Clusters;
 using Spectre.Console;
@@ -11,7 +12,7 @@ namespace OrleansNodes.Client.Commands;
 /// at their nodes. Exit 0 on success, 2 for an unknown cluster or a spec the silo refuses
 /// (unknown protocol, a name taken by a different cluster), 3 when no silo answers.
 /// </summary>
-public static class ClusterCommand
+public static partial class ClusterCommand
 {
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(IAnsiConsole console)
@@ -88,6 +89,9 @@ public static class ClusterCommand
         return command;
     }
 
-    // ArgumentException appends " (Parameter 'spec')" on a line of its own in some runtimes.
-    private static string FirstLine(string message) => message.Split('\n')[0].Replace(" (Parameter 'spec')", "", StringComparison.Ordinal).Trim();
+    // ArgumentException.Message ends with " (Parameter 'spec')", which means nothing to a console user.
+    private static string FirstLine(string message) => ParameterSuffix().Replace(message.Split('\n')[0], "").Trim();
+
+    [GeneratedRegex(@" \(Parameter '[^']*'\)$")]
+    private static partial Regex ParameterSuffix();
 }

@@ -8,35 +8,39 @@ namespace OrleansNodes.Client.Commands;
 /// <summary>The tables <c>cluster list</c>, <c>cluster status</c> and <c>watch</c> print.</summary>
 public static class StatusTables
 {
-    /// <summary>One row per cluster: name, protocol, nodes, seed, settings.</summary>
+    /// <summary>One row per cluster: name, protocol, nodes, seed (settings are in <c>cluster status</c>).</summary>
     public static Table Clusters(ImmutableArray<ClusterDefinition> clusters)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("clusters");
-        table.AddColumns("name", "protocol", "nodes", "seed", "settings");
+        table.AddColumn("name").AddColumn("protocol").AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("seed").RightAligned());
         foreach (var c in clusters)
-            table.AddRow(Text(c.Name), Text(c.Protocol), Number(c.NodeCount), Text(c.Seed.ToString(CultureInfo.InvariantCulture)), Text(c.Settings.ToString() ?? ""));
+            table.AddRow(Text(c.Name), Text(c.Protocol), Number(c.NodeCount), Text(c.Seed.ToString(CultureInfo.InvariantCulture)));
+        if (clusters.IsEmpty) table.Caption("no clusters yet: orleansnodes cluster create NAME --protocol kv");
         return table;
     }
 
     /// <summary>
-    /// One row per node: whether it runs, the protocol's description of its state (role,
-    /// ballot, log indexes), ticks, steps, messages sent, inbox depth, requests waiting for an
-    /// answer, and the durable state version. Counters count since the node's activation.
+    /// One row per node: its id (marked down when its activation is not running), ticks,
+    /// steps, messages sent, inbox depth, requests waiting for an answer, the durable state
+    /// version, and last the protocol's description of its state (role, ballot, log indexes),
+    /// which gets the width that is left. Counters count since the node's activation.
     /// </summary>
     public static Table Nodes(ClusterStatus status)
     {
         var d = status.Definition;
-        var table = new Table().Border(TableBorder.Rounded).Title($"{d.Name}: {d.Protocol} × {d.NodeCount}");
-        table.AddColumn("node").AddColumn("up").AddColumn("state");
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{d.Name}: {d.Protocol} × {d.NodeCount}, seed {d.Seed}")
+            .Caption(d.Settings.ToString() ?? "");
+        table.AddColumn("node");
         foreach (var numeric in new[] { "ticks", "steps", "sent", "inbox", "pending", "version" })
             table.AddColumn(new TableColumn(numeric).RightAligned());
+        table.AddColumn("state");
         foreach (var n in status.Nodes)
         {
             table.AddRow(
-                Text(n.Node.ToString()),
-                n.Running ? new Markup("[green]up[/]") : new Markup("[red]down[/]"),
-                Text(n.Description),
-                Number(n.Ticks), Number(n.Steps), Number(n.MessagesSent), Number(n.InboxDepth), Number(n.PendingRequests), Number(n.PersistedVersion));
+                n.Running ? Text(n.Node.ToString()) : new Markup($"[red]{n.Node} down[/]"),
+                Number(n.Ticks), Number(n.Steps), Number(n.MessagesSent), Number(n.InboxDepth), Number(n.PendingRequests), Number(n.PersistedVersion),
+                Text(n.Description));
         }
         return table;
     }
