@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
 using Command = System.CommandLine.Command;
 
 namespace OrleansNodes.Client.Remote;
@@ -77,9 +76,9 @@ public sealed class RemoteOptions
     }
 
     /// <summary>Parses <c>host:port[,host:port...]</c>; null with <paramref name="error"/> when malformed.</summary>
-    public static ImmutableArray<DnsEndPoint>? ParseGateways(string text, out string? error)
+    public static ImmutableArray<GatewayAddress>? ParseGateways(string text, out string? error)
     {
-        var endpoints = ImmutableArray.CreateBuilder<DnsEndPoint>();
+        var endpoints = ImmutableArray.CreateBuilder<GatewayAddress>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // The last colon splits host from port, so a bracketed IPv6 address ([::1]:30000) works too.
@@ -91,7 +90,7 @@ public sealed class RemoteOptions
                 error = $"--gateway '{part}' is not HOST:PORT (e.g. {DefaultGateway})";
                 return null;
             }
-            endpoints.Add(new DnsEndPoint(part[..colon].Trim('[', ']'), port));
+            endpoints.Add(new GatewayAddress(part[..colon].Trim('[', ']'), port));
         }
         if (endpoints.Count == 0)
         {

@@ -140,12 +140,12 @@ public sealed class SiloConnection : IAsyncDisposable
             }
             catch (SocketException exception)
             {
-                throw CliException.Unavailable($"cannot reach a silo at {gateway.Host}:{gateway.Port} ({exception.Message})");
+                throw CliException.Unavailable($"cannot reach a silo at {gateway} ({exception.Message})");
             }
             // A silo with localhost clustering listens on 127.0.0.1 only: prefer IPv4 so that
             // "localhost" does not resolve to ::1 and miss it.
             var chosen = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-                ?? throw CliException.Unavailable($"cannot reach a silo at {gateway.Host}:{gateway.Port} (the name has no address)");
+                ?? throw CliException.Unavailable($"cannot reach a silo at {gateway} (the name has no address)");
             endpoints.Add(new IPEndPoint(chosen, gateway.Port));
         }
         return [.. endpoints];

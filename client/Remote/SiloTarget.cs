@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Net;
 
 namespace OrleansNodes.Client.Remote;
 
@@ -8,8 +7,8 @@ namespace OrleansNodes.Client.Remote;
 /// and service ids it was started with, and how long any one thing may take (connecting, one
 /// request, one status query) before the console gives up with one line.
 /// </summary>
-public sealed record SiloTarget(ImmutableArray<DnsEndPoint> Gateways, string ClusterId, string ServiceId, TimeSpan Timeout)
+public sealed record SiloTarget(ImmutableArray<GatewayAddress> Gateways, string ClusterId, string ServiceId, TimeSpan Timeout)
 {
     /// <summary>The gateways as a person typed them, for messages: <c>localhost:30000, 10.0.0.2:30000</c>.</summary>
-    public string GatewayText => string.Join(", ", Gateways.Select(g => $"{g.Host}:{g.Port}"));
+    public string GatewayText => string.Join(", ", Gateways);
 }

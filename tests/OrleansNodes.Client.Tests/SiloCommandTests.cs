@@ -1,0 +1,142 @@
+namespace OrleansNodes.Client.Tests;
+
+/// <summary>
+/// The console against one real silo (a child process, <see cref="SiloProcess"/>), as an
+/// operator would use it: the default <c>kv</c> cluster, new clusters, status and watch.
+/// Each test uses its own keys, so their order does not matter.
+/// </summary>
+public sealed class SiloCommandTests(SiloProcess silo) : IClassFixture<SiloProcess>
+{
+    [Fact]
+    public void ClusterList_FreshSilo_ShowsTheDefaultKvCluster()
+    {
+        var run = silo.Run("cluster", "list");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Matches(@"│ kv\s+│ kv\s+│\s+3 │", run.Output);
+    }
+
+    [Fact]
+    public void Kv_PutAppendDelete_EachGetSeesTheLastWrite()
+    {
+        Assert.Equal("ok", Ok(silo.Run("kv", "put", "a", "1")));
+        Assert.Equal("1", Ok(silo.Run("kv", "get", "a")));
+        Assert.Equal("ok", Ok(silo.Run("kv", "append", "a", "2")));
+        Assert.Equal("12", Ok(silo.Run("kv", "get", "a")));
+        Assert.Equal("ok", Ok(silo.Run("kv", "delete", "a")));
+
+        var missing = silo.Run("kv", "get", "a");
+        missing.AssertCleanError(ExitCodes.Failed);
+        Assert.Contains("key 'a' is missing", missing.Error);
+    }
+
+    [Fact]
+    public void KvCas_MatchingThenStaleExpectation_AppliesOnceThenReportsTheCurrentValue()
+    {
+        Assert.Equal("ok", Ok(silo.Run("kv", "cas", "c", "v1", "--expect-absent")));
+        Assert.Equal("ok", Ok(silo.Run("kv", "cas", "c", "v1", "v2")));
+
+        var stale = silo.Run("kv", "cas", "c", "v1", "v3");
+        Assert.Equal(ExitCodes.Failed, stale.ExitCode);
+        Assert.Equal("cas failed: the current value is v2", stale.Output.Trim());
+
+        var notAbsent = silo.Run("kv", "cas", "c", "v4", "--expect-absent");
+        Assert.Equal(ExitCodes.Failed, notAbsent.ExitCode);
+        Assert.Equal("v2", Ok(silo.Run("kv", "get", "c")));
+    }
+
+    [Fact]
+    public void ClusterStatus_Kv_ShowsThreeNodesAndOneLeader()
+    {
+        Assert.Equal("ok", Ok(silo.Run("kv", "put", "s", "1")));
+
+        // A leader answered the put; ask until a status shows it (an election under heavy load
+        // may briefly leave none), bounded by attempts rather than by time.
+        ConsoleRun run = silo.Run("cluster", "status", "kv");
+        for (var attempt = 0; attempt < 40 && !run.Output.Contains("│ Leader", StringComparison.Ordinal); attempt++)
+        {
+            Thread.Sleep(250);
+            run = silo.Run("cluster", "status", "kv");
+        }
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        foreach (var node in new[] { "n0", "n1", "n2" }) Assert.Matches($"│ {node} ", run.Output);
+        Assert.Contains("│ Leader", run.Output);
+        Assert.Contains("kv: kv × 3", run.Output);
+    }
+
+    [Fact]
+    public void Watch_CountTwo_PrintsTwoTablesAndStops()
+    {
+        var run = silo.Run("watch", "kv", "--count", "2", "--interval-ms", "100");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("refresh 1", run.Output);
+        Assert.Contains("refresh 2", run.Output);
+        Assert.DoesNotContain("refresh 3", run.Output);
+        Assert.Equal(2, run.Output.Split("kv: kv × 3").Length - 1);
+    }
+
+    [Theory]
+    [InlineData("kv", "get", "a", "--cluster", "nope")]
+    [InlineData("cluster", "status", "nope")]
+    [InlineData("watch", "nope", "--count", "1")]
+    public void UnknownCluster_OneLineNamingTheClustersAndExitCode2(params string[] args)
+    {
+        var run = silo.Run(args);
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.Contains("no cluster named 'nope'", run.Error);
+        Assert.Contains("kv", run.Error);
+    }
+
+    [Fact]
+    public void ClusterCreate_NewName_ListShowsBothAndTheNewClusterServes()
+    {
+        var created = silo.Run("cluster", "create", "other", "--protocol", "kv", "--nodes", "3", "--seed", "7");
+        Assert.Equal(ExitCodes.Ok, created.ExitCode);
+        Assert.Contains("created other: kv × 3, seed 7", created.Output);
+
+        // The same spec again is a no-op; a different one for the same name is refused.
+        Assert.Equal(ExitCodes.Ok, silo.Run("cluster", "create", "other", "--protocol", "kv", "--nodes", "3", "--seed", "7").ExitCode);
+        var conflicting = silo.Run("cluster", "create", "other", "--protocol", "kv", "--nodes", "5");
+        conflicting.AssertCleanError(ExitCodes.BadInput);
+        Assert.Contains("already exists", conflicting.Error);
+
+        var list = silo.Run("cluster", "list");
+        Assert.Matches(@"│ kv\s+│", list.Output);
+        Assert.Matches(@"│ other\s+│ kv\s+│\s+3 │\s+7 │", list.Output);
+
+        Assert.Equal("ok", Ok(silo.Run("kv", "put", "o", "x", "--cluster", "other")));
+        Assert.Equal("x", Ok(silo.Run("kv", "get", "o", "--cluster", "other")));
+    }
+
+    [Fact]
+    public void ClusterCreate_UnknownProtocol_OneLineListingTheRegisteredOnes()
+    {
+        var run = silo.Run("cluster", "create", "bad", "--protocol", "raft");
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.Contains("unknown protocol 'raft'", run.Error);
+        Assert.DoesNotContain("Parameter", run.Error);
+    }
+
+    [Fact]
+    public void Kv_OnAPaxosCluster_RefusedWithExitCode2()
+    {
+        Assert.Equal(ExitCodes.Ok, silo.Run("cluster", "create", "decree", "--protocol", "paxos").ExitCode);
+        var run = silo.Run("kv", "get", "a", "--cluster", "decree");
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.Contains("runs paxos, not kv", run.Error);
+    }
+
+    [Fact]
+    public async Task Dashboard_Url_AnswersOk()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(silo.Url, "dashboard/"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static string Ok(ConsoleRun run)
+    {
+        Assert.True(run.ExitCode == ExitCodes.Ok, $"exit {run.ExitCode}: {run.Error}");
+        Assert.Equal("", run.Error);
+        return run.Output.Trim();
+    }
+}
