@@ -24,12 +24,14 @@ public static class Cli
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration
+            // InvokeAsync, so that Ctrl+C cancels the token the silo commands pass on (a watch stops
+            // cleanly) instead of killing the process mid-request.
+            return parse.InvokeAsync(new InvocationConfiguration
             {
                 Output = new ConsoleWriter(console),
                 Error = error,
                 EnableDefaultExceptionHandler = false,
-            });
+            }).GetAwaiter().GetResult();
         }
         catch (CliException e)
         {

@@ -56,6 +56,9 @@ public sealed class SiloConnection : IAsyncDisposable
         var deadline = DateTime.UtcNow + target.Timeout;
         Exception? lastAttempt = null;
         var host = new HostBuilder()
+            // The console owns Ctrl+C (it ends a watch cleanly); a host's default console
+            // lifetime would take the signal and quietly stop the Orleans client instead.
+            .ConfigureServices(services => services.AddSingleton<IHostLifetime, CommandLifetime>())
             .UseOrleansClient(client => client
                 .UseStaticClustering(endpoints)
                 .Configure<ClusterOptions>(o =>
@@ -164,4 +167,12 @@ public sealed class SiloConnection : IAsyncDisposable
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>A host lifetime that leaves process signals alone: the command decides when the connection ends.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
