@@ -83,6 +83,12 @@ public static class Cli
 
         public override void Write(string? value) => console.Profile.Out.Writer.Write(value);
 
+        public override void Write(char[] buffer, int index, int count) => console.Profile.Out.Writer.Write(buffer, index, count);
+
+        public override void Write(ReadOnlySpan<char> buffer) => console.Profile.Out.Writer.Write(buffer);
+
+        public override void WriteLine() => console.Profile.Out.Writer.WriteLine();
+
         public override void WriteLine(string? value) => console.Profile.Out.Writer.WriteLine(value);
     }
 }
