@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using OrleansNodes.Client.Remote;
 using OrleansNodes.Hosting.Clusters;
 using Spectre.Console;
@@ -12,7 +11,7 @@ namespace OrleansNodes.Client.Commands;
 /// at their nodes. Exit 0 on success, 2 for an unknown cluster or a spec the silo refuses
 /// (unknown protocol, a name taken by a different cluster), 3 when no silo answers.
 /// </summary>
-public static partial class ClusterCommand
+public static class ClusterCommand
 {
     /// <summary>Builds the command and its subcommands.</summary>
     public static Command Create(IAnsiConsole console)
@@ -44,16 +43,8 @@ public static partial class ClusterCommand
             var spec = new ClusterSpec(parse.GetValue(name)!, parse.GetValue(protocol)!, parse.GetValue(nodes), Seed: parse.GetValue(seed));
             return SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
             {
-                ClusterDefinition created;
-                try
-                {
-                    created = await silo.Nodes.CreateClusterAsync(spec);
-                }
-                catch (ArgumentException refused)
-                {
-                    // The registry validates the spec (protocol known, name free): its reason is the error.
-                    throw CliException.BadInput(FirstLine(refused.Message));
-                }
+                // The registry validates the spec (protocol known, name free); SiloConnection turns its refusal into exit 2.
+                var created = await silo.Nodes.CreateClusterAsync(spec);
                 console.MarkupLineInterpolated($"[green]created[/] {created.Name}: {created.Protocol} × {created.NodeCount}, seed {created.Seed}");
                 return ExitCodes.Ok;
             }, cancellation);
@@ -88,10 +79,4 @@ public static partial class ClusterCommand
         }, cancellation));
         return command;
     }
-
-    // ArgumentException.Message ends with " (Parameter 'spec')", which means nothing to a console user.
-    private static string FirstLine(string message) => ParameterSuffix().Replace(message.Split('\n')[0], "").Trim();
-
-    [GeneratedRegex(@" \(Parameter '[^']*'\)$")]
-    private static partial Regex ParameterSuffix();
 }

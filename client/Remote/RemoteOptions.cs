@@ -21,7 +21,6 @@ public sealed class RemoteOptions
     private readonly Option<string[]> _gateways = new("--gateway")
     {
         Description = $"A silo's client gateway as HOST:PORT; repeat it or separate with commas for several (default {DefaultGateway}).",
-        AllowMultipleArgumentsPerToken = false,
     };
 
     private readonly Option<int> _timeoutMs = new("--timeout-ms")

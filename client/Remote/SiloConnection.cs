@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -13,7 +14,7 @@ namespace OrleansNodes.Client.Remote;
 /// starting answers a moment later), and everything that can go wrong on the way becomes a
 /// one-line <see cref="CliException"/>: the console never shows a stack trace or hangs.
 /// </summary>
-public sealed class SiloConnection : IAsyncDisposable
+public sealed partial class SiloConnection : IAsyncDisposable
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private readonly IHost _host;
@@ -43,7 +44,12 @@ public sealed class SiloConnection : IAsyncDisposable
         {
             throw CliException.Unavailable($"the silo at {target.GatewayText} did not answer within {target.Timeout.TotalMilliseconds:0} ms");
         }
-        catch (Exception exception) when (exception is SiloUnavailableException or Orleans.Runtime.Messaging.ConnectionFailedException or OrleansMessageRejectionException)
+        catch (ArgumentException refused)
+        {
+            // The registry's validation (unknown protocol, a name taken, a cluster that is gone): its reason is the error.
+            throw CliException.BadInput(WithoutParameterName(OneLine(refused.Message)));
+        }
+        catch (OrleansException exception)
         {
             throw CliException.Unavailable($"lost the silo at {target.GatewayText} ({OneLine(exception.Message)})");
         }
@@ -164,6 +170,12 @@ public sealed class SiloConnection : IAsyncDisposable
         var retry = message.IndexOf(", will retry", StringComparison.Ordinal);
         return retry > 0 ? message[..retry] : message;
     }
+
+    // ArgumentException.Message ends with " (Parameter 'spec')", which means nothing to a console user.
+    private static string WithoutParameterName(string message) => ParameterSuffix().Replace(message, "");
+
+    [GeneratedRegex(@" \(Parameter '[^']*'\)$")]
+    private static partial Regex ParameterSuffix();
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
