@@ -17,7 +17,9 @@ public static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");
+            // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
+            var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            error.WriteLine($"error: {OneLine(first.Message)}");
             error.WriteLine($"usage: {Usage(parse.CommandResult.Command)} (see --help)");
             return ExitCodes.BadInput;
         }

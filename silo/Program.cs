@@ -12,8 +12,7 @@ using OrleansNodes.Silo;
 // the Orleans dashboard and GET /status on http://localhost:8080. Ctrl+C stops it cleanly
 // (the host's default console lifetime): nodes finish their batch and deactivate.
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+var switches = new Dictionary<string, string>
 {
     ["--data"] = $"{HostSettings.Section}:{nameof(HostSettings.DataPath)}",
     ["--url"] = $"{HostSettings.Section}:{nameof(HostSettings.Url)}",
@@ -23,7 +22,20 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
     ["--cluster"] = $"{HostSettings.Section}:{nameof(HostSettings.Cluster)}",
     ["--protocol"] = $"{HostSettings.Section}:{nameof(HostSettings.Protocol)}",
     ["--nodes"] = $"{HostSettings.Section}:{nameof(HostSettings.Nodes)}",
-});
+};
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine("usage: orleansnodes-silo [" + string.Join("] [", switches.Keys.Select(k => k + " VALUE")) + "]");
+    Console.WriteLine("settings, environment variables (ORLEANSNODES__TICKMS=20) and defaults: silo/README.md");
+    return 0;
+}
+if (UnknownSwitch(args, switches) is { } unknown)
+    return Fail($"unknown option '{unknown}'; known: {string.Join(", ", switches.Keys)} (see --help)");
+
+// The content root is the application's folder, so appsettings.json is found from any working
+// directory; the data folder, when relative, stays relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddCommandLine(args, switches);
 
 var options = new HostSettings();
 try
@@ -47,7 +59,7 @@ builder.UseOrleans(silo =>
         cluster.ServiceId = "orleansnodes";
     });
     silo.AddOrleansNodes(node => node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs));
-    silo.AddSqliteNodeStorage(storage => storage.DatabasePath = Path.Combine(options.DataPath, "orleansnodes.db"));
+    silo.AddSqliteNodeStorage(storage => storage.DatabasePath = Path.Combine(Path.GetFullPath(options.DataPath), "orleansnodes.db"));
     silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default, reply => reply is KeyValueReply.Redirect redirect ? new RedirectHint(redirect.Leader) : null);
     silo.AddProtocol(new SingleDecreePaxos(), PaxosSettings.Default);
     silo.AddProtocol(new HeartbeatFailureDetector(), FailureDetectorSettings.Default);
@@ -81,6 +93,19 @@ catch (IOException exception)
 {
     // Typically a port in use or an unwritable data folder.
     return Fail(exception.Message);
+}
+
+// Switches are "--name value" pairs; configuration keys ("--OrleansNodes:TickMs 20") pass through.
+static string? UnknownSwitch(string[] args, Dictionary<string, string> switches)
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        var arg = args[i].Split('=', 2)[0];
+        if (!arg.StartsWith('-')) continue;
+        if (!switches.ContainsKey(arg) && !arg.Contains(':')) return args[i];
+        if (!args[i].Contains('=')) i++; // skip the value
+    }
+    return null;
 }
 
 static int Fail(string message)

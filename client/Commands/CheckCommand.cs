@@ -41,6 +41,7 @@ public static class CheckCommand
 
     private static int Run(IAnsiConsole console, FileInfo file, string format, long maxSteps)
     {
+        if (Directory.Exists(file.FullName)) throw CliException.BadInput($"{file.FullName}: is a directory, not a history file");
         if (!file.Exists) throw CliException.BadInput($"{file.Name}: no such file");
         var text = File.ReadAllText(file.FullName);
         var (history, model, kind) = Load(text, file.Name, format);

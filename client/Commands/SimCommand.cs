@@ -142,6 +142,7 @@ public static class SimCommand
 
     private static int Replay(IAnsiConsole console, FileInfo file)
     {
+        if (Directory.Exists(file.FullName)) throw CliException.BadInput($"{file.FullName}: is a directory, not a schedule file");
         Schedule schedule;
         try
         {

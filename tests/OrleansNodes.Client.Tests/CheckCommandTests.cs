@@ -65,6 +65,8 @@ public class CheckCommandTests
     [Theory]
     [InlineData("check")]
     [InlineData("check", "/nonexistent/history.json")]
+    [InlineData("check", "/")]
+    [InlineData("frobnicate")]
     [InlineData("check", "x.json", "--format", "yaml")]
     [InlineData("check", "x.json", "--max-steps", "0")]
     public void Check_BadInput_OneLineErrorAndExitCode2(params string[] args) =>
