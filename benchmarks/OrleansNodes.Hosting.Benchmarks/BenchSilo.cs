@@ -36,6 +36,7 @@ public sealed class BenchSilo : IAsyncDisposable
     {
         var folder = profile == StorageProfile.Sqlite ? Path.Combine(Path.GetTempPath(), "orleansnodes-bench", Guid.NewGuid().ToString("N")) : null;
         var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
         builder.ConfigureHost(host => host.Logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureSilo((_, silo) =>
         {

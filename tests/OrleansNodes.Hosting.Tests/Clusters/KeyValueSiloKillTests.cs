@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace OrleansNodes.Hosting.Tests.Clusters;
 
 /// <summary>
-/// The replicated key-value store on three silos, one replica each, while the silo of a replica
-/// (the leader's, when the leader is not on the primary silo) is killed and a fresh silo joins.
+/// The replicated key-value store with one replica on each of three silos (a fourth, the test
+/// cluster's primary, hosts none), while the leader's silo is killed and a fresh silo joins.
 /// What clients saw must be linearizable (Herlihy and Wing), unknown outcomes included.
 /// </summary>
 [Collection("silos")]
@@ -25,24 +25,26 @@ public sealed class KeyValueSiloKillTests(ITestOutputHelper output)
     [InlineData(1)]
     public async Task KillSilo_UnderConcurrentClients_HistoryLinearizableAndWritesSurvive(int seed)
     {
-        await using var silos = await SiloCluster.StartAsync();
+        await using var silos = await SiloCluster.StartAsync(silos: 4);
         await silos.Nodes.CreateClusterAsync(new ClusterSpec("kv", "kv", 3));
-        for (var i = 0; i < 3; i++) await silos.MoveAsync("kv", i, silos.Cluster.Silos[i]);
+        for (var i = 0; i < 3; i++) await silos.MoveAsync("kv", i, silos.Cluster.Silos[i + 1]);
         var history = new RecordedHistory();
         var sessions = Enumerable.Range(0, Sessions).Select(_ => silos.Nodes.OpenSession("kv", TimeSpan.FromSeconds(3))).ToArray();
         using var stop = new CancellationTokenSource();
 
         var clients = sessions.Select((session, i) => RunClientAsync(history, session, new Random(seed * 100 + i), stop.Token)).ToArray();
 
-        // 60 answers, kill a replica's silo, a new silo joins, 60 more answers: the clients ran
-        // across the whole failure and the recovery.
+        // 60 answers, kill the leader's silo, a new silo joins, 60 more answers: the clients ran
+        // across the whole failure, the election and the recovery.
         await WhileClientsRun(clients, () => history.Replied >= RepliesBeforeKill, "the first answers");
-        var doomed = await DoomedSiloAsync(silos);
+        var (doomed, ballot) = await LeaderAsync(silos);
         await silos.Cluster.KillSiloAsync(doomed);
         await silos.Cluster.StartAdditionalSiloAsync();
         var recovered = history.Replied;
         await WhileClientsRun(clients, () => history.Replied >= recovered + RepliesAfterRestart, "answers after the restart", timeoutSeconds: 60);
         await stop.CancelAsync();
+        // The answers after the kill came from a new leadership: a leader in a newer ballot.
+        await Eventually.Reaches(() => LeaderBallotAsync(silos), leader => leader is { } l && l.Ballot != ballot, $"a leader in a ballot other than {ballot}");
         await Task.WhenAll(clients).WaitAsync(TimeSpan.FromSeconds(30));
 
         // Every acknowledged write must be visible: a final read of each key, after every client
@@ -55,7 +57,7 @@ public sealed class KeyValueSiloKillTests(ITestOutputHelper output)
         }
         var result = LinearizabilityChecker.Check(history.Build(), KeyValueModel.Instance, new CheckOptions { TimeBudget = TimeSpan.FromSeconds(20) });
 
-        output.WriteLine($"killed {doomed.SiloAddress}; {history.Replied} answered, {history.Unknown} unknown; {result.Explanation}");
+        output.WriteLine($"killed {doomed.SiloAddress} (leader in {ballot}); {history.Replied} answered, {history.Unknown} unknown; {result.Explanation}");
         Assert.True(result.IsLinearizable, $"{result.Explanation} ({history.Replied} answered, {history.Unknown} unknown)");
     }
 
@@ -87,17 +89,22 @@ public sealed class KeyValueSiloKillTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The silo of the current leader when it is not the primary, else the second silo (which hosts a follower).</summary>
-    private static async Task<InProcessSiloHandle> DoomedSiloAsync(SiloCluster silos)
+    /// <summary>The node that leads now, by its ballot, and its silo (every replica is on a non-primary silo).</summary>
+    private static async Task<(InProcessSiloHandle Silo, string Ballot)> LeaderAsync(SiloCluster silos)
+    {
+        var (ballot, at) = await Eventually.Reaches(
+            async () => await LeaderBallotAsync(silos) is { } leader ? (Ballot: leader.Ballot, At: await silos.SiloOf("kv", leader.Node)) : (Ballot: "", At: null),
+            leader => leader.At is not null,
+            "a node leads");
+        return (silos.Cluster.Silos.Single(s => s.SiloAddress == at), ballot);
+    }
+
+    /// <summary>The leader's index and the ballot it leads in (the "ballot=" field of its description), or null while no node leads.</summary>
+    private static async Task<(int Node, string Ballot)?> LeaderBallotAsync(SiloCluster silos)
     {
         var status = await silos.Nodes.StatusAsync("kv");
         var leader = status.Nodes.FirstOrDefault(n => n.Description.StartsWith("Leader ", StringComparison.Ordinal));
-        if (leader is not null && await silos.SiloOf("kv", leader.Node.Value) is { } at)
-        {
-            var handle = silos.Cluster.Silos.FirstOrDefault(s => s.SiloAddress == at);
-            if (handle is not null && handle != silos.Primary) return handle;
-        }
-        return silos.Cluster.Silos[1];
+        return leader is null ? null : (leader.Node.Value, leader.Description.Split(' ').Single(part => part.StartsWith("ballot=", StringComparison.Ordinal)));
     }
 
     /// <summary>Waits for <paramref name="reached"/>, failing at once if a client failed and after a bound otherwise.</summary>
