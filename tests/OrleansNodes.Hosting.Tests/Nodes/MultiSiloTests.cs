@@ -29,6 +29,27 @@ public sealed class MultiSiloTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task PingPeer_NodesOnDifferentSilosPingEachOtherAtOnce_NoDeadlock()
+    {
+        // The seed's ping-pong across silos: n0 and n1 each ask the other at the same time. With
+        // awaited calls between non-reentrant grains this deadlocks wherever the grains live;
+        // with one-way sends neither ever waits.
+        await using var silos = await SiloCluster.StartAsync();
+        await silos.Nodes.CreateClusterAsync(new ClusterSpec("pingpong", "tally", 3));
+        for (var i = 0; i < 3; i++) await silos.MoveAsync("pingpong", i, silos.Cluster.Silos[i]);
+        var gateway = silos.Cluster.Client.GetGrain<IClusterGatewayGrain>("pingpong");
+
+        var pings = Enumerable.Range(1, 40).Select(i => i % 2 == 0
+            ? gateway.Submit(new ClientId(1), i, new PingPeer(new NodeId(1)), new NodeId(0), TimeSpan.FromSeconds(20))
+            : gateway.Submit(new ClientId(1), i, new PingPeer(new NodeId(0)), new NodeId(1), TimeSpan.FromSeconds(20)));
+        var outcomes = await Task.WhenAll(pings).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(outcomes, outcome => Assert.IsType<RequestOutcome.Replied>(outcome));
+        Assert.Equal(20, outcomes.Count(o => new Ponged(new NodeId(1)).Equals(((RequestOutcome.Replied)o).Reply)));
+        Assert.Equal(20, outcomes.Count(o => new Ponged(new NodeId(0)).Equals(((RequestOutcome.Replied)o).Reply)));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task KillSilo_HostingEveryNode_ReminderBringsNodesBackWithTheirState()
     {
         await using var silos = await SiloCluster.StartAsync();
