@@ -39,9 +39,6 @@ public sealed class SiloCluster : IAsyncDisposable
 
     public NodesClient Nodes => new(Cluster.Client);
 
-    /// <summary>The first silo, which the test cluster treats as its seed; tests kill the others.</summary>
-    public InProcessSiloHandle Primary => Cluster.Silos[0];
-
     public static async Task<SiloCluster> StartAsync(int silos = 3)
     {
         var path = TestSilo.NewDatabasePath();
