@@ -11,7 +11,17 @@ public static class Eventually
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
         {
-            var value = await probe();
+            // A probe that never returns is a hang too: it gets what is left of the bound.
+            var remaining = deadline - DateTime.UtcNow;
+            T value;
+            try
+            {
+                value = await probe().WaitAsync(remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1));
+            }
+            catch (TimeoutException)
+            {
+                throw new Xunit.Sdk.XunitException($"never reached: {what}; the last probe did not return");
+            }
             if (reached(value)) return value;
             if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"never reached: {what}; last seen: {Show(value)}");
             await Task.Delay(50);
