@@ -15,7 +15,13 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <param name="BatchCommandsMax">Most client commands one log slot carries.</param>
 /// <param name="InFlightSlotsMax">Most slots a leader proposes before earlier ones are chosen; requests arriving meanwhile wait and go out together, which is what batches them.</param>
 /// <param name="PendingCommandsMax">Most requests a leader queues; beyond it requests are dropped and clients retry.</param>
-/// <param name="RetainedEntriesMax">Most applied entries kept past the snapshot to catch up lagging replicas cheaply; older ones are compacted away.</param>
+/// <param name="RetainedEntriesMax">
+/// Most applied entries kept past the snapshot to catch up lagging replicas cheaply; older ones
+/// are compacted away. Small, because the whole state is written after every batch: with 64
+/// entries of up to 64 commands the leader re-serialized them on every write and replicated puts
+/// fell to 0.41 of a single grain's rate; with 8 they reach 0.94 (docs/BENCHMARKS.md). A replica
+/// further behind gets the snapshot instead.
+/// </param>
 /// <param name="CatchUpEntriesMax">Most entries one catch-up message carries.</param>
 /// <param name="SessionsMax">Most client sessions the dedup table keeps; the least recently active one is evicted beyond it.</param>
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueSettings")]
@@ -26,8 +32,8 @@ public sealed record KeyValueSettings(
     [property: Id(3)] int BatchCommandsMax = 64,
     [property: Id(4)] int InFlightSlotsMax = 4,
     [property: Id(5)] int PendingCommandsMax = 1024,
-    [property: Id(6)] int RetainedEntriesMax = 64,
-    [property: Id(7)] int CatchUpEntriesMax = 64,
+    [property: Id(6)] int RetainedEntriesMax = 8,
+    [property: Id(7)] int CatchUpEntriesMax = 8,
     [property: Id(8)] int SessionsMax = 1024)
 {
     /// <summary>The defaults.</summary>
