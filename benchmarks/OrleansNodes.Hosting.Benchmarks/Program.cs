@@ -35,7 +35,7 @@ foreach (var profile in new[] { StorageProfile.Memory, StorageProfile.Sqlite })
     var single = await SingleGrainAsync(silo.Grains, duration, sessions);
     foreach (var (name, settings) in variants)
     {
-        var (replicated, leader) = await ReplicatedAsync(silo.Grains, "bench-" + name, settings, duration, sessions);
+        var (replicated, leader) = await ReplicatedAsync(silo.Grains, "bench-" + new string([.. name.Where(char.IsLetterOrDigit)]), settings, duration, sessions);
         Console.WriteLine($"| {profile} | {oneWay:N0} | {single.PerSecond:N0} | {single.LatencyMsP50:F1} | {single.LatencyMsP99:F1} | {name} | {replicated.PerSecond:N0} | {replicated.LatencyMsP50:F1} | {replicated.LatencyMsP99:F1} | {replicated.Failed} | {replicated.PerSecond / single.PerSecond:F2} | {leader.Steps / replicated.Elapsed.TotalSeconds:N0} | {leader.Writes / replicated.Elapsed.TotalSeconds:N0} |");
     }
 }
