@@ -30,18 +30,6 @@ public static class ProtocolCatalog
     /// <param name="Keys">Keys the operations spread over.</param>
     public sealed record ClientLoad(int Clients, int OperationsPerClient, int Keys);
 
-    /// <summary>
-    /// The store with small windows and retention, so batching, compaction and catch-up from a
-    /// snapshot all happen within the short runs a simulation suite makes.
-    /// </summary>
-    private static readonly KeyValueSettings SimulatedKeyValue = KeyValueSettings.Default with
-    {
-        InFlightSlotsMax = 2,
-        BatchCommandsMax = 4,
-        RetainedEntriesMax = 6,
-        CatchUpEntriesMax = 4,
-    };
-
     /// <summary>Every protocol, in help order.</summary>
     public static IReadOnlyList<Entry> All { get; } =
     [
@@ -53,8 +41,8 @@ public static class ProtocolCatalog
             o => o with { RestartCrashedForLiveness = false }),
         new("kv", "the replicated key-value store on Multi-Paxos",
             load => load is null
-                ? Simulator.Create(new KeyValueProtocol(), SimulatedKeyValue)
-                : Simulator.Create(new KeyValueProtocol(), SimulatedKeyValue).WithWorkload(KeyValueClients.Factory(load.Clients, load.OperationsPerClient, load.Keys)),
+                ? Simulator.Create(new KeyValueProtocol(), KeyValueSettings.SmallWindows)
+                : Simulator.Create(new KeyValueProtocol(), KeyValueSettings.SmallWindows).WithWorkload(KeyValueClients.Factory(load.Clients, load.OperationsPerClient, load.Keys)),
             o => o,
             DefaultClients: 3),
     ];

@@ -60,7 +60,7 @@ builder.UseOrleans(silo =>
     });
     silo.AddOrleansNodes(node => node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs));
     silo.AddSqliteNodeStorage(storage => storage.DatabasePath = Path.Combine(Path.GetFullPath(options.DataPath), "orleansnodes.db"));
-    silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default, reply => reply is KeyValueReply.Redirect redirect ? new RedirectHint(redirect.Leader) : null);
+    silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
     silo.AddProtocol(new SingleDecreePaxos(), PaxosSettings.Default);
     silo.AddProtocol(new HeartbeatFailureDetector(), FailureDetectorSettings.Default);
     silo.AddDashboard();

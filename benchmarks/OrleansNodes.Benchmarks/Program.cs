@@ -26,7 +26,7 @@ if (which is "all" or "sim")
 
     // The store with 3 clients x 8 operations per run (the history is checked for linearizability
     // at the end of every run, inside the simulator's time) and the console's compact settings.
-    var kvSettings = KeyValueSettings.Default with { InFlightSlotsMax = 2, BatchCommandsMax = 4, RetainedEntriesMax = 6, CatchUpEntriesMax = 4 };
+    var kvSettings = KeyValueSettings.SmallWindows;
     foreach (var nodes in new[] { 3, 5 })
     {
         var kv = Simulator.Create(new KeyValueProtocol(), kvSettings).WithWorkload(KeyValueClients.Factory(clients: 3, operationsPerClient: 8));

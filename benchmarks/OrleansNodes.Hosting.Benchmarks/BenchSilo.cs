@@ -41,7 +41,7 @@ public sealed class BenchSilo : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddOrleansNodes(options => options.TickPeriod = tickPeriod);
-            silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default, reply => reply is KeyValueReply.Redirect r ? new RedirectHint(r.Leader) : null);
+            silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
             if (folder is null)
             {
                 // Orleans' binary serializer, as the SQLite store uses: the memory provider's default

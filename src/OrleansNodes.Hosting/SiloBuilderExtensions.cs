@@ -37,7 +37,7 @@ public static class SiloBuilderExtensions
     /// <param name="builder">The silo.</param>
     /// <param name="protocol">The pure protocol.</param>
     /// <param name="defaultSettings">Settings for clusters created without any.</param>
-    /// <param name="redirect">For protocols whose replies can say "ask node n": reads the hint, so gateways follow it.</param>
+    /// <param name="redirect">For protocols whose redirect replies cannot implement <see cref="IRedirect"/>: reads the hint, so gateways follow it. Replies implementing <see cref="IRedirect"/> need none.</param>
     public static ISiloBuilder AddProtocol<TSettings, TState, TMessage, TRequest, TReply>(
         this ISiloBuilder builder,
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,

@@ -28,8 +28,12 @@ internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TRep
         return new Runner(protocol, config, state);
     }
 
-    public override RedirectHint? Redirect(object reply) =>
-        redirect is not null && reply is TReply typed ? redirect(typed) : null;
+    public override RedirectHint? Redirect(object reply) => reply switch
+    {
+        TReply typed when redirect is not null => redirect(typed),
+        IRedirect marked => new RedirectHint(marked.Leader),
+        _ => null,
+    };
 
     private sealed class Runner(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,

@@ -33,7 +33,7 @@ public abstract class HostedProtocol
     /// <summary>Wraps <paramref name="protocol"/> for hosting.</summary>
     /// <param name="protocol">The pure protocol.</param>
     /// <param name="defaultSettings">Settings for clusters created without any.</param>
-    /// <param name="redirect">Reads a redirect out of a reply, for protocols whose non-leaders answer "ask node n"; null when a reply is always an answer.</param>
+    /// <param name="redirect">Reads a redirect out of a reply whose type cannot implement <see cref="IRedirect"/>; null to rely on <see cref="IRedirect"/> alone.</param>
     public static HostedProtocol Create<TSettings, TState, TMessage, TRequest, TReply>(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
         TSettings defaultSettings,

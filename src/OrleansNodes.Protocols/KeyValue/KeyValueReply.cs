@@ -38,7 +38,7 @@ public abstract record KeyValueReply
     /// any node when it is null (an election is under way). Nothing was applied.
     /// </summary>
     [GenerateSerializer, Immutable, Alias("on.kv.Redirect")]
-    public sealed record Redirect([property: Id(0)] NodeId? Leader) : KeyValueReply
+    public sealed record Redirect([property: Id(0)] NodeId? Leader) : KeyValueReply, IRedirect
     {
         /// <inheritdoc/>
         public override string ToString() => $"redirect {Leader?.ToString() ?? "?"}";

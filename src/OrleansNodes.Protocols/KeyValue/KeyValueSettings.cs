@@ -38,4 +38,16 @@ public sealed record KeyValueSettings(
 {
     /// <summary>The defaults.</summary>
     public static readonly KeyValueSettings Default = new();
+
+    /// <summary>
+    /// Small windows and retention, so batching, compaction and catch-up from a snapshot all
+    /// happen within the short runs a simulation suite makes.
+    /// </summary>
+    public static readonly KeyValueSettings SmallWindows = Default with
+    {
+        InFlightSlotsMax = 2,
+        BatchCommandsMax = 4,
+        RetainedEntriesMax = 6,
+        CatchUpEntriesMax = 4,
+    };
 }

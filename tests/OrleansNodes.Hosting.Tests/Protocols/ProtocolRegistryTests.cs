@@ -1,3 +1,4 @@
+using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Hosting.Protocols;
 using OrleansNodes.Hosting.Tests.Support;
 using OrleansNodes.Hosting.Tests.Tally;
@@ -33,6 +34,16 @@ public sealed class ProtocolRegistryTests
         Assert.Equal(new RedirectHint(new NodeId(2)), tally.Redirect(new Redirect(new NodeId(2))));
         Assert.Null(tally.Redirect(new Added(1)));
         Assert.Null(tally.Redirect("not a reply"));
+    }
+
+    [Fact]
+    public void Redirect_ReplyImplementsIRedirect_HintWithoutAReader()
+    {
+        var kv = HostedProtocol.Create(new KeyValueProtocol(), KeyValueSettings.Default);
+
+        Assert.Equal(new RedirectHint(new NodeId(1)), kv.Redirect(new KeyValueReply.Redirect(new NodeId(1))));
+        Assert.Equal(new RedirectHint(null), kv.Redirect(new KeyValueReply.Redirect(null)));
+        Assert.Null(kv.Redirect(new KeyValueReply.Ok()));
     }
 
     [Fact]

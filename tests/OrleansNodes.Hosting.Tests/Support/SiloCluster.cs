@@ -52,7 +52,7 @@ public sealed class SiloCluster : IAsyncDisposable
                 options.KeepAliveReminderPeriod = TimeSpan.FromSeconds(2);
             });
             silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.Redirect);
-            silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default, reply => reply is KeyValueReply.Redirect r ? new RedirectHint(r.Leader) : null);
+            silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
             silo.AddSqliteNodeStorage(storage => storage.DatabasePath = path);
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             // A killed silo is declared dead after a few missed probes of a second each, not

@@ -12,14 +12,7 @@ namespace OrleansNodes.Protocols.Tests.KeyValue;
 /// </summary>
 public class KeyValueSimulationTests
 {
-    /// <summary>Small windows and retention, so batching, compaction and snapshot catch-up happen in short runs.</summary>
-    private static readonly KeyValueSettings Settings = KeyValueSettings.Default with
-    {
-        InFlightSlotsMax = 2,
-        BatchCommandsMax = 4,
-        RetainedEntriesMax = 6,
-        CatchUpEntriesMax = 4,
-    };
+    private static readonly KeyValueSettings Settings = KeyValueSettings.SmallWindows;
 
     private static SimulationOptions Options(int nodes = 3) => SimulationOptions.Default with
     {
