@@ -1,4 +1,3 @@
-using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using OrleansNodes.Hosting;
@@ -8,9 +7,10 @@ using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Protocols.Paxos;
 using OrleansNodes.Silo;
 
-// One embedded silo: localhost clustering, node state and reminders in ./data/orleansnodes.db,
-// the Orleans dashboard and GET /status on http://localhost:8080. Ctrl+C stops it cleanly
-// (the host's default console lifetime): nodes finish their batch and deactivate.
+// One silo. By default embedded: localhost clustering, node state and reminders in
+// ./data/orleansnodes.db, the Orleans dashboard and GET /status on http://localhost:8080. With
+// --storage redis or azure, any number of silos form one cluster (silo/Profiles). Ctrl+C stops
+// it cleanly (the host's default console lifetime): nodes finish their batch and deactivate.
 
 var switches = new Dictionary<string, string>
 {
@@ -22,6 +22,13 @@ var switches = new Dictionary<string, string>
     ["--cluster"] = $"{HostSettings.Section}:{nameof(HostSettings.Cluster)}",
     ["--protocol"] = $"{HostSettings.Section}:{nameof(HostSettings.Protocol)}",
     ["--nodes"] = $"{HostSettings.Section}:{nameof(HostSettings.Nodes)}",
+    ["--storage"] = $"{HostSettings.Section}:{nameof(HostSettings.Storage)}",
+    ["--redis"] = $"{HostSettings.Section}:{nameof(HostSettings.Redis)}:{nameof(RedisSettings.ConnectionString)}",
+    ["--cluster-id"] = $"{HostSettings.Section}:{nameof(HostSettings.ClusterId)}",
+    ["--service-id"] = $"{HostSettings.Section}:{nameof(HostSettings.ServiceId)}",
+    ["--address"] = $"{HostSettings.Section}:{nameof(HostSettings.AdvertisedAddress)}",
+    ["--tls-certificate"] = $"{HostSettings.Section}:{nameof(HostSettings.Tls)}:{nameof(TlsSettings.CertificatePath)}",
+    ["--tls-ca"] = $"{HostSettings.Section}:{nameof(HostSettings.Tls)}:{nameof(TlsSettings.CaCertificatePath)}",
 };
 if (args is ["--help"] or ["-h"])
 {
@@ -52,14 +59,8 @@ builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(option
 builder.WebHost.UseUrls(options.Url);
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
-    silo.Configure<ClusterOptions>(cluster =>
-    {
-        cluster.ClusterId = "orleansnodes";
-        cluster.ServiceId = "orleansnodes";
-    });
+    StorageProfiles.Configure(silo, options);
     silo.AddOrleansNodes(node => node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs));
-    silo.AddSqliteNodeStorage(storage => storage.DatabasePath = Path.Combine(Path.GetFullPath(options.DataPath), "orleansnodes.db"));
     silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
     silo.AddProtocol(new SingleDecreePaxos(), PaxosSettings.Default);
     silo.AddProtocol(new HeartbeatFailureDetector(), FailureDetectorSettings.Default);
