@@ -247,4 +247,30 @@ public sealed class KubernetesManifestTests
         Assert.Equal((string)claim["metadata"]!["name"]!, (string)mount["name"]!);
         Assert.Equal("None", (string)Single(InClusterRedis, "Service", "redis")["spec"]!["clusterIP"]!);
     }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TlsComponent_AddedToAVariant_MountsTheCertificateSecretWhereTheSiloReadsIt(string variant)
+    {
+        var rendered = Tools.KustomizeWithComponents(variant, "tls");
+        var validation = Tools.ValidateKubernetes(rendered);
+        var deployment = SiloDeployment(Yaml.Documents(rendered));
+        var container = Container(deployment, "silo");
+        var environment = Environment(deployment, "silo");
+        var settings = SiloContract.Bind(environment);
+
+        Assert.True(validation.ExitCode == 0, validation.Describe());
+        Assert.Empty(settings.Problems());
+        Assert.True(settings.Tls.Enabled);
+        Assert.Equal("secret:orleansnodes-tls/pfx-password", settings.Tls.CertificatePassword);
+        var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == "tls")!;
+        Assert.Equal("true", (string)mount["readOnly"]!);
+        Assert.StartsWith((string)mount["mountPath"]! + "/", settings.Tls.CertificatePath);
+        Assert.StartsWith((string)mount["mountPath"]! + "/", settings.Tls.CaCertificatePath);
+        var volume = PodTemplate(deployment)["spec"]!["volumes"]!.AsArray().Single(v => (string)v!["name"]! == "tls")!;
+        Assert.Equal("orleansnodes-tls", (string)volume["secret"]!["secretName"]!);
+        // The patch adds to the silo's environment and mounts; it replaces none of them.
+        Assert.Equal(Environment(SiloDeployment(InClusterRedis), "silo").Count + 3, environment.Count);
+        Assert.Contains(container["volumeMounts"]!.AsArray(), m => (string)m!["mountPath"]! == "/tmp");
+    }
 }

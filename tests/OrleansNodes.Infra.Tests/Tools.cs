@@ -24,6 +24,35 @@ internal static class Tools
         return ProcessRunner.Run("node", [script, .. manifests is null ? arguments : ["-"]], manifests);
     }
 
+    /// <summary>
+    /// The objects infra/kubernetes/<paramref name="variant"/> renders with optional components
+    /// (infra/kubernetes/components/*) added, as an operator would add them: through a
+    /// kustomization of their own (kustomize accepts only relative paths, hence the temporary folder).
+    /// </summary>
+    public static string KustomizeWithComponents(string variant, params string[] components)
+    {
+        var directory = Directory.CreateTempSubdirectory("orleansnodes-kustomize-");
+        try
+        {
+            string Relative(params string[] parts) => System.IO.Path.GetRelativePath(directory.FullName, Repository.Path(["infra", "kubernetes", .. parts])).Replace('\\', '/');
+            File.WriteAllText(System.IO.Path.Combine(directory.FullName, "kustomization.yaml"), $"""
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - {Relative(variant)}
+                components:
+                {string.Concat(components.Select(c => $"  - {Relative("components", c)}\n"))}
+                """);
+            var result = ProcessRunner.Run("kubectl", ["kustomize", directory.FullName]);
+            Assert.True(result.ExitCode == 0, $"kubectl kustomize with {string.Join(", ", components)} failed: {result.Describe()}");
+            return result.Output;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>The objects `kubectl kustomize` renders from a kustomization folder under infra/kubernetes.</summary>
     public static string Kustomize(string folder)
     {
