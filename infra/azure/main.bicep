@@ -25,8 +25,8 @@ param location string = resourceGroup().location
 @description('The silo image, e.g. myregistry.azurecr.io/orleansnodes-silo:1.0 (built from infra/docker/silo.Dockerfile).')
 param siloImage string
 
-@description('Login server of an Azure Container Registry the silo identity may pull from (grant it AcrPull); empty for a public image.')
-param registryServer string = ''
+@description('Name of an Azure Container Registry in this resource group holding siloImage: the silo identity gets AcrPull on it. Empty for an image anonymous pulls can reach.')
+param registryName string = ''
 
 @description('Number of silos: one Container App each. Three keep a majority when one is lost.')
 @minValue(1)
@@ -57,6 +57,7 @@ param infrastructureSubnetPrefix string = '10.60.0.0/27'
 // Built-in roles: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 var suffix = uniqueString(resourceGroup().id, baseName)
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
@@ -188,6 +189,20 @@ resource blobAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = if (!empty(registryName)) {
+  name: empty(registryName) ? 'unused' : registryName
+}
+
+resource registryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(registryName)) {
+  name: guid(resourceGroup().id, registryName, identity.id, acrPull)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPull)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Silo i listens on, and advertises, silo port 11111+i and gateway port 30000+i; its
 // dashboard is exposed on 8080+i (the container itself always serves HTTP on 8080).
 module silos 'modules/silo-app.bicep' = [
@@ -202,7 +217,7 @@ module silos 'modules/silo-app.bicep' = [
       gatewayPort: 30000 + i
       dashboardExposedPort: 8080 + i
       image: siloImage
-      registryServer: registryServer
+      registryServer: empty(registryName) ? '' : registry!.properties.loginServer
       identityId: identity.id
       identityClientId: identity.properties.clientId
       storageAccountName: storage.name
@@ -215,6 +230,7 @@ module silos 'modules/silo-app.bicep' = [
     dependsOn: [
       tableAccess
       blobAccess
+      registryAccess
       blobs
       tables
     ]
