@@ -124,8 +124,8 @@ public sealed partial class BicepTests
             .Order();
 
         Assert.False((bool)account["properties"]!["allowSharedKeyAccess"]!);
-        // Storage Blob Data Contributor, Storage Table Data Contributor.
-        Assert.Equal(["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"], roles);
+        // Storage Table Data Contributor, AcrPull (only with registryName), Storage Blob Data Contributor.
+        Assert.Equal(["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "7f951dda-4ed3-4680-a7ca-43fe172d538d", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"], roles);
     }
 
     [Fact]
