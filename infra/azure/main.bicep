@@ -48,6 +48,10 @@ param dashboardUsername string
 @minLength(12)
 param dashboardPassword string
 
+@description('Storage redundancy: zone-redundant by default; Standard_LRS where the region has no zones.')
+@allowed(['Standard_ZRS', 'Standard_LRS', 'Standard_GZRS'])
+param storageSku string = 'Standard_ZRS'
+
 @description('Address space of the virtual network the environment is internal to.')
 param virtualNetworkPrefix string = '10.60.0.0/23'
 
@@ -142,7 +146,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   location: location
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_ZRS'
+    name: storageSku
   }
   properties: {
     allowSharedKeyAccess: false

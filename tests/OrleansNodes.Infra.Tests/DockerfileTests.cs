@@ -65,6 +65,18 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void SiloDockerfile_EnvironmentDefaults_AreHostSettings()
+    {
+        var text = Repository.Read("infra", "docker", "silo.Dockerfile");
+        var variables = Regex.Matches(text, @"(?m)^(?:ENV|\s)\s*(ORLEANSNODES__\w+)=(\S+)").Select(m => KeyValuePair.Create(m.Groups[1].Value, m.Groups[2].Value)).ToList();
+
+        Assert.Equal(["ORLEANSNODES__DATAPATH", "ORLEANSNODES__URL"], variables.Select(v => v.Key).Order());
+        Assert.All(variables, v => Assert.Null(SiloContract.BindProblem(v.Key, v.Value)));
+        // The embedded default must be able to write its SQLite file as the image's user.
+        Assert.StartsWith("/home/app/", SiloContract.Bind(variables).DataPath);
+    }
+
+    [Fact]
     public void DockerIgnore_BuildContext_LeavesOutBuildOutputAndLocalData()
     {
         var lines = Repository.Read(".dockerignore").Split('\n').Select(l => l.Trim()).ToHashSet();
