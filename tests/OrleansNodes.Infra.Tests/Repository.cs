@@ -9,6 +9,8 @@ internal static class Repository
 
     public static string NuGetPackageRoot { get; } = Metadata("NuGetPackageRoot");
 
+    public static string BicepVersion { get; } = Metadata("BicepVersion");
+
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
     public static string Read(params string[] parts) => File.ReadAllText(Path(parts));

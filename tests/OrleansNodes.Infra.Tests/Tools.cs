@@ -6,7 +6,7 @@ internal static class Tools
     /// <summary>The Bicep CLI restored from NuGet (Azure.Bicep.CommandLine.linux-x64, a PackageDownload of this project).</summary>
     public static string Bicep()
     {
-        var path = System.IO.Path.Combine(Repository.NuGetPackageRoot, "azure.bicep.commandline.linux-x64", "0.49.2", "tools", "bicep");
+        var path = System.IO.Path.Combine(Repository.NuGetPackageRoot, "azure.bicep.commandline.linux-x64", Repository.BicepVersion, "tools", "bicep");
         if (!File.Exists(path))
             throw new InvalidOperationException($"the Bicep CLI is not at {path}; `dotnet restore tests/OrleansNodes.Infra.Tests` downloads it");
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
