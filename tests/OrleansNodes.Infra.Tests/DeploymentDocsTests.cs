@@ -39,7 +39,7 @@ public sealed partial class DeploymentDocsTests
     [Fact]
     public void Guide_TlsSecretCommand_CreatesWhatTheTlsComponentReads()
     {
-        var deployment = SiloDeployment(Yaml.Documents(Tools.KustomizeWithComponents("", "tls")));
+        var deployment = SiloDeployment(Yaml.Documents(Rendered("", "tls")));
         var settings = SiloContract.Bind(Environment(deployment, "silo"));
         var command = Commands.Value.Single(c => c.Secret == "orleansnodes-tls");
 

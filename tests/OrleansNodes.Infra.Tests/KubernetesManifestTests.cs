@@ -25,7 +25,7 @@ public sealed class KubernetesManifestTests
     [MemberData(nameof(Variants))]
     public void Kustomize_Variant_RendersObjectsThatMatchTheSchemas(string variant)
     {
-        var result = Tools.ValidateKubernetes(Tools.Kustomize(variant));
+        var result = Tools.ValidateKubernetes(Rendered(variant));
 
         Assert.True(result.ExitCode == 0, result.Describe());
     }
@@ -252,7 +252,7 @@ public sealed class KubernetesManifestTests
     [MemberData(nameof(Variants))]
     public void TlsComponent_AddedToAVariant_MountsTheCertificateSecretWhereTheSiloReadsIt(string variant)
     {
-        var rendered = Tools.KustomizeWithComponents(variant, "tls");
+        var rendered = Rendered(variant, "tls");
         var validation = Tools.ValidateKubernetes(rendered);
         var deployment = SiloDeployment(Yaml.Documents(rendered));
         var container = Container(deployment, "silo");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -6,14 +7,20 @@ namespace OrleansNodes.Infra.Tests;
 /// <summary>The objects the kustomizations render, rendered once per test run.</summary>
 internal static partial class KubernetesObjects
 {
-    private static readonly Lazy<IReadOnlyList<JsonObject>> InClusterRedisObjects = new(() => Yaml.Documents(Tools.Kustomize("")));
-    private static readonly Lazy<IReadOnlyList<JsonObject>> ExternalRedisObjects = new(() => Yaml.Documents(Tools.Kustomize("external-redis")));
+    private static readonly ConcurrentDictionary<string, Lazy<string>> RenderedText = new();
+    private static readonly Lazy<IReadOnlyList<JsonObject>> InClusterRedisObjects = new(() => Yaml.Documents(Rendered("")));
+    private static readonly Lazy<IReadOnlyList<JsonObject>> ExternalRedisObjects = new(() => Yaml.Documents(Rendered("external-redis")));
 
     /// <summary>infra/kubernetes: the silos and an in-cluster Redis.</summary>
     public static IReadOnlyList<JsonObject> InClusterRedis => InClusterRedisObjects.Value;
 
     /// <summary>infra/kubernetes/external-redis: the silos only.</summary>
     public static IReadOnlyList<JsonObject> ExternalRedis => ExternalRedisObjects.Value;
+
+    /// <summary>What `kubectl kustomize` renders for a variant ("" or "external-redis") with optional components, once per test run.</summary>
+    public static string Rendered(string variant, params string[] components) =>
+        RenderedText.GetOrAdd($"{variant}+{string.Join('+', components)}", _ => new(() =>
+            components.Length == 0 ? Tools.Kustomize(variant) : Tools.KustomizeWithComponents(variant, components))).Value;
 
     public static JsonObject Single(IReadOnlyList<JsonObject> objects, string kind, string name) =>
         objects.SingleOrDefault(o => Kind(o) == kind && Name(o) == name)
