@@ -5,13 +5,13 @@
 // Topology, and why: Orleans silos must reach each other, and clients must reach gateways,
 // over direct TCP at an address each silo advertises. Container Apps gives no documented,
 // stable address to each replica of one app, so (as in the Orleans repository's own Container
-// Apps sample) every silo is its own one-replica Container App whose TCP ingress exposes a
-// port pair unique in the environment; every silo advertises the environment's private
-// static IP with its own ports. The environment is internal to a virtual network, so none of
+// Apps sample) every silo is its own one-replica Container App whose TCP ingress exposes
+// silo, gateway and dashboard ports unique in the environment; every silo advertises the
+// environment's private static IP with its own ports. The environment is internal to a virtual network, so none of
 // these ports, nor the dashboards, are reachable from the internet. docs/deploy-azure.md.
 //
 //   az deployment group create -g RG -f infra/azure/main.bicep \
-//     -p siloImage=REGISTRY/orleansnodes-silo:TAG dashboardUsername=admin dashboardPassword=...
+//     -p siloImage=ACR.azurecr.io/orleansnodes-silo:TAG registryName=ACR dashboardUsername=admin dashboardPassword=...
 
 targetScope = 'resourceGroup'
 
