@@ -1,0 +1,139 @@
+using System.Net;
+
+namespace OrleansNodes.TestServers;
+
+/// <summary>
+/// A real silo (the built <c>orleansnodes-silo.dll</c>) as a child process on free loopback
+/// ports: silo, gateway and HTTP. It can be killed with SIGKILL, stopped with SIGTERM, and
+/// restarted with the same ports, data folder and settings.
+/// </summary>
+public sealed class SiloProcess : IDisposable
+{
+    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(90);
+    private readonly string[] _arguments;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private ChildProcess? _process;
+
+    /// <summary>
+    /// A silo with these extra settings (e.g. <c>--storage redis --redis 127.0.0.1:6390</c>), on
+    /// fresh ports; <c>--data</c> is a fresh temp folder unless given.
+    /// </summary>
+    public SiloProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var ports = FreePorts.Take(3);
+        SiloPort = ports[0];
+        GatewayPort = ports[1];
+        Url = new Uri($"http://127.0.0.1:{ports[2]}/");
+        var given = arguments.ToArray();
+        DataPath = given.Contains("--data") ? given[Array.IndexOf(given, "--data") + 1] : Directory.CreateTempSubdirectory("orleansnodes-silo-").FullName;
+        _arguments =
+        [
+            "--data", DataPath, "--url", Url.ToString().TrimEnd('/'),
+            "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(), "--tick-ms", "20",
+            .. RemoveData(given),
+        ];
+        _environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+    }
+
+    /// <summary>Orleans silo-to-silo port.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>Orleans client gateway port.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The gateway as the console's <c>--gateway</c> takes it.</summary>
+    public string Gateway => $"127.0.0.1:{GatewayPort}";
+
+    /// <summary>The HTTP root (dashboard, status, health).</summary>
+    public Uri Url { get; }
+
+    /// <summary>The data folder (embedded profile).</summary>
+    public string DataPath { get; }
+
+    /// <summary>Whether the process is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The current process, for its output and exit code.</summary>
+    public ChildProcess Process => _process ?? throw new InvalidOperationException("the silo was not started");
+
+    /// <summary>Starts the process and waits until <paramref name="readyPath"/> answers 200 (default: the default cluster's status).</summary>
+    public async Task StartAsync(string readyPath = "status/kv")
+    {
+        if (IsRunning) throw new InvalidOperationException("the silo is already running");
+        _process?.Dispose();
+        _process = ChildProcess.StartDotnet(Repository.Built("silo", "orleansnodes-silo"), _arguments, _environment);
+        try
+        {
+            await WaitUntilAsync(readyPath, StartupBound);
+        }
+        catch
+        {
+            _process.Kill();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the process without waiting, for tests of startup failures.</summary>
+    public ChildProcess StartDetached()
+    {
+        _process?.Dispose();
+        _process = ChildProcess.StartDotnet(Repository.Built("silo", "orleansnodes-silo"), _arguments, _environment);
+        return _process;
+    }
+
+    /// <summary>SIGKILL: the silo dies mid-whatever, as when its machine does.</summary>
+    public void Kill() => _process?.Kill();
+
+    /// <summary>SIGTERM and a clean shutdown; null when it had to be killed.</summary>
+    public Task<int?> StopAsync() => _process?.StopAsync(TimeSpan.FromSeconds(30)) ?? Task.FromResult<int?>(null);
+
+    /// <summary>Waits until <paramref name="path"/> answers 200, failing early if the process ends.</summary>
+    public async Task WaitUntilAsync(string path, TimeSpan bound)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + bound;
+        HttpStatusCode? lastStatus = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Process.HasExited) throw new InvalidOperationException($"the silo exited with code {Process.ExitCode}:\n{Process.Tail()}");
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Url, path));
+                if (response.StatusCode == HttpStatusCode.OK) return;
+                lastStatus = response.StatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the silo did not serve /{path} within {bound.TotalSeconds:0} s (last status {lastStatus?.ToString() ?? "none"}):\n{Process.Tail()}");
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _process?.Dispose();
+        try
+        {
+            if (Directory.Exists(DataPath) && DataPath.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)) Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+
+    private static IEnumerable<string> RemoveData(string[] arguments)
+    {
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (arguments[i] == "--data") i++;
+            else yield return arguments[i];
+        }
+    }
+}
