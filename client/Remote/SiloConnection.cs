@@ -19,7 +19,6 @@ public sealed partial class SiloConnection : IAsyncDisposable
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(2);
-    private static readonly string RequiresTls = $"the silo requires TLS: pass --tls-certificate and --tls-ca, with the certificate's password in {RemoteOptions.TlsPasswordVariable}";
     private readonly IHost _host;
 
     private SiloConnection(IHost host, SiloTarget target)
@@ -116,34 +115,32 @@ public sealed partial class SiloConnection : IAsyncDisposable
             }
         }
         await StopAsync(host);
+        throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({await ExplainAsync(target, handshakes, lastAttempt, failure, endpoints[0])})");
+    }
+
+    // Why connecting failed, in one clause. Orleans reports a silo that closed the connection
+    // during its handshake without saying why; the usual reasons are a TLS mismatch and a wrong
+    // cluster or service id, told apart by what the console's own TLS check saw or by a probe.
+    private static async Task<string> ExplainAsync(SiloTarget target, TlsHandshakeObserver handshakes, Exception? lastAttempt, Exception? failure, IPEndPoint gateway)
+    {
+        if (handshakes.Rejection is { } rejection) return rejection;
         // The last refused attempt says why (connection refused, wrong cluster id); the final
         // exception often only says that the client gave up.
         var reason = lastAttempt ?? failure;
-        // A silo that refuses a client certificate under TLS 1.3 does so after the client's side
-        // of the handshake has finished, and the close can take a while to surface: a timeout
-        // with nothing but a completed handshake to show is the same refusal.
-        var refusedAfterHandshake = target.Tls is not null && handshakes.SawCertificate && lastAttempt is null;
-        string why;
-        if (handshakes.Rejection is { } rejection) why = rejection;
-        else if (ClosedByTheSilo(Innermost(reason)) || refusedAfterHandshake) why = await ExplainClosedAsync(target, handshakes, endpoints[0]);
-        else if (target.Tls is null && lastAttempt is null && await TlsProbe.AnswersTlsAsync(endpoints[0], ProbeBound)) why = RequiresTls;
-        else why = Reason(reason);
-        throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({why})");
-    }
-
-    // The silo accepted the connection and closed it during Orleans' handshake. Orleans does not
-    // say why; the usual reasons are a TLS mismatch and a wrong cluster or service id.
-    private static async Task<string> ExplainClosedAsync(SiloTarget target, TlsHandshakeObserver handshakes, IPEndPoint gateway)
-    {
-        if (target.Tls is null)
+        var closed = ClosedByTheSilo(Innermost(reason));
+        var timedOut = lastAttempt is null;
+        if (target.Tls is not null)
         {
-            return await TlsProbe.AnswersTlsAsync(gateway, ProbeBound)
-                ? RequiresTls
-                : "the silo closed the connection during the handshake: check --cluster-id and --service-id";
+            // A silo refuses a client certificate under TLS 1.3 after the client's side of the
+            // handshake has finished, and the close can take a while to surface: a timeout with
+            // nothing but a completed handshake to show is the same refusal.
+            if (handshakes.SawCertificate && (closed || timedOut))
+                return "the silo did not accept the connection after the TLS handshake: it does not trust this client certificate, or --cluster-id or --service-id differ";
+            return closed ? "the silo did not answer the TLS handshake: it does not use TLS (leave out --tls-certificate)" : Reason(reason);
         }
-        return handshakes.SawCertificate
-            ? "the silo did not accept the connection after the TLS handshake: it does not trust this client certificate, or --cluster-id or --service-id differ"
-            : "the silo did not answer the TLS handshake: it does not use TLS (leave out --tls-certificate)";
+        if ((closed || timedOut) && await TlsProbe.AnswersTlsAsync(gateway, ProbeBound))
+            return $"the silo requires TLS: pass --tls-certificate and --tls-ca, with the certificate's password in {RemoteOptions.TlsPasswordVariable}";
+        return closed ? "the silo closed the connection during the handshake: check --cluster-id and --service-id" : Reason(reason);
     }
 
     /// <inheritdoc/>

@@ -100,8 +100,8 @@ public sealed class TlsCredentials
         options.RemoteCertificateValidation = Validate;
         if (Authorities is null) return;
 
-        // Let SslStream build the peer's chain against our authority alone (it then also checks
-        // validity dates and the key usages for the peer's role). Revocation is not checked: a
+        // Let SslStream build the peer's chain against our authority alone, the machine's trust
+        // store playing no part (validity dates are still checked). Revocation is not checked: a
         // private cluster authority rarely publishes a revocation list, and an unreachable list
         // would fail every handshake; rotate the authority to revoke.
         options.OnAuthenticateAsServer = (_, server) => ((SslServerAuthenticationOptions)server.SslServerAuthenticationOptions).CertificateChainPolicy = ChainPolicy();
