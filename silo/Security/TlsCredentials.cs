@@ -39,53 +39,11 @@ public sealed class TlsCredentials
     /// </summary>
     public static TlsCredentials? Load(string certificatePath, string? password, string? authorityPath, out string? problem)
     {
-        problem = null;
-        if (!File.Exists(certificatePath))
-        {
-            problem = $"the TLS certificate '{certificatePath}' does not exist";
-            return null;
-        }
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, string.IsNullOrEmpty(password) ? null : password);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            // A wrong password says so; anything else is most likely not a PKCS#12 file at all.
-            var why = exception is CryptographicException && !exception.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
-                ? $"it is not a PKCS#12 (.pfx) file with a certificate and its private key ({OneLine(exception.Message)})"
-                : OneLine(exception.Message);
-            problem = $"cannot read the TLS certificate '{certificatePath}': {why}";
-            return null;
-        }
-
-        problem = CertificateProblem(certificate) is { } reason ? $"the TLS certificate '{certificatePath}' {reason}" : null;
-        if (problem is not null) return null;
+        var certificate = LoadCertificate(certificatePath, password, out problem);
+        if (certificate is null) return null;
         if (string.IsNullOrEmpty(authorityPath)) return new TlsCredentials(certificate, null);
-
-        if (!File.Exists(authorityPath))
-        {
-            problem = $"the TLS certificate authority '{authorityPath}' does not exist";
-            return null;
-        }
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            if (File.ReadAllText(authorityPath).Contains("-----BEGIN", StringComparison.Ordinal)) authorities.ImportFromPemFile(authorityPath);
-            else authorities.Add(X509CertificateLoader.LoadCertificateFromFile(authorityPath));
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            problem = $"cannot read the TLS certificate authority '{authorityPath}': {OneLine(exception.Message)}";
-            return null;
-        }
-        if (authorities.Count == 0)
-        {
-            problem = $"the TLS certificate authority '{authorityPath}' holds no certificate";
-            return null;
-        }
-        return new TlsCredentials(certificate, authorities);
+        var authorities = LoadAuthorities(authorityPath, out problem);
+        return authorities is null ? null : new TlsCredentials(certificate, authorities);
     }
 
     /// <summary>
@@ -126,6 +84,59 @@ public sealed class TlsCredentials
         };
         policy.CustomTrustStore.AddRange(Authorities!);
         return policy;
+    }
+
+    private static X509Certificate2? LoadCertificate(string path, string? password, out string? problem)
+    {
+        problem = null;
+        if (!File.Exists(path))
+        {
+            problem = $"the TLS certificate '{path}' does not exist";
+            return null;
+        }
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, string.IsNullOrEmpty(password) ? null : password);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            // A wrong password says so; anything else is most likely not a PKCS#12 file at all.
+            var why = exception is CryptographicException && !exception.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
+                ? $"it is not a PKCS#12 (.pfx) file with a certificate and its private key ({OneLine(exception.Message)})"
+                : OneLine(exception.Message);
+            problem = $"cannot read the TLS certificate '{path}': {why}";
+            return null;
+        }
+        if (CertificateProblem(certificate) is not { } reason) return certificate;
+        problem = $"the TLS certificate '{path}' {reason}";
+        certificate.Dispose();
+        return null;
+    }
+
+    // A PEM file may hold several authorities (a bundle); a DER file holds one.
+    private static X509Certificate2Collection? LoadAuthorities(string path, out string? problem)
+    {
+        problem = null;
+        if (!File.Exists(path))
+        {
+            problem = $"the TLS certificate authority '{path}' does not exist";
+            return null;
+        }
+        var authorities = new X509Certificate2Collection();
+        try
+        {
+            if (File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal)) authorities.ImportFromPemFile(path);
+            else authorities.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            problem = $"cannot read the TLS certificate authority '{path}': {OneLine(exception.Message)}";
+            return null;
+        }
+        if (authorities.Count > 0) return authorities;
+        problem = $"the TLS certificate authority '{path}' holds no certificate";
+        return null;
     }
 
     private static string? CertificateProblem(X509Certificate2 certificate)
