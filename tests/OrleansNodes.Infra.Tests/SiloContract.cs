@@ -12,14 +12,11 @@ internal static class SiloContract
     /// <summary>The prefix of every silo setting in the environment (section OrleansNodes, "__" nesting).</summary>
     public const string Prefix = "ORLEANSNODES__";
 
-    /// <summary>
-    /// Liveness: the process serves HTTP. Mapped by the silo's health checks (issue 5, always
-    /// anonymous); when they land on main, these could come from the silo's own constants.
-    /// </summary>
-    public const string LivePath = "/healthz/live";
+    /// <summary>Liveness: the silo is not stopping or dead (anonymous, see silo/Health).</summary>
+    public const string LivePath = HealthEndpoints.LivePath;
 
-    /// <summary>Readiness: the silo is an active member of its Orleans cluster.</summary>
-    public const string ReadyPath = "/healthz/ready";
+    /// <summary>Readiness: the silo is an active member of its Orleans cluster and serves grain calls.</summary>
+    public const string ReadyPath = HealthEndpoints.ReadyPath;
 
     /// <summary>
     /// Binds <paramref name="environment"/> (variable name to value) the way the silo does:
