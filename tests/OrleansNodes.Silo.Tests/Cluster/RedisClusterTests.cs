@@ -60,8 +60,9 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(KillAfter);
             var victim = await LeaderSiloAsync(silos, report) ?? silos[0];
             report.AppendLine($"killing the silo on port {victim.SiloPort} (gateway {victim.Gateway})");
-            var killedAt = UnixMicrosNow();
             victim.Kill();
+            // Taken once the process is gone: an operation invoked later cannot have been served by it.
+            var killedAt = UnixMicrosNow();
             await Task.Delay(RestartAfter);
             await RestartAsync(victim);
             var restartedAt = UnixMicrosNow();
