@@ -6,7 +6,8 @@ namespace OrleansNodes.Cluster.Benchmarks;
 /// How a loaded cluster came back after a silo was killed, read from the load's history (whose
 /// positions are Unix microseconds, docs/history-format.md and <c>kv load</c>): the first write
 /// invoked after the kill that was acknowledged, and the first one-second window after the
-/// kill whose acknowledged puts reach half the rate of the seconds before it.
+/// kill whose acknowledged puts reach half the rate before it (measured from one second after
+/// the load's first operation, so the client's own start-up does not count).
 /// </summary>
 public sealed record Recovery(double BaselinePutsPerSecond, double? FirstWriteSeconds, double? HalfThroughputSeconds, long UnknownAfterKill)
 {
@@ -14,12 +15,12 @@ public sealed record Recovery(double BaselinePutsPerSecond, double? FirstWriteSe
     private const long Step = Second / 10;
 
     /// <summary>Analyses <paramref name="history"/> around a kill at <paramref name="killedAtMicros"/>, looking at most <paramref name="horizon"/> past it.</summary>
-    public static Recovery Of(History history, long killedAtMicros, TimeSpan horizon, TimeSpan baselineWindow)
+    public static Recovery Of(History history, long killedAtMicros, TimeSpan horizon)
     {
         var writes = history.Operations.Where(o => o.Command.IsMutation && o.Result.Outcome == Outcome.Ok).ToList();
         var acknowledged = writes.Select(o => o.Complete!.Value).Order().ToArray();
-        var baselineMicros = (long)baselineWindow.TotalMicroseconds;
-        var baseline = Count(acknowledged, killedAtMicros - baselineMicros, killedAtMicros) / baselineWindow.TotalSeconds;
+        var baselineFrom = history.Operations.Min(o => o.Invoke) + Second;
+        var baseline = killedAtMicros > baselineFrom ? Count(acknowledged, baselineFrom, killedAtMicros) / ((killedAtMicros - baselineFrom) / (double)Second) : 0;
 
         var firstWrite = writes.Where(o => o.Invoke > killedAtMicros).Select(o => (long?)o.Complete!.Value).Min();
         long? half = null;
