@@ -67,6 +67,7 @@ builder.UseOrleans(silo =>
     silo.AddDashboard();
 });
 builder.Services.AddHostedService<DefaultCluster>();
+if (builder.AddSiloSecurity(options) is { } securityProblem) return Fail(securityProblem);
 
 var app = builder.Build();
 
@@ -81,6 +82,7 @@ if (options.Cluster.Length > 0)
         return Fail(serializationProblem);
 }
 
+app.UseSiloSecurity();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapStatus();
