@@ -24,21 +24,21 @@ public static class KvLoadCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(IAnsiConsole console)
     {
-        var clients = new Option<int>("--clients") { Description = "Concurrent client sessions, each with one request in flight.", DefaultValueFactory = _ => 8 };
+        var clients = new Option<int>("--clients") { HelpName = "N", Description = "Concurrent client sessions, each with one request in flight.", DefaultValueFactory = _ => 8 };
         OptionRules.Require(clients, v => v is >= 1 and <= 1000, "--clients must be from 1 to 1000");
-        var keys = new Option<int>("--keys") { Description = "Keys k0..k{N-1} the operations spread over.", DefaultValueFactory = _ => 16 };
+        var keys = new Option<int>("--keys") { HelpName = "N", Description = "Keys k0..k{N-1} the operations spread over.", DefaultValueFactory = _ => 16 };
         OptionRules.Require(keys, v => v is >= 1 and <= 1_000_000, "--keys must be from 1 to 1000000");
-        var duration = new Option<double?>("--duration") { Description = $"How long to load, in seconds (default {DefaultDurationSeconds:0} unless --ops is given)." };
+        var duration = new Option<double?>("--duration") { HelpName = "SECONDS", Description = $"How long to load, in seconds (default {DefaultDurationSeconds:0} unless --ops is given)." };
         OptionRules.Require(duration, v => v is null or (> 0 and <= 86_400), "--duration must be more than 0 and at most 86400 seconds");
-        var ops = new Option<long?>("--ops") { Description = "Stop after this many operations in all (instead of --duration)." };
+        var ops = new Option<long?>("--ops") { HelpName = "N", Description = "Stop after this many operations in all (instead of --duration)." };
         OptionRules.Require(ops, v => v is null or > 0, "--ops must be a positive number");
-        var seed = new Option<ulong>("--seed") { Description = "Seeds the choice of operations and keys.", DefaultValueFactory = _ => 1 };
-        var mix = new Option<string>("--mix") { Description = "Weights of the operation kinds, e.g. put=100 for puts only.", DefaultValueFactory = _ => LoadMix.Default.ToString() };
+        var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "Seeds the choice of operations and keys.", DefaultValueFactory = _ => 1 };
+        var mix = new Option<string>("--mix") { HelpName = "KIND=WEIGHT,...", Description = "Weights of the operation kinds, e.g. put=100 for puts only.", DefaultValueFactory = _ => LoadMix.Default.ToString() };
         mix.Validators.Add(result =>
         {
             if (result.Tokens.Count > 0 && LoadMix.Parse(result.Tokens[^1].Value, out var error) is null) result.AddError(error!);
         });
-        var history = new Option<FileInfo?>("--history") { Description = "Write every operation to FILE as orleansnodes-history/1 JSON lines (check it with `orleansnodes check FILE`)." };
+        var history = new Option<FileInfo?>("--history") { HelpName = "FILE", Description = "Write every operation to FILE as orleansnodes-history/1 JSON lines (check it with `orleansnodes check FILE`)." };
         history.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<FileInfo?>() is { } file && (Directory.Exists(file.FullName) || !Directory.Exists(file.DirectoryName)))
