@@ -54,6 +54,12 @@ public sealed class HostSettings
     /// <summary>Real time per protocol tick, in milliseconds.</summary>
     public int TickMs { get; set; } = 50;
 
+    /// <summary>
+    /// How often each node checks it runs on the silo its cluster's spread assigns it and moves
+    /// there if not, in milliseconds; 0 turns moving off (nodes then move only when their silo dies).
+    /// </summary>
+    public int RebalanceMs { get; set; } = 10_000;
+
     /// <summary>The cluster created on first start; empty to create none.</summary>
     public string Cluster { get; set; } = "kv";
 
@@ -100,6 +106,7 @@ public sealed class HostSettings
         if (string.IsNullOrWhiteSpace(ServiceId)) yield return "ServiceId must not be empty";
         if (AdvertisedIp() is null) yield return $"AdvertisedAddress '{AdvertisedAddress}' is not an IP address";
         if (TickMs is < 1 or > 60_000) yield return $"TickMs {TickMs} is outside 1..60000";
+        if (RebalanceMs is < 0 or > 3_600_000) yield return $"RebalanceMs {RebalanceMs} is outside 0..3600000";
         if (Cluster.Length > 0 && Hosting.Clusters.NodeKey.ValidateClusterName(Cluster) is { } nameProblem) yield return nameProblem;
         if (Nodes is < 1 or > Hosting.Clusters.NodeKey.MaxNodes) yield return $"Nodes {Nodes} is outside 1..{Hosting.Clusters.NodeKey.MaxNodes}";
         foreach (var problem in Membership.Problems()) yield return problem;

@@ -60,7 +60,11 @@ builder.WebHost.UseUrls(options.Url);
 builder.UseOrleans(silo =>
 {
     StorageProfiles.Configure(silo, options);
-    silo.AddOrleansNodes(node => node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs));
+    silo.AddOrleansNodes(node =>
+    {
+        node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs);
+        node.RebalancePeriod = options.RebalanceMs == 0 ? null : TimeSpan.FromMilliseconds(options.RebalanceMs);
+    });
     silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
     silo.AddProtocol(new SingleDecreePaxos(), PaxosSettings.Default);
     silo.AddProtocol(new HeartbeatFailureDetector(), FailureDetectorSettings.Default);

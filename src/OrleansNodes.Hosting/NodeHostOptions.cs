@@ -24,6 +24,13 @@ public sealed class NodeHostOptions
     public TimeSpan GatewayAttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often a node checks that it runs on the silo <see cref="Nodes.SpreadPlacementDirector"/>
+    /// assigns it, and migrates if not (nodes woken while few silos were up gather on them).
+    /// Null disables the check.
+    /// </summary>
+    public TimeSpan? RebalancePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Period of the durable reminder that re-activates every started node after its silo dies
     /// (grain timers die with the activation). Null disables it (silos without a reminder service).
     /// </summary>
@@ -37,6 +44,8 @@ public sealed class NodeHostOptions
         if (RequestTimeoutTicks < 1) throw new ArgumentOutOfRangeException(nameof(RequestTimeoutTicks), RequestTimeoutTicks, "RequestTimeoutTicks must be at least 1");
         if (GatewayAttemptTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(GatewayAttemptTimeout), GatewayAttemptTimeout, "GatewayAttemptTimeout must be positive");
+        if (RebalancePeriod is { } rebalance && rebalance <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RebalancePeriod), rebalance, "RebalancePeriod must be positive");
         if (KeepAliveReminderPeriod is { } period && period <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(KeepAliveReminderPeriod), period, "KeepAliveReminderPeriod must be positive");
     }

@@ -30,6 +30,7 @@ public static class SiloBuilderExtensions
         });
         builder.Services.TryAddSingleton<ProtocolRegistry>();
         builder.Services.TryAddSingleton<INodeNetwork, GrainNodeNetwork>();
+        builder.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
         return builder;
     }
 

@@ -21,7 +21,7 @@ public sealed class KvLoadCommandTests
     public void KvLoad_BadOption_OneLineAndExitCode2(string options, string expected)
     {
         // A gateway nobody listens on: a bad flag must be reported before any connection is tried.
-        var run = ConsoleRun.Of(["kv", "load", .. options.Split(' '), "--gateway", $"127.0.0.1:{SiloProcess.FreePorts(1)[0]}"]);
+        var run = ConsoleRun.Of(["kv", "load", .. options.Split(' '), "--gateway", $"127.0.0.1:{OrleansNodes.TestServers.FreePorts.Take(1)[0]}"]);
         run.AssertCleanError(ExitCodes.BadInput);
         Assert.Contains(expected, run.Error);
     }
@@ -37,7 +37,7 @@ public sealed class KvLoadCommandTests
     [Fact]
     public void KvLoad_NobodyListening_OneLineAndExitCode3()
     {
-        var gateway = $"127.0.0.1:{SiloProcess.FreePorts(1)[0]}";
+        var gateway = $"127.0.0.1:{OrleansNodes.TestServers.FreePorts.Take(1)[0]}";
         var run = ConsoleRun.Of("kv", "load", "--ops", "10", "--gateway", gateway, "--timeout-ms", "1000");
         run.AssertCleanError(ExitCodes.Unavailable);
         Assert.StartsWith($"error: cannot reach a silo at {gateway} (", run.Error);

@@ -39,7 +39,7 @@ public class SiloProcess : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var ports = FreePorts(3);
+        var ports = OrleansNodes.TestServers.FreePorts.Take(3);
         Gateway = $"127.0.0.1:{ports[0]}";
         Url = new Uri($"http://127.0.0.1:{ports[2]}/");
         Directory.CreateDirectory(_dataPath);
@@ -185,15 +185,5 @@ public class SiloProcess : IAsyncLifetime
         var root = typeof(SiloProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
         var dll = Path.Combine(root, "silo", "bin", configuration, framework, "orleansnodes-silo.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the silo first: {dll} is missing", dll);
-    }
-
-    /// <summary>Ports nobody listens on now, held together so that they differ.</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 }

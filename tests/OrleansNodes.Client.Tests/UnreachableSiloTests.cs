@@ -9,7 +9,7 @@ public sealed class UnreachableSiloTests
     [InlineData("watch", "kv", "--count", "1")]
     public void SiloCommand_NobodyListening_OneLineAndExitCode3(params string[] args)
     {
-        var gateway = $"127.0.0.1:{SiloProcess.FreePorts(1)[0]}";
+        var gateway = $"127.0.0.1:{OrleansNodes.TestServers.FreePorts.Take(1)[0]}";
         var run = ConsoleRun.Of([.. args, "--gateway", gateway, "--timeout-ms", "1000"]);
         run.AssertCleanError(ExitCodes.Unavailable);
         Assert.StartsWith($"error: cannot reach a silo at {gateway} (", run.Error);

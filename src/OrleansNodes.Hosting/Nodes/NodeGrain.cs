@@ -24,6 +24,7 @@ namespace OrleansNodes.Hosting.Nodes;
 /// get "unknown outcome", and the activation deactivates. The next activation recovers from
 /// the last persisted state, exactly as the simulator models a crash.</para>
 /// </remarks>
+[SpreadPlacement]
 public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 {
     private const string KeepAliveReminderName = "on.keepalive";
@@ -33,6 +34,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private readonly INodeNetwork _network;
     private readonly NodeHostOptions _options;
     private readonly ILogger<NodeGrain> _logger;
+    private readonly IClusterMembershipService _membership;
     private readonly Queue<NodeInput> _inbox = new();
     private readonly Dictionary<(ClientId Client, long Sequence), List<Waiter>> _waiting = [];
     private readonly List<Envelope<object>> _sends = [];
@@ -56,8 +58,10 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         ProtocolRegistry protocols,
         INodeNetwork network,
         IOptions<NodeHostOptions> options,
+        IClusterMembershipService membership,
         ILogger<NodeGrain> logger)
     {
+        _membership = membership;
         _record = record;
         _protocols = protocols;
         _network = network;
@@ -169,8 +173,27 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _ticker = this.RegisterGrainTimer(
             OnTickAsync,
             new GrainTimerCreationOptions(_options.TickPeriod, _options.TickPeriod) { KeepAlive = true, Interleave = false });
+        if (_options.RebalancePeriod is { } rebalance)
+            this.RegisterGrainTimer(MoveIfMisplacedAsync, new GrainTimerCreationOptions(rebalance, rebalance) { KeepAlive = true, Interleave = false });
         if (_options.KeepAliveReminderPeriod is { } period)
             await this.RegisterOrUpdateReminder(KeepAliveReminderName, period, period);
+    }
+
+    // A node woken while few silos were up stays where it is until it deactivates; once more
+    // silos have joined, move to where SpreadPlacementDirector would put it now. Checked here
+    // first because MigrateOnIdle deactivates even when placement picks this same silo.
+    private Task MoveIfMisplacedAsync(CancellationToken cancellationToken)
+    {
+        var here = GrainContext.Address.SiloAddress;
+        var active = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        if (_stopped || here is null || active.Length < 2 || !active.Contains(here)) return Task.CompletedTask;
+        var wanted = SpreadPlacementDirector.Choose(this.GetPrimaryKeyString(), active);
+        if (!wanted.Equals(here))
+        {
+            LogMoving(_cluster, _self, here.ToString(), wanted.ToString());
+            MigrateOnIdle();
+        }
+        return Task.CompletedTask;
     }
 
     private async Task UnregisterKeepAliveAsync()
@@ -303,6 +326,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Cluster}/{Node}: another activation wrote the state first ({Detail}); stopping this one without sending")]
     private partial void LogStaleActivation(string cluster, NodeId node, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Cluster}/{Node} moves from silo {From} to {To}, where it belongs now that more silos are up")]
+    private partial void LogMoving(string cluster, NodeId node, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Cluster}/{Node}: a step or state write failed; dropping the batch and deactivating")]
     private partial void LogStepOrWriteFailed(Exception exception, string cluster, NodeId node);

@@ -62,7 +62,7 @@ public sealed class DashboardAuthenticationTests(AuthenticatedSilo silo) : IClas
     [InlineData("http://[::]:{0}")]
     public async Task Start_NonLoopbackUrlWithoutCredentials_ExitCode2(string url)
     {
-        var ports = SiloProcess.FreePorts(3);
+        var ports = OrleansNodes.TestServers.FreePorts.Take(3);
         var (exitCode, error) = await SiloProcess.RunToExitAsync(
             ["--url", string.Format(url, ports[2]), "--gateway-port", ports[0].ToString(), "--silo-port", ports[1].ToString(), "--data", Path.Combine(Path.GetTempPath(), "orleansnodes-never-created")]);
         TlsStartupTests.AssertOneLineError(exitCode, error, $"error: Url '{string.Format(url, ports[2])}' is not loopback, so the dashboard needs Dashboard:Username and Dashboard:Password");
@@ -71,7 +71,7 @@ public sealed class DashboardAuthenticationTests(AuthenticatedSilo silo) : IClas
     [Fact]
     public async Task Start_UsernameWithoutPassword_ExitCode2()
     {
-        var ports = SiloProcess.FreePorts(3);
+        var ports = OrleansNodes.TestServers.FreePorts.Take(3);
         var (exitCode, error) = await SiloProcess.RunToExitAsync(
             ["--url", $"http://127.0.0.1:{ports[2]}", "--gateway-port", ports[0].ToString(), "--silo-port", ports[1].ToString(), "--data", Path.Combine(Path.GetTempPath(), "orleansnodes-never-created")],
             new Dictionary<string, string> { ["ORLEANSNODES__DASHBOARD__USERNAME"] = "operator" });

@@ -48,7 +48,7 @@ public sealed class TlsStartupTests : IDisposable
     // Free ports and a data folder that is never created: the silo must stop before using either.
     private Task<(int ExitCode, string Error)> StartAsync(string[] tls, string password = "")
     {
-        var ports = SiloProcess.FreePorts(3);
+        var ports = OrleansNodes.TestServers.FreePorts.Take(3);
         string[] args = ["--data", Path.Combine(_folder, "data"), "--url", $"http://127.0.0.1:{ports[2]}", "--gateway-port", ports[0].ToString(), "--silo-port", ports[1].ToString(), .. tls];
         return SiloProcess.RunToExitAsync(args, new Dictionary<string, string> { ["ORLEANSNODES__TLS__CERTIFICATEPASSWORD"] = password });
     }
