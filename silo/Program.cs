@@ -68,6 +68,7 @@ builder.UseOrleans(silo =>
     silo.AddDashboard();
 });
 builder.Services.AddHostedService<DefaultCluster>();
+if (builder.AddSiloSecurity(options) is { } securityProblem) return Fail(securityProblem);
 
 var app = builder.Build();
 
@@ -87,6 +88,7 @@ if (options.Cluster.Length > 0)
 if (app.Services.GetService<IStorageProbe>() is { } probe && await probe.FindProblemAsync(CancellationToken.None) is { } unreachable)
     return Fail(unreachable.Message, unreachable.ExitCode);
 
+app.UseSiloSecurity();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapStatus();

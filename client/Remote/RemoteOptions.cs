@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
+using OrleansNodes.Security;
 using Command = System.CommandLine.Command;
 
 namespace OrleansNodes.Client.Remote;
@@ -8,7 +9,10 @@ namespace OrleansNodes.Client.Remote;
 /// <summary>
 /// The options every command that talks to a silo shares: <c>--gateway</c> (repeatable or
 /// comma-separated), <c>--timeout-ms</c>, <c>--cluster-id</c> and <c>--service-id</c>, with the
-/// defaults of <c>dotnet run --project silo</c> (silo/README.md).
+/// defaults of <c>dotnet run --project silo</c> (silo/README.md), and <c>--tls-certificate</c>
+/// with <c>--tls-ca</c> for a silo that requires TLS (the .pfx password comes from the
+/// environment variable <see cref="TlsPasswordVariable"/>, never from the command line, where
+/// every user of the machine could read it).
 /// </summary>
 public sealed class RemoteOptions
 {
@@ -17,6 +21,9 @@ public sealed class RemoteOptions
 
     /// <summary>The Orleans ClusterId and ServiceId the silo uses (silo/Program.cs).</summary>
     public const string DefaultId = "orleansnodes";
+
+    /// <summary>The environment variable holding the <c>--tls-certificate</c> file's password.</summary>
+    public const string TlsPasswordVariable = "ORLEANSNODES_TLS_PASSWORD";
 
     private readonly Option<string[]> _gateways = new("--gateway")
     {
@@ -41,6 +48,16 @@ public sealed class RemoteOptions
         DefaultValueFactory = _ => DefaultId,
     };
 
+    private readonly Option<FileInfo> _tlsCertificate = new("--tls-certificate")
+    {
+        Description = $"Connect with TLS, presenting this client certificate (a .pfx with its private key; password in ${TlsPasswordVariable}).",
+    };
+
+    private readonly Option<FileInfo> _tlsAuthority = new("--tls-ca")
+    {
+        Description = "The certificate authority (PEM or DER) the silo's certificate must chain to; default: the machine's trust store.",
+    };
+
     /// <summary>Creates the option set; <see cref="AddTo"/> attaches it to a command.</summary>
     public RemoteOptions()
     {
@@ -63,6 +80,8 @@ public sealed class RemoteOptions
         command.Options.Add(_timeoutMs);
         command.Options.Add(_clusterId);
         command.Options.Add(_serviceId);
+        command.Options.Add(_tlsCertificate);
+        command.Options.Add(_tlsAuthority);
         return command;
     }
 
@@ -71,7 +90,21 @@ public sealed class RemoteOptions
     {
         var texts = parse.GetValue(_gateways) is { Length: > 0 } given ? given : [DefaultGateway];
         var gateways = texts.SelectMany(t => ParseGateways(t, out _)!.Value).Distinct().ToImmutableArray();
-        return new SiloTarget(gateways, parse.GetValue(_clusterId)!, parse.GetValue(_serviceId)!, TimeSpan.FromMilliseconds(parse.GetValue(_timeoutMs)));
+        return new SiloTarget(gateways, parse.GetValue(_clusterId)!, parse.GetValue(_serviceId)!, TimeSpan.FromMilliseconds(parse.GetValue(_timeoutMs)), ReadTls(parse));
+    }
+
+    // Loaded before connecting, so a wrong path or password is bad input (exit 2), not an unreachable silo.
+    private TlsCredentials? ReadTls(ParseResult parse)
+    {
+        var certificate = parse.GetValue(_tlsCertificate);
+        var authority = parse.GetValue(_tlsAuthority);
+        if (certificate is null)
+        {
+            return authority is null ? null : throw CliException.BadInput("--tls-ca needs --tls-certificate: a silo with TLS requires a client certificate");
+        }
+        var password = Environment.GetEnvironmentVariable(TlsPasswordVariable);
+        return TlsCredentials.Load(certificate.FullName, password, authority?.FullName, out var problem)
+            ?? throw CliException.BadInput(problem!);
     }
 
     /// <summary>Parses <c>host:port[,host:port...]</c>; null with <paramref name="error"/> when malformed.</summary>

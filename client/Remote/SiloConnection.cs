@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -17,6 +18,7 @@ namespace OrleansNodes.Client.Remote;
 public sealed partial class SiloConnection : IAsyncDisposable
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(2);
     private readonly IHost _host;
 
     private SiloConnection(IHost host, SiloTarget target)
@@ -61,6 +63,7 @@ public sealed partial class SiloConnection : IAsyncDisposable
         var endpoints = await ResolveAsync(target, cancellation);
         var deadline = DateTime.UtcNow + target.Timeout;
         Exception? lastAttempt = null;
+        var handshakes = new TlsHandshakeObserver();
         var host = new HostBuilder()
             // The console owns Ctrl+C (it ends a watch cleanly); a host's default console
             // lifetime would take the signal and quietly stop the Orleans client instead.
@@ -82,11 +85,15 @@ public sealed partial class SiloConnection : IAsyncDisposable
                 .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = target.Timeout)
                 .UseConnectionRetryFilter(async (attempt, token) =>
                 {
-                    lastAttempt = attempt;
-                    if (DateTime.UtcNow + RetryPause >= deadline) return false;
+                    // Within Orleans' reconnect backoff an attempt only says "will retry after";
+                    // the attempt before it says what actually happened.
+                    if (lastAttempt is null || !IsBackoff(attempt)) lastAttempt = attempt;
+                    // An untrusted certificate stays untrusted: no point in waiting out the timeout.
+                    if (handshakes.Rejection is not null || DateTime.UtcNow + RetryPause >= deadline) return false;
                     await Task.Delay(RetryPause, token);
                     return true;
-                }))
+                })
+                .ConfigureTls(target.Tls, handshakes))
             .Build();
 
         Exception? failure;
@@ -108,9 +115,32 @@ public sealed partial class SiloConnection : IAsyncDisposable
             }
         }
         await StopAsync(host);
+        throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({await ExplainAsync(target, handshakes, lastAttempt, failure, endpoints[0])})");
+    }
+
+    // Why connecting failed, in one clause. Orleans reports a silo that closed the connection
+    // during its handshake without saying why; the usual reasons are a TLS mismatch and a wrong
+    // cluster or service id, told apart by what the console's own TLS check saw or by a probe.
+    private static async Task<string> ExplainAsync(SiloTarget target, TlsHandshakeObserver handshakes, Exception? lastAttempt, Exception? failure, IPEndPoint gateway)
+    {
+        if (handshakes.Rejection is { } rejection) return rejection;
         // The last refused attempt says why (connection refused, wrong cluster id); the final
         // exception often only says that the client gave up.
-        throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({Reason(lastAttempt ?? failure)})");
+        var reason = lastAttempt ?? failure;
+        var closed = ClosedByTheSilo(Innermost(reason));
+        var timedOut = lastAttempt is null;
+        if (target.Tls is not null)
+        {
+            // A silo refuses a client certificate under TLS 1.3 after the client's side of the
+            // handshake has finished, and the close can take a while to surface: a timeout with
+            // nothing but a completed handshake to show is the same refusal.
+            if (handshakes.SawCertificate && (closed || timedOut))
+                return "the silo did not accept the connection after the TLS handshake: it does not trust this client certificate, or --cluster-id or --service-id differ";
+            return closed ? "the silo did not answer the TLS handshake: it does not use TLS (leave out --tls-certificate)" : Reason(reason);
+        }
+        if ((closed || timedOut) && await TlsProbe.AnswersTlsAsync(gateway, ProbeBound))
+            return $"the silo requires TLS: pass --tls-certificate and --tls-ca, with the certificate's password in {RemoteOptions.TlsPasswordVariable}";
+        return closed ? "the silo closed the connection during the handshake: check --cluster-id and --service-id" : Reason(reason);
     }
 
     /// <inheritdoc/>
@@ -160,11 +190,25 @@ public sealed partial class SiloConnection : IAsyncDisposable
         return [.. endpoints];
     }
 
-    private static string Reason(Exception? exception)
+    // Orleans wraps the socket error a few levels deep; the innermost exception says what happened.
+    private static Exception? Innermost(Exception? exception)
     {
-        // Orleans wraps the socket error a few levels deep; the innermost message says what happened.
         var inner = exception;
         while (inner?.InnerException is not null) inner = inner.InnerException;
+        return inner;
+    }
+
+    // Orleans' words for a connection the other side closed while the two were still exchanging
+    // preambles: aborted while opening, or its preamble cut short.
+    private static bool ClosedByTheSilo(Exception? inner) =>
+        inner is ConnectionAbortedException
+        || (inner is InvalidOperationException && inner.Message.Contains("terminated prematurely", StringComparison.Ordinal));
+
+    private static bool IsBackoff(Exception attempt) => Innermost(attempt)?.Message.Contains(", will retry", StringComparison.Ordinal) == true;
+
+    private static string Reason(Exception? exception)
+    {
+        var inner = Innermost(exception);
         var message = OneLine(inner?.Message ?? "unknown reason");
         // Orleans' "Unable to connect to S127.0.0.1:30000:0, will retry after 498ms": the console has stopped retrying.
         var retry = message.IndexOf(", will retry", StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
@@ -9,9 +10,10 @@ namespace OrleansNodes.Client.Tests;
 /// <summary>
 /// A real silo (the built <c>orleansnodes-silo.dll</c>) run as a child process on free ports
 /// with a fresh data folder, shared by every end-to-end test of a class. Started once; killed
-/// (with its process tree) on dispose and when it fails to come up.
+/// (with its process tree) on dispose and when it fails to come up. Subclasses add switches
+/// and environment (<see cref="Configure"/>), e.g. TLS or dashboard credentials.
 /// </summary>
-public sealed class SiloProcess : IAsyncLifetime
+public class SiloProcess : IAsyncLifetime
 {
     private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(90);
     private readonly StringBuilder _log = new();
@@ -26,6 +28,14 @@ public sealed class SiloProcess : IAsyncLifetime
 
     /// <summary>Runs the console against this silo.</summary>
     public ConsoleRun Run(params string[] args) => ConsoleRun.Of([.. args, "--gateway", Gateway]);
+
+    /// <summary>The credentials the silo's HTTP endpoints require, if any (used while waiting for it to serve).</summary>
+    protected virtual AuthenticationHeaderValue? HttpAuthorization => null;
+
+    /// <summary>Adds switches (after the fixture's own, so they win) and environment to the silo's start.</summary>
+    protected virtual void Configure(ProcessStartInfo start)
+    {
+    }
 
     public async Task InitializeAsync()
     {
@@ -49,6 +59,7 @@ public sealed class SiloProcess : IAsyncLifetime
             start.ArgumentList.Add(argument);
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        Configure(start);
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -66,7 +77,7 @@ public sealed class SiloProcess : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         Kill();
         try
@@ -84,6 +95,7 @@ public sealed class SiloProcess : IAsyncLifetime
     private async Task WaitUntilServingAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = HttpAuthorization;
         var deadline = DateTime.UtcNow + StartupBound;
         while (DateTime.UtcNow < deadline)
         {
@@ -130,6 +142,38 @@ public sealed class SiloProcess : IAsyncLifetime
     private string Log()
     {
         lock (_log) return _log.Length > 4000 ? _log.ToString(_log.Length - 4000, 4000) : _log.ToString();
+    }
+
+    /// <summary>
+    /// Runs a silo that is expected to refuse to start: its exit code and standard error. Killed
+    /// and reported if it is still running after the startup bound.
+    /// </summary>
+    public static async Task<(int ExitCode, string Error)> RunToExitAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(SiloDll());
+        foreach (var argument in args) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(StartupBound);
+        try
+        {
+            await process.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the silo was expected to exit but still ran after {StartupBound.TotalSeconds} s:\n{await output}");
+        }
+        await output;
+        return (process.ExitCode, await error);
     }
 
     /// <summary>The silo built beside this test assembly: same configuration and target framework.</summary>
