@@ -34,7 +34,12 @@ internal static partial class AzureProfile
             return StorageProblem.BadSettings(
                 $"ServiceId '{settings.ServiceId}' cannot name the azure profile's blob container: use 3 to 63 letters, digits and single hyphens, starting and ending with a letter or digit");
         var azure = settings.AzureStorage;
-        if (azure.ConnectionString.Length == 0) return null;
+        if (azure.ConnectionString.Length == 0)
+        {
+            return AccountNamePattern().IsMatch(azure.AccountName)
+                ? null
+                : StorageProblem.BadSettings($"AzureStorage:AccountName '{azure.AccountName}' is not a storage account name (3 to 24 lowercase letters and digits)");
+        }
         try
         {
             _ = new TableServiceClient(azure.ConnectionString);
@@ -106,4 +111,8 @@ internal static partial class AzureProfile
     // https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata
     [GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex ContainerNamePattern();
+
+    // https://learn.microsoft.com/azure/storage/common/storage-account-overview#storage-account-name
+    [GeneratedRegex("^[a-z0-9]{3,24}$")]
+    private static partial Regex AccountNamePattern();
 }

@@ -54,6 +54,14 @@ public sealed class ProfileErrorTests
     }
 
     [Fact]
+    public async Task Start_AzureAccountNameMalformed_ExitsTwo()
+    {
+        var result = await RunSiloAsync(["--storage", "azure"], new() { ["ORLEANSNODES__AZURESTORAGE__ACCOUNTNAME"] = "Not An Account" });
+
+        AssertOneErrorLine(result, exitCode: 2, "'Not An Account' is not a storage account name");
+    }
+
+    [Fact]
     public async Task Start_ServiceIdCannotNameBlobContainer_ExitsTwo()
     {
         var result = await RunSiloAsync(["--storage", "azure", "--service-id", "my_service"], new() { [AzureVariable] = "UseDevelopmentStorage=true" });
