@@ -87,6 +87,7 @@ if (options.Cluster.Length > 0)
 // exit code 3, not providers retrying and logging stack traces.
 if (app.Services.GetService<IStorageProbe>() is { } probe && await probe.FindProblemAsync(CancellationToken.None) is { } unreachable)
     return Fail(unreachable.Message, unreachable.ExitCode);
+if (ListenPorts.FindPortInUse(options) is { } portInUse) return Fail(portInUse);
 
 app.UseSiloSecurity();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));

@@ -80,6 +80,18 @@ public sealed class ProfileErrorTests
         AssertOneErrorLine(result, exitCode: 3, $"cannot reach Azure Storage at http://127.0.0.1:{ports[2]}");
     }
 
+    [Fact]
+    public async Task Start_SiloPortInUse_ExitsTwoNamingThePort()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+
+        var result = await RunSiloAsync(["--silo-port", port.ToString()]);
+
+        AssertOneErrorLine(result, exitCode: 2, $"SiloPort {port} is already in use");
+    }
+
     /// <summary>Runs a silo that is expected to give up, and returns its exit code and everything it printed.</summary>
     internal static async Task<(int ExitCode, string Output)> RunSiloAsync(string[] arguments, Dictionary<string, string>? environment = null)
     {
