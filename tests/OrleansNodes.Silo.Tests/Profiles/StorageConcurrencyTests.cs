@@ -15,32 +15,50 @@ namespace OrleansNodes.Silo.Tests.Profiles;
 /// ETag is stale must fail its write (InconsistentStateException), so it stops without sending
 /// (docs/DESIGN.md, the node loop).
 /// </summary>
-public sealed class StorageConcurrencyTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>, IAsyncLifetime
+public sealed class StorageConcurrencyTests
 {
     private const string StorageName = "nodes";
     private static readonly GrainId Node = GrainId.Create("node", "kv/0");
-    private readonly RedisServer _redis = new();
 
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public Task DisposeAsync() => _redis.DisposeAsync();
-
+    // Each test starts its own server, so a machine with only one of them runs the other's test.
     [RedisFact]
-    public Task Redis_StaleActivationWrites_RejectedAndFirstWriteKept() =>
-        StaleActivationWrites_RejectedAndFirstWriteKept(services => services.AddRedisGrainStorage(StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
+    public async Task Redis_StaleActivationWrites_RejectedAndFirstWriteKept()
+    {
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        try
         {
-            options.ConfigurationOptions = ConfigurationOptions.Parse(_redis.ConnectionString);
-            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        })));
+            await StaleActivationWrites_RejectedAndFirstWriteKept(services => services.AddRedisGrainStorage(StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
+            {
+                options.ConfigurationOptions = ConfigurationOptions.Parse(redis.ConnectionString);
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            })));
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+        }
+    }
 
     [AzuriteFact]
-    public Task Azure_StaleActivationWrites_RejectedAndFirstWriteKept() =>
-        StaleActivationWrites_RejectedAndFirstWriteKept(services => services.AddAzureBlobGrainStorage(StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
+    public async Task Azure_StaleActivationWrites_RejectedAndFirstWriteKept()
+    {
+        var azurite = new AzuriteServer();
+        await azurite.InitializeAsync();
+        try
         {
-            options.BlobServiceClient = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString);
-            options.ContainerName = UniqueId();
-            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        })));
+            await StaleActivationWrites_RejectedAndFirstWriteKept(services => services.AddAzureBlobGrainStorage(StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
+            {
+                options.BlobServiceClient = new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString);
+                options.ContainerName = UniqueId();
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            })));
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+        }
+    }
 
     private static async Task StaleActivationWrites_RejectedAndFirstWriteKept(Action<IServiceCollection> addStorage)
     {
