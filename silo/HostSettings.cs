@@ -75,6 +75,9 @@ public sealed class HostSettings
     /// <summary>Credentials the dashboard and status endpoint require when not on loopback.</summary>
     public DashboardSettings Dashboard { get; set; } = new();
 
+    /// <summary>How fast a dead silo is declared dead (Orleans' liveness probes).</summary>
+    public MembershipSettings Membership { get; set; } = new();
+
     /// <summary>The address to advertise, or null when <see cref="AdvertisedAddress"/> is not an IP address.</summary>
     public IPAddress? AdvertisedIp() =>
         AdvertisedAddress.Length == 0 ? IPAddress.Loopback : IPAddress.TryParse(AdvertisedAddress, out var ip) ? ip : null;
@@ -99,6 +102,7 @@ public sealed class HostSettings
         if (TickMs is < 1 or > 60_000) yield return $"TickMs {TickMs} is outside 1..60000";
         if (Cluster.Length > 0 && Hosting.Clusters.NodeKey.ValidateClusterName(Cluster) is { } nameProblem) yield return nameProblem;
         if (Nodes is < 1 or > Hosting.Clusters.NodeKey.MaxNodes) yield return $"Nodes {Nodes} is outside 1..{Hosting.Clusters.NodeKey.MaxNodes}";
+        foreach (var problem in Membership.Problems()) yield return problem;
     }
 }
 

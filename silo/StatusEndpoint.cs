@@ -6,7 +6,7 @@ namespace OrleansNodes.Silo;
 /// <summary>
 /// <c>GET /status</c>: every cluster and every node as JSON — the protocol's one-line
 /// description (role, ballot, log indexes), ticks, steps, messages sent, inbox depth and the
-/// last persisted version. <c>GET /status/{cluster}</c> narrows to one cluster.
+/// last persisted version, and the silo each node runs on (<c>HOST:PORT@GENERATION</c>). <c>GET /status/{cluster}</c> narrows to one cluster.
 /// </summary>
 public static class StatusEndpoint
 {
@@ -48,5 +48,6 @@ public static class StatusEndpoint
         inbox = node.InboxDepth,
         pendingRequests = node.PendingRequests,
         persistedVersion = node.PersistedVersion,
+        silo = node.Silo,
     };
 }

@@ -64,6 +64,7 @@ public static class StorageProfiles
             cluster.ServiceId = settings.ServiceId;
         });
         if (settings.Kubernetes) silo.UseKubernetesHosting();
+        settings.Membership.ApplyTo(silo);
     }
 
     // On Kubernetes the pod's IP is advertised (UseKubernetesHosting fills in what is left unset);

@@ -16,6 +16,14 @@ public sealed class NodeHostOptions
     public int RequestTimeoutTicks { get; set; } = 50;
 
     /// <summary>
+    /// How long a client gateway waits on one node before asking the next one (same request id,
+    /// so a duplicate is harmless); doubles with each further hop. A node on a silo that just
+    /// died answers only once membership declares the silo dead, so this bounds how long such a
+    /// node holds up a request.
+    /// </summary>
+    public TimeSpan GatewayAttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Period of the durable reminder that re-activates every started node after its silo dies
     /// (grain timers die with the activation). Null disables it (silos without a reminder service).
     /// </summary>
@@ -27,6 +35,8 @@ public sealed class NodeHostOptions
         if (TickPeriod < TimeSpan.FromMilliseconds(1)) throw new ArgumentOutOfRangeException(nameof(TickPeriod), TickPeriod, "TickPeriod must be at least 1 ms");
         if (MaxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be at least 1");
         if (RequestTimeoutTicks < 1) throw new ArgumentOutOfRangeException(nameof(RequestTimeoutTicks), RequestTimeoutTicks, "RequestTimeoutTicks must be at least 1");
+        if (GatewayAttemptTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(GatewayAttemptTimeout), GatewayAttemptTimeout, "GatewayAttemptTimeout must be positive");
         if (KeepAliveReminderPeriod is { } period && period <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(KeepAliveReminderPeriod), period, "KeepAliveReminderPeriod must be positive");
     }

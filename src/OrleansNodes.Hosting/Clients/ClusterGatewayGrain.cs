@@ -12,10 +12,25 @@ namespace OrleansNodes.Hosting.Clients;
 /// Routes client requests to a cluster's nodes. See <see cref="IClusterGatewayGrain"/>. It is
 /// not a node and holds no state worth persisting, so it may await nodes: nodes never call it.
 /// Reentrant, so one worker can wait on many requests at once.
+/// <para>
+/// A node whose silo died does not answer until membership declares that silo dead, which takes
+/// seconds (tens with Orleans' defaults). So no single attempt may use the whole timeout: an
+/// attempt is bounded by <see cref="NodeHostOptions.GatewayAttemptTimeout"/>, doubling with each
+/// hop, and a node that let an attempt expire is passed over as a first choice for
+/// <see cref="SuspectAttempts"/> attempt periods. Hints still lead to it: a slow leader is still
+/// the leader, and the longer bound of the next hop gives it the time it needs.
+/// </para>
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
 {
+    /// <summary>How many attempt periods a node that let one expire is passed over as a first choice.</summary>
+    public const int SuspectAttempts = 5;
+
+    // The most an attempt's bound doubles: 2^4 attempt periods.
+    private const int MaxBackoffShift = 4;
+
+    private readonly Dictionary<NodeId, long> _suspectUntil = [];
     private ClusterDefinition? _definition;
     private NodeId? _lastAnswered;
 
@@ -28,7 +43,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
             return new RequestOutcome.Rejected($"protocol '{definition.Protocol}' is not registered in this silo");
 
         var started = Stopwatch.GetTimestamp();
-        var target = ValidOrNull(preferred, definition) ?? ValidOrNull(_lastAnswered, definition) ?? new NodeId(0);
+        var target = FirstChoice(ValidOrNull(preferred, definition) ?? ValidOrNull(_lastAnswered, definition) ?? new NodeId(0), definition);
         var hops = 0;
         string lastProblem = "no node answered";
         while (true)
@@ -36,7 +51,8 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
             var remaining = timeout - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero) return new RequestOutcome.Unknown($"no answer within {timeout.TotalSeconds:0.#} s; last: {lastProblem}");
 
-            var outcome = await AskAsync(definition, target, client, sequence, command, remaining);
+            var attempt = options.Value.GatewayAttemptTimeout * (1 << Math.Min(hops, MaxBackoffShift));
+            var outcome = await AskAsync(definition, target, client, sequence, command, attempt < remaining ? attempt : remaining);
             switch (outcome)
             {
                 case RequestOutcome.Replied replied when protocol.Redirect(replied.Reply) is { } hint:
@@ -49,6 +65,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
                     break;
                 case RequestOutcome.Replied replied:
                     _lastAnswered = replied.By;
+                    _suspectUntil.Remove(replied.By);
                     return replied;
                 case RequestOutcome.Rejected:
                     return outcome;
@@ -70,6 +87,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
         }
         catch (TimeoutException)
         {
+            _suspectUntil[target] = Stopwatch.GetTimestamp() + (long)(SuspectAttempts * options.Value.GatewayAttemptTimeout.TotalSeconds * Stopwatch.Frequency);
             return new RequestOutcome.Unknown($"{target} did not answer in time");
         }
         catch (OrleansException exception)
@@ -77,6 +95,18 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
             // The silo of that node is gone or the call was lost: the request may have arrived.
             return new RequestOutcome.Unknown($"{target}: {exception.Message}");
         }
+    }
+
+    // The wanted node, or the next one not under suspicion (the wanted one if all are).
+    private NodeId FirstChoice(NodeId wanted, ClusterDefinition definition)
+    {
+        var now = Stopwatch.GetTimestamp();
+        for (var i = 0; i < definition.NodeCount; i++)
+        {
+            var candidate = new NodeId((wanted.Value + i) % definition.NodeCount);
+            if (!_suspectUntil.TryGetValue(candidate, out var until) || until <= now) return candidate;
+        }
+        return wanted;
     }
 
     private static NodeId? ValidOrNull(NodeId? node, ClusterDefinition definition) =>

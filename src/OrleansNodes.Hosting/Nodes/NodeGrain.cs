@@ -146,7 +146,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _steps,
         _messagesSent,
         _record.State.Version,
-        _waiting.Sum(w => w.Value.Count)));
+        _waiting.Sum(w => w.Value.Count),
+        GrainContext.Address.SiloAddress?.ToParsableString() ?? ""));
 
     /// <inheritdoc/>
     public Task ReceiveReminder(string reminderName, TickStatus status)

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansNodes.Client.Load;
+using OrleansNodes.Client.Remote;
+using OrleansNodes.Simulation.Linearizability;
+using Spectre.Console;
+using Command = System.CommandLine.Command;
+
+namespace OrleansNodes.Client.Commands;
+
+/// <summary>
+/// <c>orleansnodes kv load</c>: concurrent client sessions issuing a seeded mix of put, get,
+/// cas and append for a while, recording every operation (with <c>--history</c>, as a history
+/// <c>orleansnodes check</c> verifies), and printing throughput and latency. Errors do not stop
+/// it: an operation without an answer is an unknown outcome and the load goes on, so a load can
+/// run across a silo crash. Exit 0 when the load ran, 2 on bad input, 3 when no silo could be
+/// reached at the start or the history could not be written.
+/// </summary>
+public static class KvLoadCommand
+{
+    /// <summary>The default length of a load when neither <c>--duration</c> nor <c>--ops</c> is given.</summary>
+    public const double DefaultDurationSeconds = 10;
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create(IAnsiConsole console)
+    {
+        var clients = new Option<int>("--clients") { HelpName = "N", Description = "Concurrent client sessions, each with one request in flight.", DefaultValueFactory = _ => 8 };
+        OptionRules.Require(clients, v => v is >= 1 and <= 1000, "--clients must be from 1 to 1000");
+        var keys = new Option<int>("--keys") { HelpName = "N", Description = "Keys k0..k{N-1} the operations spread over.", DefaultValueFactory = _ => 16 };
+        OptionRules.Require(keys, v => v is >= 1 and <= 1_000_000, "--keys must be from 1 to 1000000");
+        var duration = new Option<double?>("--duration") { HelpName = "SECONDS", Description = $"How long to load, in seconds (default {DefaultDurationSeconds:0} unless --ops is given)." };
+        OptionRules.Require(duration, v => v is null or (> 0 and <= 86_400), "--duration must be more than 0 and at most 86400 seconds");
+        var ops = new Option<long?>("--ops") { HelpName = "N", Description = "Stop after this many operations in all (instead of --duration)." };
+        OptionRules.Require(ops, v => v is null or > 0, "--ops must be a positive number");
+        var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "Seeds the choice of operations and keys.", DefaultValueFactory = _ => 1 };
+        var mix = new Option<string>("--mix") { HelpName = "KIND=WEIGHT,...", Description = "Weights of the operation kinds, e.g. put=100 for puts only.", DefaultValueFactory = _ => LoadMix.Default.ToString() };
+        mix.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && LoadMix.Parse(result.Tokens[^1].Value, out var error) is null) result.AddError(error!);
+        });
+        var history = new Option<FileInfo?>("--history") { HelpName = "FILE", Description = "Write every operation to FILE as orleansnodes-history/1 JSON lines (check it with `orleansnodes check FILE`)." };
+        history.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { } file && (Directory.Exists(file.FullName) || !Directory.Exists(file.DirectoryName)))
+                result.AddError($"--history {file}: {(Directory.Exists(file.FullName) ? "is a directory" : "its folder does not exist")}");
+        });
+        var finalReads = new Option<bool>("--final-reads") { Description = "After the load, read every key once (recorded too): a lost acknowledged write then shows in the history." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
+
+        var command = new Command("load", "Load a key-value cluster with concurrent sessions; print throughput and latency, optionally record the history.")
+        {
+            clients, keys, duration, ops, seed, mix, history, finalReads, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(duration) is not null && result.GetValue(ops) is not null) result.AddError("give --duration or --ops, not both");
+        });
+        var cluster = ClusterOption.Create(command);
+        var remote = new RemoteOptions();
+        remote.AddTo(command);
+
+        command.SetAction((parse, cancellation) =>
+        {
+            var target = remote.Read(parse);
+            var clusterName = parse.GetValue(cluster)!;
+            var givenOps = parse.GetValue(ops);
+            var spec = new LoadSpec(
+                parse.GetValue(clients),
+                parse.GetValue(keys),
+                LoadMix.Parse(parse.GetValue(mix)!, out _)!,
+                parse.GetValue(seed),
+                givenOps is null ? TimeSpan.FromSeconds(parse.GetValue(duration) ?? DefaultDurationSeconds) : null,
+                givenOps,
+                parse.GetValue(finalReads));
+            var historyFile = parse.GetValue(history);
+            var asJson = parse.GetValue(json);
+            return SiloConnection.RunAsync(target, async (silo, token) =>
+            {
+                await ClusterOption.RequireAsync(silo, clusterName, KvCommand.Protocol);
+                var recorder = new LoadRecorder();
+                var summary = await new LoadGenerator(silo.Nodes, clusterName, target.Timeout).RunAsync(spec, recorder, historyFile?.FullName, token);
+                if (historyFile is not null) HistoryJson.Save(recorder.History(), historyFile.FullName);
+                Print(console, summary, asJson, clusterName, target);
+                return ExitCodes.Ok;
+            }, cancellation);
+        });
+        return command;
+    }
+
+    private static void Print(IAnsiConsole console, LoadSummary summary, bool asJson, string cluster, SiloTarget target)
+    {
+        var output = console.Profile.Out.Writer;
+        if (asJson)
+        {
+            output.WriteLine(summary.ToJson());
+            return;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kv load on cluster {cluster} at {target.GatewayText}"));
+        foreach (var line in summary.Lines()) output.WriteLine(line);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using OrleansNodes.Hosting.Clients;
+using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Simulation.Linearizability;
+
+namespace OrleansNodes.Client.Load;
+
+/// <summary>
+/// Drives a key-value cluster with concurrent client sessions and records every operation.
+/// Nothing stops it but its end: an operation without an answer (a timeout, a silo that died
+/// mid-request, no gateway reachable) is recorded as an unknown outcome and the session goes on,
+/// because that is what the history must show and what a client in production does. The Orleans
+/// client meanwhile reconnects to whichever of its gateways still answer.
+/// </summary>
+public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan requestTimeout)
+{
+    // After an unknown outcome a session pauses briefly: with every gateway down, calls fail at
+    // once, and a session spinning on them would fill the history with unknown operations, each
+    // of which the checker must try at every later point.
+    private static readonly TimeSpan PauseAfterUnknown = TimeSpan.FromMilliseconds(100);
+
+    // A final read that gets no answer is tried again a few times: only an answered read can
+    // show that an acknowledged write was lost.
+    private const int FinalReadAttempts = 5;
+
+    private long _remaining;
+
+    /// <summary>Runs <paramref name="spec"/>, recording into <paramref name="recorder"/>; cancelling ends the load early (final reads still run).</summary>
+    public async Task<LoadSummary> RunAsync(LoadSpec spec, LoadRecorder recorder, string? historyPath, CancellationToken cancellation)
+    {
+        _remaining = spec.Ops ?? long.MaxValue;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (spec.Duration is { } duration) stop.CancelAfter(duration);
+
+        var startMicros = recorder.NowMicros();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, spec.Clients).Select(client => Task.Run(() => SessionAsync(spec, client, recorder, stop.Token), CancellationToken.None)));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        if (spec.FinalReads) await FinalReadsAsync(spec, recorder);
+        return LoadSummary.Of(recorder.Samples(), spec, seconds, startMicros, historyPath);
+    }
+
+    private async Task SessionAsync(LoadSpec spec, int client, LoadRecorder recorder, CancellationToken stop)
+    {
+        var random = new Random(unchecked((int)(spec.Seed * 0x9E3779B97F4A7C15UL >> 32) ^ client * 7919));
+        var session = nodes.OpenSession(cluster, requestTimeout);
+        // What this client last saw in each key: a cas expects it, so that some cas operations apply.
+        var seen = new Dictionary<string, string?>();
+        for (var n = 0; !stop.IsCancellationRequested && Interlocked.Decrement(ref _remaining) >= 0; n++)
+        {
+            var key = LoadSpec.Key(random.Next(spec.Keys));
+            var value = $"c{client}.{n}";
+            var command = spec.Mix.Pick(random.Next(spec.Mix.Total)) switch
+            {
+                OperationKind.Put => Command.Put(key, value),
+                OperationKind.Get => Command.Get(key),
+                OperationKind.Cas => Command.Cas(key, seen.GetValueOrDefault(key), value),
+                OperationKind.Append => Command.Append(key, "+" + value),
+                _ => Command.Delete(key),
+            };
+            var (outcome, current) = await ExecuteAsync(session, client, command, recorder, finalRead: false);
+            if (outcome == Outcome.Unknown)
+            {
+                seen.Remove(key);
+                try
+                {
+                    await Task.Delay(PauseAfterUnknown, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            else
+            {
+                seen[key] = current;
+            }
+        }
+    }
+
+    private async Task FinalReadsAsync(LoadSpec spec, LoadRecorder recorder)
+    {
+        var session = nodes.OpenSession(cluster, requestTimeout);
+        for (var key = 0; key < spec.Keys; key++)
+        {
+            for (var attempt = 0; attempt < FinalReadAttempts; attempt++)
+            {
+                var (outcome, _) = await ExecuteAsync(session, spec.Clients, Command.Get(LoadSpec.Key(key)), recorder, finalRead: true);
+                if (outcome != Outcome.Unknown) break;
+                await Task.Delay(PauseAfterUnknown);
+            }
+        }
+    }
+
+    /// <summary>Sends one operation and records it; returns its outcome and the key's value it revealed (null when it revealed none).</summary>
+    private static async Task<(Outcome Outcome, string? Current)> ExecuteAsync(ClusterSession session, int client, Command command, LoadRecorder recorder, bool finalRead)
+    {
+        var pending = recorder.Invoke(client, command, finalRead);
+        RequestOutcome outcome;
+        try
+        {
+            outcome = await session.SubmitAsync(ToRequest(command));
+        }
+        catch (Exception exception)
+        {
+            // Whatever went wrong on the way (a gateway that vanished, no gateway at all), the
+            // request may have reached a node: its outcome is unknown, never "failed".
+            outcome = new RequestOutcome.Unknown(exception.Message);
+        }
+
+        var (result, current) = Interpret(command, outcome);
+        if (result is null)
+        {
+            recorder.Reject(pending);
+            return (Outcome.Unknown, null);
+        }
+        recorder.Complete(pending, result);
+        return (result.Outcome, current);
+    }
+
+    /// <summary>The history's result for <paramref name="outcome"/>, or null when the request was refused before it reached the protocol.</summary>
+    private static (OperationResult? Result, string? Current) Interpret(Command command, RequestOutcome outcome) => outcome switch
+    {
+        RequestOutcome.Rejected => (null, null),
+        RequestOutcome.Replied { Reply: KeyValueReply reply } => (command.Kind, reply) switch
+        {
+            (OperationKind.Get, KeyValueReply.Value read) => (OperationResult.Read(read.Current), read.Current),
+            (OperationKind.Put, KeyValueReply.Ok) => (OperationResult.Ok, command.Value),
+            (OperationKind.Delete, KeyValueReply.Ok) => (OperationResult.Ok, null),
+            (OperationKind.Cas, KeyValueReply.CasResult { Succeeded: true }) => (OperationResult.Ok, command.Value),
+            (OperationKind.Cas, KeyValueReply.CasResult failed) => (OperationResult.Failed, failed.Current),
+            // An append's reply does not say what the value became.
+            (OperationKind.Append, KeyValueReply.Ok) => (OperationResult.Ok, null),
+            // A redirect that reaches the client means no leader answered before the deadline; an
+            // earlier attempt of the same request may still have been applied (KvOutcome).
+            _ => (OperationResult.Unknown, null),
+        },
+        _ => (OperationResult.Unknown, null),
+    };
+
+    private static KeyValueCommand ToRequest(Command command) => command.Kind switch
+    {
+        OperationKind.Get => new KeyValueCommand.Get(command.Key),
+        OperationKind.Put => new KeyValueCommand.Put(command.Key, command.Value!),
+        OperationKind.Cas => new KeyValueCommand.Cas(command.Key, command.Expected, command.Value!),
+        OperationKind.Append => new KeyValueCommand.Append(command.Key, command.Value!),
+        _ => new KeyValueCommand.Delete(command.Key),
+    };
+}
