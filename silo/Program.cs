@@ -54,6 +54,7 @@ catch (InvalidOperationException exception)
     return Fail(exception.InnerException?.Message ?? exception.Message);
 }
 if (options.Problems().FirstOrDefault() is { } problem) return Fail(problem);
+if (StorageProfiles.SettingsProblem(options) is { } storageSettings) return Fail(storageSettings.Message, storageSettings.ExitCode);
 builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
 
 builder.WebHost.UseUrls(options.Url);
@@ -86,6 +87,12 @@ if (options.Cluster.Length > 0)
         return Fail(serializationProblem);
 }
 
+// Reach Redis or Azure Storage before Orleans starts: an unreachable server is one line and
+// exit code 3, not providers retrying and logging stack traces.
+if (app.Services.GetService<IStorageProbe>() is { } probe && await probe.FindProblemAsync(CancellationToken.None) is { } unreachable)
+    return Fail(unreachable.Message, unreachable.ExitCode);
+if (ListenPorts.FindPortInUse(options) is { } portInUse) return Fail(portInUse);
+
 app.UseSiloSecurity();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
@@ -115,8 +122,8 @@ static string? UnknownSwitch(string[] args, Dictionary<string, string> switches)
     return null;
 }
 
-static int Fail(string message)
+static int Fail(string message, int exitCode = 2)
 {
     Console.Error.WriteLine($"error: {message}");
-    return 2;
+    return exitCode;
 }

@@ -1,13 +1,6 @@
 using System.Net;
-using Azure.Core;
-using Azure.Data.Tables;
-using Azure.Identity;
-using Azure.Storage.Blobs;
 using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
 using OrleansNodes.Hosting;
-using StackExchange.Redis;
 
 namespace OrleansNodes.Silo;
 
@@ -30,7 +23,22 @@ public static class StorageProfiles
     /// <summary>Every profile name.</summary>
     public static readonly IReadOnlyList<string> Names = [Embedded, Redis, Azure];
 
-    /// <summary>Configures clustering, endpoints, node storage and reminders for <paramref name="settings"/>' profile.</summary>
+    /// <summary>
+    /// Why the profile's settings cannot work (a malformed connection string, a service id that
+    /// cannot name a blob container), or null. Checked before <see cref="Configure"/>, which
+    /// assumes they can.
+    /// </summary>
+    public static StorageProblem? SettingsProblem(HostSettings settings) => settings.Storage switch
+    {
+        Redis => RedisProfile.SettingsProblem(settings.Redis.ConnectionString),
+        Azure => AzureProfile.SettingsProblem(settings),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Configures clustering, endpoints, node storage and reminders for <paramref name="settings"/>'
+    /// profile; the redis and azure profiles also register an <see cref="IStorageProbe"/>.
+    /// </summary>
     public static void Configure(ISiloBuilder silo, HostSettings settings)
     {
         switch (settings.Storage)
@@ -41,11 +49,11 @@ public static class StorageProfiles
                 break;
             case Redis:
                 ConfigureEndpoints(silo, settings);
-                ConfigureRedis(silo, settings.Redis);
+                RedisProfile.Configure(silo, settings.Redis);
                 break;
             case Azure:
                 ConfigureEndpoints(silo, settings);
-                ConfigureAzure(silo, settings.AzureStorage);
+                AzureProfile.Configure(silo, settings);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(settings), settings.Storage, "unknown storage profile");
@@ -74,60 +82,5 @@ public static class StorageProfiles
         }
         var advertised = settings.AdvertisedIp() ?? IPAddress.Loopback;
         silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
-    }
-
-    // One multiplexer for membership, state and reminders. Node state is written with the
-    // Orleans serializer (the one SerializationCheck vets), not the JSON default.
-    private static void ConfigureRedis(ISiloBuilder silo, RedisSettings redis)
-    {
-        var configuration = ConfigurationOptions.Parse(redis.ConnectionString);
-        var shared = new Lazy<Task<IConnectionMultiplexer>>(async () => await ConnectionMultiplexer.ConnectAsync(configuration));
-        async Task<(IConnectionMultiplexer, bool)> Connect() => (await shared.Value, true);
-
-        silo.UseRedisClustering(options =>
-        {
-            options.ConfigurationOptions = configuration;
-            options.CreateMultiplexer = _ => Connect();
-        });
-        silo.AddRedisGrainStorage(NodeHostOptions.StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
-        {
-            options.ConfigurationOptions = configuration;
-            options.CreateMultiplexer = _ => Connect();
-            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
-        silo.UseRedisReminderService(options =>
-        {
-            options.ConfigurationOptions = configuration;
-            options.CreateMultiplexer = _ => Connect();
-        });
-    }
-
-    // A connection string (the Azurite emulator's included) wins; otherwise the account is reached
-    // with a managed identity, so no key needs to exist anywhere.
-    private static void ConfigureAzure(ISiloBuilder silo, AzureStorageSettings azure)
-    {
-        Func<TableServiceClient> tables;
-        Func<BlobServiceClient> blobs;
-        if (azure.ConnectionString.Length > 0)
-        {
-            tables = () => new TableServiceClient(azure.ConnectionString);
-            blobs = () => new BlobServiceClient(azure.ConnectionString);
-        }
-        else
-        {
-            TokenCredential credential = azure.ManagedIdentityClientId.Length > 0
-                ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(azure.ManagedIdentityClientId))
-                : new DefaultAzureCredential();
-            tables = () => new TableServiceClient(new Uri($"https://{azure.AccountName}.table.core.windows.net"), credential);
-            blobs = () => new BlobServiceClient(new Uri($"https://{azure.AccountName}.blob.core.windows.net"), credential);
-        }
-
-        silo.UseAzureStorageClustering(options => options.TableServiceClient = tables());
-        silo.AddAzureBlobGrainStorage(NodeHostOptions.StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
-        {
-            options.BlobServiceClient = blobs();
-            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
-        silo.UseAzureTableReminderService(options => options.TableServiceClient = tables());
     }
 }

@@ -63,9 +63,23 @@ public sealed class RedisServer : IAsyncLifetime
     /// </summary>
     public async Task CrashAndRestartAsync()
     {
-        if (!_owned) throw new InvalidOperationException("only an owned server may be restarted");
+        Kill();
+        await RestartAsync();
+    }
+
+    /// <summary>Kills the server with SIGKILL and leaves it down, for tests of what clients do meanwhile.</summary>
+    public void Kill()
+    {
+        if (!_owned) throw new InvalidOperationException("only an owned server may be killed");
         _process!.Kill();
-        _process.Dispose();
+    }
+
+    /// <summary>Starts a killed server again on the same port and folder, from its append-only file.</summary>
+    public async Task RestartAsync()
+    {
+        if (!_owned) throw new InvalidOperationException("only an owned server may be restarted");
+        if (_process is { HasExited: false }) throw new InvalidOperationException("the server is still running");
+        _process?.Dispose();
         await StartAsync();
     }
 

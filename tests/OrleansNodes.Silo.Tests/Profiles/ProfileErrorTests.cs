@@ -1,0 +1,114 @@
+using OrleansNodes.TestServers;
+
+namespace OrleansNodes.Silo.Tests.Profiles;
+
+/// <summary>
+/// A silo that cannot use its storage says so in one <c>error:</c> line and exits: 2 for
+/// settings that cannot work, 3 for a server that does not answer. Never a stack trace.
+/// </summary>
+public sealed class ProfileErrorTests
+{
+    private const string AzureVariable = "ORLEANSNODES__AZURESTORAGE__CONNECTIONSTRING";
+    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Start_UnknownStorage_ExitsTwoNamingTheProfiles()
+    {
+        var result = await RunSiloAsync(["--storage", "nosuch"]);
+
+        AssertOneErrorLine(result, exitCode: 2, "'nosuch' is not one of embedded, redis, azure");
+    }
+
+    [Fact]
+    public async Task Start_RedisWithoutConnectionString_ExitsTwoNamingTheSetting()
+    {
+        var result = await RunSiloAsync(["--storage", "redis"]);
+
+        AssertOneErrorLine(result, exitCode: 2, "needs Redis:ConnectionString");
+    }
+
+    [Fact]
+    public async Task Start_RedisConnectionStringMalformed_ExitsTwo()
+    {
+        var result = await RunSiloAsync(["--storage", "redis", "--redis", "127.0.0.1:6379,nosuchoption=1"]);
+
+        AssertOneErrorLine(result, exitCode: 2, "Redis:ConnectionString is malformed");
+    }
+
+    [Fact]
+    public async Task Start_NothingListensAtRedisAddress_ExitsThreeNamingTheAddress()
+    {
+        var address = $"127.0.0.1:{FreePorts.Take(1)[0]}";
+
+        var result = await RunSiloAsync(["--storage", "redis", "--redis", address]);
+
+        AssertOneErrorLine(result, exitCode: 3, $"cannot reach Redis at {address}");
+    }
+
+    [Fact]
+    public async Task Start_AzureConnectionStringMalformed_ExitsTwo()
+    {
+        var result = await RunSiloAsync(["--storage", "azure"], new() { [AzureVariable] = "this is not a connection string" });
+
+        AssertOneErrorLine(result, exitCode: 2, "AzureStorage:ConnectionString is malformed");
+    }
+
+    [Fact]
+    public async Task Start_AzureAccountNameMalformed_ExitsTwo()
+    {
+        var result = await RunSiloAsync(["--storage", "azure"], new() { ["ORLEANSNODES__AZURESTORAGE__ACCOUNTNAME"] = "Not An Account" });
+
+        AssertOneErrorLine(result, exitCode: 2, "'Not An Account' is not a storage account name");
+    }
+
+    [Fact]
+    public async Task Start_ServiceIdCannotNameBlobContainer_ExitsTwo()
+    {
+        var result = await RunSiloAsync(["--storage", "azure", "--service-id", "my_service"], new() { [AzureVariable] = "UseDevelopmentStorage=true" });
+
+        AssertOneErrorLine(result, exitCode: 2, "ServiceId 'my_service' cannot name");
+    }
+
+    [Fact]
+    public async Task Start_NothingListensAtAzureEndpoints_ExitsThreeNamingTheEndpoints()
+    {
+        var ports = FreePorts.Take(3);
+        var connectionString = AzuriteServer.ConnectionStringFor(ports[0], ports[1], ports[2]);
+
+        var result = await RunSiloAsync(["--storage", "azure"], new() { [AzureVariable] = connectionString });
+
+        AssertOneErrorLine(result, exitCode: 3, $"cannot reach Azure Storage at http://127.0.0.1:{ports[2]}");
+    }
+
+    [Fact]
+    public async Task Start_SiloPortInUse_ExitsTwoNamingThePort()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+
+        var result = await RunSiloAsync(["--silo-port", port.ToString()]);
+
+        AssertOneErrorLine(result, exitCode: 2, $"SiloPort {port} is already in use");
+    }
+
+    /// <summary>Runs a silo that is expected to give up, and returns its exit code and everything it printed.</summary>
+    internal static async Task<(int ExitCode, string Output)> RunSiloAsync(string[] arguments, Dictionary<string, string>? environment = null)
+    {
+        using var silo = new SiloProcess(arguments, environment);
+        var process = silo.StartDetached();
+        var exitCode = await process.WaitForExitAsync(ExitBound);
+        return (exitCode, process.Output());
+    }
+
+    /// <summary>Exactly one line, <c>error: …</c> containing <paramref name="fragment"/>, no stack frame, and the exit code.</summary>
+    internal static void AssertOneErrorLine((int ExitCode, string Output) result, int exitCode, string fragment)
+    {
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 1, $"expected one line, got {lines.Length}:\n{result.Output}");
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(fragment, lines[0]);
+        Assert.DoesNotContain("   at ", result.Output);
+        Assert.Equal(exitCode, result.ExitCode);
+    }
+}
