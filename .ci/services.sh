@@ -61,10 +61,15 @@ start() {
   echo "export ORLEANSNODES_TEST_AZURITE='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;'"
 }
 
+# SIGTERM, then SIGKILL after 5 s: Azurite closes its ports on the first signal but lingers.
 stop() {
   for name in redis azurite; do
     if [ -f "$state/$name.pid" ]; then
-      kill "$(cat "$state/$name.pid")" 2>/dev/null || true
+      local pid
+      pid=$(cat "$state/$name.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
       rm -f "$state/$name.pid"
     fi
   done

@@ -93,7 +93,8 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
         catch (OrleansException exception)
         {
             // The silo of that node is gone or the call was lost: the request may have arrived.
-            return new RequestOutcome.Unknown($"{target}: {exception.Message}");
+            // Orleans' messages can run to many lines (diagnostics, inner stack traces): the first says what happened.
+            return new RequestOutcome.Unknown($"{target}: {FirstLine(exception.Message)}");
         }
     }
 
@@ -108,6 +109,8 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
         }
         return wanted;
     }
+
+    private static string FirstLine(string text) => text.AsSpan().TrimStart().IndexOfAny('\r', '\n') is var end and >= 0 ? text.TrimStart()[..end] : text.Trim();
 
     private static NodeId? ValidOrNull(NodeId? node, ClusterDefinition definition) =>
         node is { } n && n.Value >= 0 && n.Value < definition.NodeCount ? n : null;

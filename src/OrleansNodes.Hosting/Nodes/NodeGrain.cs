@@ -29,6 +29,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 {
     private const string KeepAliveReminderName = "on.keepalive";
 
+    // Rebalance checks the active silos must stay the same for before a node moves.
+    private const int StableChecksBeforeMove = 2;
+
     private readonly IPersistentState<NodeRecord> _record;
     private readonly ProtocolRegistry _protocols;
     private readonly INodeNetwork _network;
@@ -51,6 +54,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private long _steps;
     private long _messagesSent;
     private long _expiryCheckedAtTick;
+    private SiloAddress[] _lastActive = [];
+    private int _stableChecks;
 
     /// <summary>Created by Orleans.</summary>
     public NodeGrain(
@@ -181,12 +186,20 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 
     // A node woken while few silos were up stays where it is until it deactivates; once more
     // silos have joined, move to where SpreadPlacementDirector would put it now. Checked here
-    // first because MigrateOnIdle deactivates even when placement picks this same silo.
+    // first because MigrateOnIdle deactivates even when placement picks this same silo. Only a
+    // settled membership counts: the same active silos for StableChecksBeforeMove checks in a
+    // row, and no endpoint listed twice (a restarted silo whose dead generation is not yet
+    // declared dead): moving toward a silo that is joining or gone would strand the node.
     private Task MoveIfMisplacedAsync(CancellationToken cancellationToken)
     {
         var here = GrainContext.Address.SiloAddress;
-        var active = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
-        if (_stopped || here is null || active.Length < 2 || !active.Contains(here)) return Task.CompletedTask;
+        var active = _membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order().ToArray();
+        _stableChecks = active.SequenceEqual(_lastActive) ? _stableChecks + 1 : 0;
+        _lastActive = active;
+        if (_stopped || here is null || active.Length < 2 || !active.Contains(here) || _stableChecks < StableChecksBeforeMove) return Task.CompletedTask;
+        if (active.Select(s => s.Endpoint).Distinct().Count() != active.Length) return Task.CompletedTask;
+
         var wanted = SpreadPlacementDirector.Choose(this.GetPrimaryKeyString(), active);
         if (!wanted.Equals(here))
         {

@@ -70,7 +70,14 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
             // Taken once the process is gone: an operation invoked later cannot have been served by it.
             var killedAt = UnixMicrosNow();
             await Task.Delay(RestartAfter);
-            await RestartAsync(victim);
+            try
+            {
+                await RestartAsync(victim);
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            {
+                Assert.Fail($"the killed silo did not come back: {e.Message}\n{Diagnostics(report, silos, load)}");
+            }
             var restartedAt = UnixMicrosNow();
 
             // The restarted silo rejoined, under load: it serves its status (StartAsync waited for that) and requests through its own gateway.
