@@ -55,10 +55,11 @@ public sealed class HostSettings
     public int TickMs { get; set; } = 50;
 
     /// <summary>
-    /// How often each node checks it runs on the silo its cluster's spread assigns it and moves
-    /// there if not, in milliseconds; 0 turns moving off (nodes then move only when their silo dies).
+    /// How often each node checks it runs on the silo its cluster's spread assigns it and
+    /// migrates there if not, in milliseconds. 0 (the default) turns it off: experimental, see
+    /// docs/operators.md "Where nodes run".
     /// </summary>
-    public int RebalanceMs { get; set; } = 10_000;
+    public int RebalanceMs { get; set; }
 
     /// <summary>The cluster created on first start; empty to create none.</summary>
     public string Cluster { get; set; } = "kv";

@@ -30,7 +30,7 @@ public sealed class Deployment : IDisposable
         var id = $"b{Guid.NewGuid():N}"[..12];
         string[] ids = ["--cluster-id", id, "--service-id", id];
         var silos = new SiloProcess[count];
-        await Task.WhenAll(Enumerable.Range(0, count).Select(async i => silos[i] = await StartOnFreePortsAsync([.. arguments, .. ids])));
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i => silos[i] = await SiloProcess.StartOnFreePortsAsync([.. arguments, .. ids])));
         return new Deployment(silos, ids);
     }
 
@@ -63,23 +63,5 @@ public sealed class Deployment : IDisposable
     public void Dispose()
     {
         foreach (var silo in Silos) silo?.Dispose();
-    }
-
-    // A port free when chosen can become another process's outgoing connection before the silo binds it.
-    private static async Task<SiloProcess> StartOnFreePortsAsync(string[] arguments)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var silo = new SiloProcess(arguments);
-            try
-            {
-                await silo.StartAsync();
-                return silo;
-            }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
-            {
-                silo.Dispose();
-            }
-        }
     }
 }

@@ -8,7 +8,8 @@ using OrleansNodes.TestServers;
 // processes (Release) and a `orleansnodes kv load --json` client process, the same load for
 // every figure: (a) embedded profile, one silo; (b) redis profile, one silo; (c) redis
 // profile, three silos; then (d) recovery: three redis silos under load, the silo hosting the
-// leader SIGKILLed and not restarted, with Orleans' default membership timing and a fast one.
+// leader SIGKILLed and not restarted, with Orleans' default membership timing and a fast one,
+// with the replicas where Orleans put them and spread by the experimental rebalancer.
 // Usage: dotnet run -c Release --project benchmarks/OrleansNodes.Cluster.Benchmarks -- [seconds per figure] [clients]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -51,6 +52,9 @@ try
     {
         ("Orleans defaults (probe 5 s, 3 missed)", []),
         ("probe 1 s, 3 missed", ["--OrleansNodes:Membership:ProbeTimeoutMs", "1000"]),
+        // Experimental: replicas spread over the silos by migration (RebalanceMs), so the kill takes one of three.
+        ("Orleans defaults, replicas spread (RebalanceMs 1000)", ["--OrleansNodes:RebalanceMs", "1000"]),
+        ("probe 1 s, replicas spread (RebalanceMs 1000)", ["--OrleansNodes:Membership:ProbeTimeoutMs", "1000", "--OrleansNodes:RebalanceMs", "1000"]),
     })
     {
         var (placement, recovery, declaredDead, statusBack) = await RecoveryAsync(redis, [.. redisProfile, .. membership], clients, warmUp);

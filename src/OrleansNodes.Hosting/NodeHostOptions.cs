@@ -24,11 +24,12 @@ public sealed class NodeHostOptions
     public TimeSpan GatewayAttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often a node checks that it runs on the silo <see cref="Nodes.SpreadPlacementDirector"/>
+    /// How often a node checks that it runs on the silo <see cref="Nodes.NodeSpread"/>
     /// assigns it, and migrates if not (nodes woken while few silos were up gather on them).
-    /// Null disables the check.
+    /// Null (the default) disables the check: it is experimental, because a migration toward a
+    /// silo that just restarted has been seen to strand the node.
     /// </summary>
-    public TimeSpan? RebalancePeriod { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan? RebalancePeriod { get; set; }
 
     /// <summary>
     /// Period of the durable reminder that re-activates every started node after its silo dies

@@ -30,7 +30,6 @@ public static class SiloBuilderExtensions
         });
         builder.Services.TryAddSingleton<ProtocolRegistry>();
         builder.Services.TryAddSingleton<INodeNetwork, GrainNodeNetwork>();
-        builder.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
         return builder;
     }
 

@@ -100,17 +100,7 @@ public sealed class RedisServer : IAsyncLifetime
     public Task DisposeAsync()
     {
         _process?.Dispose();
-        if (_folder.Length > 0)
-        {
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A temp folder left behind is harmless.
-            }
-        }
+        TempFolder.TryDelete(_folder);
         return Task.CompletedTask;
     }
 

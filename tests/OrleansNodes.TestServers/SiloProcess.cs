@@ -59,6 +59,27 @@ public sealed class SiloProcess : IDisposable
     /// <summary>The current process, for its output and exit code.</summary>
     public ChildProcess Process => _process ?? throw new InvalidOperationException("the silo was not started");
 
+    /// <summary>
+    /// A started silo with <paramref name="arguments"/>, on other free ports when the chosen ones
+    /// were taken meanwhile (another test process may pick the same free port at the same time).
+    /// </summary>
+    public static async Task<SiloProcess> StartOnFreePortsAsync(string[] arguments, int attempts = 3)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = new SiloProcess(arguments);
+            try
+            {
+                await silo.StartAsync();
+                return silo;
+            }
+            catch (InvalidOperationException e) when (attempt < attempts && e.Message.Contains("in use", StringComparison.Ordinal))
+            {
+                silo.Dispose();
+            }
+        }
+    }
+
     /// <summary>Starts the process and waits until <paramref name="readyPath"/> answers 200 (default: the default cluster's status).</summary>
     public async Task StartAsync(string readyPath = "status/kv")
     {
@@ -118,14 +139,7 @@ public sealed class SiloProcess : IDisposable
     public void Dispose()
     {
         _process?.Dispose();
-        try
-        {
-            if (Directory.Exists(DataPath) && DataPath.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)) Directory.Delete(DataPath, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
+        if (DataPath.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)) TempFolder.TryDelete(DataPath);
     }
 
     private static IEnumerable<string> RemoveData(string[] arguments)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using Orleans.Storage;
 using OrleansNodes.Core;
 using OrleansNodes.Hosting.Clients;
@@ -24,7 +25,6 @@ namespace OrleansNodes.Hosting.Nodes;
 /// get "unknown outcome", and the activation deactivates. The next activation recovers from
 /// the last persisted state, exactly as the simulator models a crash.</para>
 /// </remarks>
-[SpreadPlacement]
 public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 {
     private const string KeepAliveReminderName = "on.keepalive";
@@ -184,29 +184,30 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             await this.RegisterOrUpdateReminder(KeepAliveReminderName, period, period);
     }
 
-    // A node woken while few silos were up stays where it is until it deactivates; once more
-    // silos have joined, move to where SpreadPlacementDirector would put it now. Checked here
-    // first because MigrateOnIdle deactivates even when placement picks this same silo. Only a
-    // settled membership counts: the same active silos for StableChecksBeforeMove checks in a
-    // row, and no endpoint listed twice (a restarted silo whose dead generation is not yet
-    // declared dead): moving toward a silo that is joining or gone would strand the node.
-    private Task MoveIfMisplacedAsync(CancellationToken cancellationToken)
+    // Orleans activates a node on a live silo, usually its caller's, so a whole cluster woken by
+    // one silo gathers there. Every RebalancePeriod, a node not where NodeSpread puts it migrates
+    // there, with that silo as the placement hint. Only a settled membership counts: the same
+    // active silos for StableChecksBeforeMove checks in a row and no endpoint listed twice (a
+    // restarted silo whose dead generation is not yet declared dead), since moving toward a
+    // silo that is joining or gone would strand the node. Checked here first because
+    // MigrateOnIdle deactivates even when placement picks this same silo.
+    private async Task MoveIfMisplacedAsync(CancellationToken cancellationToken)
     {
         var here = GrainContext.Address.SiloAddress;
         var active = _membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order().ToArray();
         _stableChecks = active.SequenceEqual(_lastActive) ? _stableChecks + 1 : 0;
         _lastActive = active;
-        if (_stopped || here is null || active.Length < 2 || !active.Contains(here) || _stableChecks < StableChecksBeforeMove) return Task.CompletedTask;
-        if (active.Select(s => s.Endpoint).Distinct().Count() != active.Length) return Task.CompletedTask;
+        if (_stopped || here is null || active.Length < 2 || !active.Contains(here) || _stableChecks < StableChecksBeforeMove) return;
+        if (active.Select(s => s.Endpoint).Distinct().Count() != active.Length) return;
 
-        var wanted = SpreadPlacementDirector.Choose(this.GetPrimaryKeyString(), active);
-        if (!wanted.Equals(here))
-        {
-            LogMoving(_cluster, _self, here.ToString(), wanted.ToString());
-            MigrateOnIdle();
-        }
-        return Task.CompletedTask;
+        var wanted = NodeSpread.Choose(this.GetPrimaryKeyString(), active);
+        if (wanted.Equals(here)) return;
+        LogMoving(_cluster, _self, here.ToString(), wanted.ToString());
+        // Async, so the hint stays in this callback's request context and no later call carries it.
+        await Task.Yield();
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, wanted);
+        MigrateOnIdle();
     }
 
     private async Task UnregisterKeepAliveAsync()

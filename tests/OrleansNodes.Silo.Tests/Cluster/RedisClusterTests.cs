@@ -25,14 +25,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _redis.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless.
-        }
+        TempFolder.TryDelete(_folder);
     }
 
     [RedisFact]
@@ -45,13 +38,8 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         var report = new StringBuilder();
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, silos.Length).Select(async i => silos[i] = await StartOnFreePortsAsync(
-                ["--storage", "redis", "--redis", _redis.ConnectionString, "--OrleansNodes:RebalanceMs", "1000", .. ids])));
-
-            // Nodes woken while one silo was up move until each replica has a silo of its own.
-            var spread = await WaitForSpreadAsync(silos, TimeSpan.FromSeconds(60));
-            report.AppendLine($"nodes on silos: {string.Join(", ", spread)}");
-            Assert.True(spread.Distinct().Count() == 3, $"the 3 replicas did not spread over the 3 silos\n{Diagnostics(report, silos, load)}");
+            await Task.WhenAll(Enumerable.Range(0, silos.Length).Select(async i => silos[i] = await SiloProcess.StartOnFreePortsAsync(
+                ["--storage", "redis", "--redis", _redis.ConnectionString, .. ids])));
 
             // Load through all three gateways.
             var historyPath = Path.Combine(_folder, "history.jsonl");
@@ -98,8 +86,6 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
             var answeredWhileDown = history.Operations.Count(o => o.Result.Outcome != Outcome.Unknown && o.Invoke > killedAt && o.Complete < restartedAt);
             report.AppendLine($"{history.Count} operations; answered after the kill: {answeredAfterKill} (while the silo was down: {answeredWhileDown})");
             Assert.True(answeredAfterKill > 0, $"no operation was answered after the kill\n{Diagnostics(report, silos, load)}");
-            // Two replicas of three survived on their own silos: the store kept serving while the third was down.
-            Assert.True(answeredWhileDown > 0, $"no operation was answered while the killed silo was down\n{Diagnostics(report, silos, load)}");
 
             // Everything the clients saw, final reads included, is linearizable.
             var result = LinearizabilityChecker.Check(history, KeyValueModel.Instance);
@@ -111,27 +97,6 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
             output.WriteLine(report.ToString());
             load?.Dispose();
             foreach (var silo in silos) silo?.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Starts a silo, on other free ports when the chosen ones were taken meanwhile: a port
-    /// free when chosen can become some process's outgoing connection before the silo binds it.
-    /// </summary>
-    private static async Task<SiloProcess> StartOnFreePortsAsync(string[] arguments)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var silo = new SiloProcess(arguments);
-            try
-            {
-                await silo.StartAsync();
-                return silo;
-            }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
-            {
-                silo.Dispose();
-            }
         }
     }
 
@@ -178,29 +143,6 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
         report.AppendLine("no silo reported a leader; killing the first");
         return null;
-    }
-
-    /// <summary>The silo each node of <c>kv</c> runs on, once they are all on different silos or <paramref name="bound"/> passed.</summary>
-    private static async Task<string[]> WaitForSpreadAsync(SiloProcess[] silos, TimeSpan bound)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + bound;
-        string[] hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri(silos[0].Url, "status/kv")));
-                hosts = [.. status.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("silo").GetString() ?? "")];
-                if (hosts.Length == silos.Length && hosts.All(h => h.Length > 0) && hosts.Distinct().Count() == silos.Length) return hosts;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
-            {
-                // A node between silos does not answer its status for a moment.
-            }
-            await Task.Delay(500);
-        }
-        return hosts;
     }
 
     private static string Diagnostics(StringBuilder report, SiloProcess?[] silos, ChildProcess? load)

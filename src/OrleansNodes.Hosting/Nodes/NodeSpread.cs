@@ -1,26 +1,24 @@
 using Orleans.Runtime;
-using Orleans.Runtime.Placement;
 using OrleansNodes.Hosting.Clusters;
 
 namespace OrleansNodes.Hosting.Nodes;
 
 /// <summary>
-/// Puts node <c>i</c> of cluster <c>c</c> on silo <c>(hash(c) + i) mod n</c> of the <c>n</c>
-/// compatible silos in address order. Every silo computes the same answer from the same
-/// membership, consecutive nodes land on different silos while there are enough of them, and
-/// different clusters start at different silos so that leaders do not pile up on the first one.
-/// Orleans' default placement would put a whole cluster on the silo that first woke it.
+/// Where each node of a cluster belongs: node <c>i</c> of cluster <c>c</c> on silo
+/// <c>(hash(c) + i) mod n</c> of the <c>n</c> active silos in address order. Every silo computes
+/// the same answer from the same membership, consecutive nodes land on different silos while
+/// there are enough of them, and different clusters start at different silos so that leaders
+/// do not pile up on the first one.
 /// </summary>
-public sealed class SpreadPlacementDirector : IPlacementDirector
+/// <remarks>
+/// This is not a placement director on purpose. A node is first activated by Orleans' default
+/// placement, which picks a live silo (usually the caller's). A director that insisted on the
+/// spread would, right after a silo dies and before membership declares it dead, place nodes
+/// on that dead silo and strand them. Instead a node moves to its place later, by migration,
+/// once membership has settled (<see cref="NodeGrain"/>).
+/// </remarks>
+public static class NodeSpread
 {
-    /// <inheritdoc/>
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        var silos = context.GetCompatibleSilos(target);
-        if (IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) is { } hint) return Task.FromResult(hint);
-        return Task.FromResult(Choose(target.GrainIdentity.Key.ToString(), silos));
-    }
-
     /// <summary>The silo for the node with grain key <paramref name="key"/> among <paramref name="silos"/>.</summary>
     public static SiloAddress Choose(string key, IReadOnlyCollection<SiloAddress> silos)
     {

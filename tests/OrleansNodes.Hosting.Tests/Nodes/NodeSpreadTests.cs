@@ -4,14 +4,14 @@ using OrleansNodes.Hosting.Nodes;
 
 namespace OrleansNodes.Hosting.Tests.Nodes;
 
-public sealed class SpreadPlacementDirectorTests
+public sealed class NodeSpreadTests
 {
     private static readonly SiloAddress[] ThreeSilos = [Silo(11111), Silo(11112), Silo(11113)];
 
     [Fact]
     public void Choose_ThreeNodesOnThreeSilos_EachNodeOnItsOwnSilo()
     {
-        var placed = Enumerable.Range(0, 3).Select(i => SpreadPlacementDirector.Choose($"kv/{i}", ThreeSilos)).ToArray();
+        var placed = Enumerable.Range(0, 3).Select(i => NodeSpread.Choose($"kv/{i}", ThreeSilos)).ToArray();
 
         Assert.Equal(3, placed.Distinct().Count());
     }
@@ -22,13 +22,13 @@ public sealed class SpreadPlacementDirectorTests
         var reversed = ThreeSilos.Reverse().ToArray();
 
         for (var i = 0; i < 5; i++)
-            Assert.Equal(SpreadPlacementDirector.Choose($"kv/{i}", ThreeSilos), SpreadPlacementDirector.Choose($"kv/{i}", reversed));
+            Assert.Equal(NodeSpread.Choose($"kv/{i}", ThreeSilos), NodeSpread.Choose($"kv/{i}", reversed));
     }
 
     [Fact]
     public void Choose_FiveNodesOnThreeSilos_NoSiloHoldsMoreThanTwo()
     {
-        var placed = Enumerable.Range(0, 5).Select(i => SpreadPlacementDirector.Choose($"big/{i}", ThreeSilos));
+        var placed = Enumerable.Range(0, 5).Select(i => NodeSpread.Choose($"big/{i}", ThreeSilos));
 
         Assert.All(placed.GroupBy(s => s), group => Assert.InRange(group.Count(), 1, 2));
     }
@@ -37,7 +37,7 @@ public sealed class SpreadPlacementDirectorTests
     public void Choose_ManyClusters_FirstNodesStartOnEverySilo()
     {
         // Leaders tend to be low-numbered nodes; clusters must not all start on one silo.
-        var firsts = Enumerable.Range(0, 30).Select(c => SpreadPlacementDirector.Choose($"cluster{c}/0", ThreeSilos)).Distinct().Count();
+        var firsts = Enumerable.Range(0, 30).Select(c => NodeSpread.Choose($"cluster{c}/0", ThreeSilos)).Distinct().Count();
 
         Assert.Equal(3, firsts);
     }
@@ -47,13 +47,13 @@ public sealed class SpreadPlacementDirectorTests
     {
         var survivor = ThreeSilos[1];
 
-        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(survivor, SpreadPlacementDirector.Choose($"kv/{i}", [survivor])));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(survivor, NodeSpread.Choose($"kv/{i}", [survivor])));
     }
 
     [Fact]
     public void Choose_NoSilo_Throws()
     {
-        Assert.Throws<OrleansException>(() => SpreadPlacementDirector.Choose("kv/0", []));
+        Assert.Throws<OrleansException>(() => NodeSpread.Choose("kv/0", []));
     }
 
     private static SiloAddress Silo(int port) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, port), 1);
