@@ -4,9 +4,11 @@ using OrleansNodes.Hosting.Clients;
 namespace OrleansNodes.Silo;
 
 /// <summary>
-/// Readiness: the silo is an active member of its cluster and a grain call through it is
-/// answered — the cluster registry's list, which every console command starts with and which
-/// needs the registry's storage. Bounded, so a probe never outwaits its own timeout.
+/// Readiness: the silo is an active member of its cluster (else Unhealthy, 503). It also asks
+/// the cluster registry for its list, bounded so a probe never outwaits its own timeout; when
+/// that call fails the answer is Degraded (still 200). The registry is one grain for the whole
+/// cluster: after the silo hosting it dies, it answers nobody until membership declares that
+/// silo dead, and failing readiness on it would take every silo out of its Service at once.
 /// </summary>
 public sealed class SiloReadinessCheck(ISiloStatusOracle oracle, IGrainFactory grains) : IHealthCheck
 {
@@ -24,7 +26,7 @@ public sealed class SiloReadinessCheck(ISiloStatusOracle oracle, IGrainFactory g
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("the cluster registry did not answer", exception);
+            return HealthCheckResult.Degraded("the silo is active, but the cluster registry did not answer", exception);
         }
     }
 }
