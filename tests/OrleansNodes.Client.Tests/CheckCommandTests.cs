@@ -1,12 +1,8 @@
-using System.Reflection;
-
 namespace OrleansNodes.Client.Tests;
 
 public class CheckCommandTests
 {
-    private static readonly string Corpus = Path.Combine(
-        typeof(CheckCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!,
-        "..", "shared", "conformance", "linearizability");
+    private static readonly string Corpus = Path.Combine(OrleansNodes.TestServers.Repository.Root, "..", "shared", "conformance", "linearizability");
 
     [Fact]
     public void Check_LinearizableKeyValueLog_ExitsZero()

@@ -10,6 +10,7 @@ namespace OrleansNodes.TestServers;
 public sealed class ChildProcess : IDisposable
 {
     private readonly StringBuilder _log = new();
+    private readonly StringBuilder _errors = new();
     private readonly Process _process;
 
     private ChildProcess(Process process) => _process = process;
@@ -38,7 +39,7 @@ public sealed class ChildProcess : IDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data, error: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -103,6 +104,12 @@ public sealed class ChildProcess : IDisposable
         lock (_log) return _log.ToString();
     }
 
+    /// <summary>What the process wrote to standard error so far (also part of <see cref="Output"/>).</summary>
+    public string Errors()
+    {
+        lock (_log) return _errors.ToString();
+    }
+
     /// <summary>The last <paramref name="characters"/> of its output, for failure messages.</summary>
     public string Tail(int characters = 4000)
     {
@@ -116,9 +123,13 @@ public sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool error = false)
     {
         if (line is null) return;
-        lock (_log) _log.AppendLine(line);
+        lock (_log)
+        {
+            _log.AppendLine(line);
+            if (error) _errors.AppendLine(line);
+        }
     }
 }

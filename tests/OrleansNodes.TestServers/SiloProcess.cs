@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 
 namespace OrleansNodes.TestServers;
 
@@ -19,12 +20,22 @@ public sealed class SiloProcess : IDisposable
     /// fresh ports; <c>--data</c> is a fresh temp folder unless given.
     /// </summary>
     public SiloProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+        : this(_ => arguments, environment)
+    {
+    }
+
+    /// <summary>
+    /// A silo whose extra settings depend on its ports (e.g. <c>--url http://0.0.0.0:PORT</c>):
+    /// <paramref name="arguments"/> sees <see cref="Url"/> and the ports already chosen. The extra
+    /// settings come after the defaults, so they win.
+    /// </summary>
+    public SiloProcess(Func<SiloProcess, IEnumerable<string>> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var ports = FreePorts.Take(3);
         SiloPort = ports[0];
         GatewayPort = ports[1];
         Url = new Uri($"http://127.0.0.1:{ports[2]}/");
-        var given = arguments.ToArray();
+        var given = arguments(this).ToArray();
         DataPath = given.Contains("--data") ? given[Array.IndexOf(given, "--data") + 1] : Directory.CreateTempSubdirectory("orleansnodes-silo-").FullName;
         _arguments =
         [
@@ -80,21 +91,37 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the process and waits until <paramref name="readyPath"/> answers 200 (default: the default cluster's status).</summary>
-    public async Task StartAsync(string readyPath = "status/kv")
+    /// <summary>
+    /// Starts the process and waits until <paramref name="readyPath"/> answers 200 (default: the
+    /// default cluster's status), sending <paramref name="authorization"/> when the silo's HTTP
+    /// endpoints require credentials.
+    /// </summary>
+    public async Task StartAsync(string readyPath = "status/kv", AuthenticationHeaderValue? authorization = null)
     {
         if (IsRunning) throw new InvalidOperationException("the silo is already running");
         _process?.Dispose();
         _process = ChildProcess.StartDotnet(Repository.Built("silo", "orleansnodes-silo"), _arguments, _environment);
         try
         {
-            await WaitUntilAsync(readyPath, StartupBound);
+            await WaitUntilAsync(readyPath, StartupBound, authorization);
         }
         catch
         {
             _process.Kill();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs the built silo with exactly <paramref name="arguments"/>, expecting it to refuse to
+    /// start: its exit code and what it wrote to standard error. Killed and reported if it still
+    /// runs after the startup bound.
+    /// </summary>
+    public static async Task<(int ExitCode, string Error)> RunToExitAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = ChildProcess.StartDotnet(Repository.Built("silo", "orleansnodes-silo"), arguments, environment);
+        var exitCode = await process.WaitForExitAsync(StartupBound);
+        return (exitCode, process.Errors());
     }
 
     /// <summary>Starts the process without waiting, for tests of startup failures.</summary>
@@ -112,9 +139,10 @@ public sealed class SiloProcess : IDisposable
     public Task<int?> StopAsync() => _process?.StopAsync(TimeSpan.FromSeconds(30)) ?? Task.FromResult<int?>(null);
 
     /// <summary>Waits until <paramref name="path"/> answers 200, failing early if the process ends.</summary>
-    public async Task WaitUntilAsync(string path, TimeSpan bound)
+    public async Task WaitUntilAsync(string path, TimeSpan bound, AuthenticationHeaderValue? authorization = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = authorization;
         var deadline = DateTime.UtcNow + bound;
         HttpStatusCode? lastStatus = null;
         while (DateTime.UtcNow < deadline)

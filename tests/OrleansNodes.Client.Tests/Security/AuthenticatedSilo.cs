@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -21,12 +20,13 @@ public sealed class AuthenticatedSilo : SiloProcess
     protected override AuthenticationHeaderValue? HttpAuthorization => Basic(Username, Password);
 
     /// <inheritdoc/>
-    protected override void Configure(ProcessStartInfo start)
+    // Same port as the fixture's loopback Url, which the tests keep using to reach it.
+    protected override IEnumerable<string> Arguments(OrleansNodes.TestServers.SiloProcess silo) => ["--url", $"http://0.0.0.0:{silo.Url.Port}"];
+
+    /// <inheritdoc/>
+    protected override IReadOnlyDictionary<string, string> SiloEnvironment => new Dictionary<string, string>
     {
-        // Same port as the fixture's loopback Url, which the tests keep using to reach it.
-        start.ArgumentList.Add("--url");
-        start.ArgumentList.Add($"http://0.0.0.0:{Url.Port}");
-        start.Environment["ORLEANSNODES__DASHBOARD__USERNAME"] = Username;
-        start.Environment["ORLEANSNODES__DASHBOARD__PASSWORD"] = Password;
-    }
+        ["ORLEANSNODES__DASHBOARD__USERNAME"] = Username,
+        ["ORLEANSNODES__DASHBOARD__PASSWORD"] = Password,
+    };
 }

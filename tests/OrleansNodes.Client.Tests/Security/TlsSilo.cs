@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansNodes.Client.Tests.Security;
 
 /// <summary>
@@ -47,11 +45,12 @@ public sealed class TlsSilo : SiloProcess
         Run([.. args, "--tls-certificate", certificate, "--tls-ca", authority]);
 
     /// <inheritdoc/>
-    protected override void Configure(ProcessStartInfo start)
-    {
-        foreach (var argument in new[] { "--tls-certificate", SiloCertificate, "--tls-ca", Authority.PemPath }) start.ArgumentList.Add(argument);
-        start.Environment["ORLEANSNODES__TLS__CERTIFICATEPASSWORD"] = Password;
-    }
+    protected override IEnumerable<string> Arguments(OrleansNodes.TestServers.SiloProcess silo) =>
+        ["--tls-certificate", SiloCertificate, "--tls-ca", Authority.PemPath];
+
+    /// <inheritdoc/>
+    protected override IReadOnlyDictionary<string, string> SiloEnvironment =>
+        new Dictionary<string, string> { ["ORLEANSNODES__TLS__CERTIFICATEPASSWORD"] = Password };
 
     /// <inheritdoc/>
     public override async Task DisposeAsync()
