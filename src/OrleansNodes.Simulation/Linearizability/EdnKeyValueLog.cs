@@ -24,8 +24,7 @@ public static class EdnKeyValueLog
     public static History Parse(string text, string fileName = "kv.edn")
     {
         ArgumentNullException.ThrowIfNull(text);
-        var operations = new List<Operation?>();
-        var open = new Dictionary<long, int>();
+        var events = new JepsenEvents();
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -43,8 +42,6 @@ public static class EdnKeyValueLog
 
             if (type == ":invoke")
             {
-                if (open.TryGetValue(process, out var previous))
-                    throw Error($"process {process} invokes while its operation from line {operations[previous]!.Invoke} is still open");
                 var command = f switch
                 {
                     ":get" => Command.Get(key),
@@ -52,26 +49,23 @@ public static class EdnKeyValueLog
                     ":append" => Command.Append(key, value ?? throw Error(":append needs a :value")),
                     _ => throw Error($"unknown :f {f} (expected :get, :put or :append)"),
                 };
-                open[process] = operations.Count;
-                operations.Add(new Operation(operations.Count, new ClientId(process), command, lineNumber, null, OperationResult.Unknown));
+                events.Invoke(process, command, lineNumber, Error);
                 continue;
             }
 
-            if (!open.Remove(process, out var index))
-                throw Error($"process {process} completes an operation it never invoked");
-            var invoked = operations[index]!;
+            var (index, invoked) = events.Complete(process, Error);
             if (f != ":" + invoked.Command.Verb)
                 throw Error($"process {process} completes {f} but invoked :{invoked.Command.Verb} on line {invoked.Invoke}");
-            operations[index] = type switch
+            events.Resolve(index, type switch
             {
                 ":ok" when invoked.Command.Kind == OperationKind.Get => invoked with { Complete = lineNumber, Result = OperationResult.Read(value) },
                 ":ok" => invoked with { Complete = lineNumber, Result = OperationResult.Ok },
                 ":fail" => null,   // did not happen
                 ":info" => invoked, // indeterminate
                 _ => throw Error($"unknown :type {type} (expected :invoke, :ok, :fail or :info)"),
-            };
+            });
         }
-        return new History(operations.OfType<Operation>());
+        return events.ToHistory();
     }
 
     /// <summary>

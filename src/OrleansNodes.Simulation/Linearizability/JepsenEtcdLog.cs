@@ -29,8 +29,7 @@ public static class JepsenEtcdLog
     public static History Parse(string text, string fileName = "etcd.log")
     {
         ArgumentNullException.ThrowIfNull(text);
-        var operations = new List<Operation?>();
-        var open = new Dictionary<long, int>();
+        var events = new JepsenEvents();
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -46,8 +45,6 @@ public static class JepsenEtcdLog
 
             if (type == ":invoke")
             {
-                if (open.TryGetValue(process, out var previous))
-                    throw Error($"process {process} invokes while its operation from line {operations[previous]!.Invoke} is still open");
                 var command = f switch
                 {
                     ":read" => Command.Get(Key),
@@ -55,17 +52,14 @@ public static class JepsenEtcdLog
                     ":cas" => ParseCas(value) is var (from, to) ? Command.Cas(Key, from, to) : throw Error($"cas value {value} is not [FROM TO]"),
                     _ => throw Error($"unknown operation {f} (expected :read, :write or :cas)"),
                 };
-                open[process] = operations.Count;
-                operations.Add(new Operation(operations.Count, new ClientId(process), command, lineNumber, null, OperationResult.Unknown));
+                events.Invoke(process, command, lineNumber, Error);
                 continue;
             }
 
-            if (!open.Remove(process, out var index))
-                throw Error($"process {process} completes an operation it never invoked");
-            var invoked = operations[index]!;
+            var (index, invoked) = events.Complete(process, Error);
             var expectedF = invoked.Command.Kind switch { OperationKind.Get => ":read", OperationKind.Put => ":write", _ => ":cas" };
             if (f != expectedF) throw Error($"process {process} completes {f} but invoked {expectedF} on line {invoked.Invoke}");
-            operations[index] = (type, invoked.Command.Kind) switch
+            events.Resolve(index, (type, invoked.Command.Kind) switch
             {
                 (":ok", OperationKind.Get) => invoked with { Complete = lineNumber, Result = OperationResult.Read(value == "nil" ? null : value) },
                 (":ok", _) => invoked with { Complete = lineNumber, Result = OperationResult.Ok },
@@ -74,9 +68,9 @@ public static class JepsenEtcdLog
                 (":fail", _) => null,                    // a write that failed did not happen
                 (":info", _) => invoked,                 // indeterminate: may take effect later, or never
                 _ => throw Error($"unknown event type {type} (expected :invoke, :ok, :fail or :info)"),
-            };
+            });
         }
-        return new History(operations.OfType<Operation>());
+        return events.ToHistory();
     }
 
     private static (string From, string To)? ParseCas(string value)
