@@ -37,15 +37,17 @@ public static class StorageProfiles
 
     /// <summary>
     /// Configures clustering, endpoints, node storage and reminders for <paramref name="settings"/>'
-    /// profile; the redis and azure profiles also register an <see cref="IStorageProbe"/>.
+    /// profile, and the <see cref="IStorageProbe"/> the silo runs before Orleans starts.
     /// </summary>
     public static void Configure(ISiloBuilder silo, HostSettings settings)
     {
         switch (settings.Storage)
         {
             case Embedded:
+                var databasePath = Path.Combine(Path.GetFullPath(settings.DataPath), "orleansnodes.db");
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
-                silo.AddSqliteNodeStorage(storage => storage.DatabasePath = Path.Combine(Path.GetFullPath(settings.DataPath), "orleansnodes.db"));
+                silo.AddSqliteNodeStorage(storage => storage.DatabasePath = databasePath);
+                silo.Services.AddSingleton<IStorageProbe>(new SqliteStorageProbe(databasePath));
                 break;
             case Redis:
                 ConfigureEndpoints(silo, settings);

@@ -9,11 +9,13 @@ namespace OrleansNodes.Core;
 /// <para>The rules (DESIGN.md): a step never blocks, never reads a clock or an unseeded random
 /// source, never performs I/O; time arrives as <see cref="Input{TMessage, TRequest}.Tick"/>;
 /// randomness derives from <see cref="NodeConfig{TSettings}.Seed"/> via <see cref="SeededRandom"/>.</para>
-/// <para>A step that changes nothing returns the same state instance and writes nothing, so
-/// hosts can skip persisting it.</para>
+/// <para>A step that changes nothing returns the same state instance. What is durable is the
+/// hard state (<see cref="HardState"/>), written when it changed, and the log and snapshot a step
+/// writes through <see cref="StepContext{TSettings, TMessage, TReply}.Durable"/>; everything else is
+/// volatile and rebuilt by <see cref="Recover"/> (docs/design-decisions.md §9).</para>
 /// </remarks>
 /// <typeparam name="TSettings">Immutable protocol settings.</typeparam>
-/// <typeparam name="TState">An immutable record: the whole durable state of one node.</typeparam>
+/// <typeparam name="TState">An immutable record: everything one node knows, durable and volatile.</typeparam>
 /// <typeparam name="TMessage">The closed family of peer messages.</typeparam>
 /// <typeparam name="TRequest">Client commands.</typeparam>
 /// <typeparam name="TReply">Client replies.</typeparam>
@@ -33,11 +35,24 @@ public abstract class Protocol<TSettings, TState, TMessage, TRequest, TReply>
     public abstract TState Step(StepContext<TSettings, TMessage, TReply> context, TState state, Input<TMessage, TRequest> input);
 
     /// <summary>
-    /// Called when a node restarts from its last persisted state (after a crash, or when the
-    /// host re-activates it). Volatile, derived state may be reset here; durable promises must
-    /// not be. The default keeps the persisted state as it is.
+    /// The hard state: the small durable part of <paramref name="state"/> (a promise, a vote, a
+    /// commit point), as a value with value equality. After each batch the host compares it with
+    /// the last one written and writes it only when it differs, so a batch that changed only
+    /// volatile fields (timers, leadership progress, waiting clients) writes nothing. Return null
+    /// when nothing is durable. The default declares the whole state durable, which suits small
+    /// states; larger ones keep their bulk in the log and snapshot instead.
     /// </summary>
-    public virtual TState Recover(NodeConfig<TSettings> config, TState persisted) => persisted;
+    public virtual object? HardState(TState state) => state;
+
+    /// <summary>
+    /// The state a node restarts with (after a crash, or when the host re-activates it), rebuilt
+    /// from what it made durable: <paramref name="image"/> holds the last hard state written, the
+    /// last snapshot and the log. It must give the state the node had at its last flush, minus
+    /// what is volatile. The default, for protocols whose hard state is the whole state, returns
+    /// that state as it was written.
+    /// </summary>
+    public virtual TState Recover(NodeConfig<TSettings> config, DurableImage image) =>
+        image.Hard as TState ?? Init(config);
 
     /// <summary>
     /// The protocol's named properties: <c>Always</c> invariants checked after every step,
@@ -49,13 +64,14 @@ public abstract class Protocol<TSettings, TState, TMessage, TRequest, TReply>
     public virtual string Describe(TState state) => state.ToString() ?? string.Empty;
 
     /// <summary>
-    /// The seed's pure form: runs one step on a fresh context and returns <c>(state', outbox)</c>.
-    /// Hosts that step many inputs reuse one <see cref="StepContext{TSettings, TMessage, TReply}"/> instead.
+    /// The seed's pure form: runs one step on a fresh context and returns <c>(state', outbox)</c>
+    /// with the step's log and snapshot writes. Hosts that step many inputs reuse one
+    /// <see cref="StepContext{TSettings, TMessage, TReply}"/> instead.
     /// </summary>
     public StepResult<TState, TMessage, TReply> Run(NodeConfig<TSettings> config, TState state, Input<TMessage, TRequest> input)
     {
         var context = new StepContext<TSettings, TMessage, TReply>(config);
         var next = Step(context, state, input);
-        return new StepResult<TState, TMessage, TReply>(next, context.Drain());
+        return new StepResult<TState, TMessage, TReply>(next, context.Drain(), context.Durable.Drain());
     }
 }

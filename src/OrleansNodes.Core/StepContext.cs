@@ -3,10 +3,10 @@ using System.Collections.Immutable;
 namespace OrleansNodes.Core;
 
 /// <summary>
-/// The writer a step talks through: read the node's configuration, and append sends and
-/// replies. Handlers cannot read what was written or perform it; the host that owns the
-/// context collects the effects after the step and decides when they leave (after the state
-/// is persisted). This is the seed's "monad": it keeps handlers short without letting mutable
+/// The writer a step talks through: read the node's configuration, append sends and replies,
+/// and say how the durable log and snapshot change (<see cref="Durable"/>). Handlers cannot
+/// perform what they wrote; the host that owns the context collects the effects after the
+/// batch, writes what is durable, and only then lets the sends and replies leave. This is the seed's "monad": it keeps handlers short without letting mutable
 /// state escape into protocol state.
 /// </summary>
 public sealed class StepContext<TSettings, TMessage, TReply>
@@ -16,6 +16,9 @@ public sealed class StepContext<TSettings, TMessage, TReply>
 
     /// <summary>Creates a context for the node described by <paramref name="config"/>.</summary>
     public StepContext(NodeConfig<TSettings> config) => Config = config;
+
+    /// <summary>The log and snapshot writes of the steps since the last drain (DESIGN.md, durable state).</summary>
+    public DurableWriter Durable { get; } = new();
 
     /// <summary>The node's immutable configuration.</summary>
     public NodeConfig<TSettings> Config { get; }
@@ -67,19 +70,26 @@ public sealed class StepContext<TSettings, TMessage, TReply>
     /// <summary>The replies written since the last drain.</summary>
     public ReadOnlySpan<ClientReply<TReply>> PendingReplies => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_replies);
 
-    /// <summary>Forgets everything written. Hosts call this after copying the effects out.</summary>
-    public void Clear()
+    /// <summary>Forgets the sends and replies written, keeping durable writes. Hosts call this after copying them out.</summary>
+    public void ClearOutbox()
     {
         _sends.Clear();
         _replies.Clear();
     }
 
-    /// <summary>Returns everything written since the last drain as an immutable outbox, and clears.</summary>
+    /// <summary>Forgets everything written, durable writes included (a batch that will never be flushed).</summary>
+    public void Clear()
+    {
+        ClearOutbox();
+        Durable.Clear();
+    }
+
+    /// <summary>Returns the sends and replies written since the last drain as an immutable outbox, and clears them.</summary>
     public Outbox<TMessage, TReply> Drain()
     {
         if (_sends.Count == 0 && _replies.Count == 0) return Outbox<TMessage, TReply>.Empty;
         var outbox = new Outbox<TMessage, TReply>([.. _sends], [.. _replies]);
-        Clear();
+        ClearOutbox();
         return outbox;
     }
 }

@@ -16,8 +16,9 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Adds the node host: the protocol registry, the grain network and <see cref="NodeHostOptions"/>.
-    /// Grain storage named <see cref="NodeHostOptions.StorageName"/> must be added too
-    /// (<see cref="AddSqliteNodeStorage"/>, or any <c>IGrainStorage</c>).
+    /// Node storage must be added too: a <see cref="NodeStore"/> (<see cref="AddNodeStore"/>) for the
+    /// nodes, and grain storage named <see cref="NodeHostOptions.StorageName"/> for the cluster
+    /// registry; <see cref="AddSqliteNodeStorage"/> adds both.
     /// </summary>
     public static ISiloBuilder AddOrleansNodes(this ISiloBuilder builder, Action<NodeHostOptions>? configure = null)
     {
@@ -53,15 +54,24 @@ public static class SiloBuilderExtensions
         return builder;
     }
 
+    /// <summary>Makes <paramref name="create"/>'s store where nodes keep their hard state, log and snapshots.</summary>
+    public static ISiloBuilder AddNodeStore(this ISiloBuilder builder, Func<IServiceProvider, NodeStore> create)
+    {
+        builder.Services.AddSingleton(create);
+        return builder;
+    }
+
     /// <summary>
-    /// Keeps node state (grain storage <see cref="NodeHostOptions.StorageName"/>) and, unless
-    /// <paramref name="reminders"/> is false, Orleans reminders in one local SQLite file.
+    /// Keeps node storage (<see cref="SqliteNodeStore"/>), the cluster registry (grain storage
+    /// <see cref="NodeHostOptions.StorageName"/>) and, unless <paramref name="reminders"/> is
+    /// false, Orleans reminders in one local SQLite file.
     /// </summary>
     public static ISiloBuilder AddSqliteNodeStorage(this ISiloBuilder builder, Action<SqliteStorageOptions> configure, bool reminders = true)
     {
         var options = new SqliteStorageOptions();
         configure(options);
         var database = new SqliteDatabase(options);
+        builder.AddNodeStore(_ => new SqliteNodeStore(database));
         builder.Services.AddGrainStorage(NodeHostOptions.StorageName, (services, name) =>
             new SqliteGrainStorage(name, database, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
         if (reminders)

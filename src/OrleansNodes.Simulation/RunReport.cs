@@ -30,8 +30,17 @@ public sealed record RunReport
     /// <summary>Decisions recorded (the schedule's length).</summary>
     public int Decisions { get; init; }
 
-    /// <summary>Batches persisted.</summary>
+    /// <summary>Batches flushed.</summary>
     public long Flushes { get; init; }
+
+    /// <summary>Flushes that wrote something (a changed hard state, log entries or a snapshot); the others only released messages.</summary>
+    public long DurableWrites { get; init; }
+
+    /// <summary>Log entries written.</summary>
+    public long EntriesWritten { get; init; }
+
+    /// <summary>Snapshots written.</summary>
+    public long SnapshotsWritten { get; init; }
 
     /// <summary>Messages dropped by the network fault.</summary>
     public long Drops { get; init; }
@@ -71,5 +80,5 @@ public sealed record RunReport
         Violation is { } violation
             ? violation.ToString()
             : $"seed {Seed} passed: {Steps} steps ({Deliveries} deliveries, {Ticks} ticks, {Requests} requests), {Rounds} rounds, " +
-              $"{Flushes} flushes, {Drops} drops, {Duplicates} duplicates, {Lost} lost, {Crashes} crashes, {Cuts} cuts";
+              $"{Flushes} flushes ({DurableWrites} wrote), {Drops} drops, {Duplicates} duplicates, {Lost} lost, {Crashes} crashes, {Cuts} cuts";
 }

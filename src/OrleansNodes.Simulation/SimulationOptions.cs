@@ -15,9 +15,10 @@ namespace OrleansNodes.Simulation;
 /// lost) no later than round <c>r + d + 1</c>, so delays are bounded and timeouts measured in
 /// ticks mean something. <see cref="Core.Observation{TState}.Time"/> is the round number.</para>
 /// <para><b>Persistence.</b> A node steps inputs in batches of 1..<see cref="MaxBatchSteps"/>
-/// and at the end of every round; after a batch its state is persisted and only then do its
-/// messages enter the network and its replies reach clients (persist-before-send). A crash
-/// throws away the unpersisted batch.</para>
+/// and at the end of every round; after a batch it writes what the batch made durable (its hard
+/// state if it changed, log and snapshot writes) and only then do its messages enter the network
+/// and its replies reach clients (persist-before-send). A crash keeps only the durable image;
+/// the restarted node is what <c>Recover</c> rebuilds from it.</para>
 /// </remarks>
 public sealed record SimulationOptions
 {
@@ -79,6 +80,14 @@ public sealed record SimulationOptions
     /// one thread, progress is reported from the worker threads.
     /// </summary>
     public int Parallelism { get; init; } = 1;
+
+    /// <summary>
+    /// Whether a restart checks the durable contract: <c>HardState(Recover(image))</c> must equal
+    /// the hard state the image holds, or the run fails with the pseudo-property
+    /// "Recover restores the hard state". Off only to prove that a protocol's own properties
+    /// catch a forgetful recovery.
+    /// </summary>
+    public bool CheckRecovery { get; init; } = true;
 
     /// <summary>Whether a suite first runs its first seed twice and compares structural hashes of every step.</summary>
     public bool CheckDeterminism { get; init; } = true;

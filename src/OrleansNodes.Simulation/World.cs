@@ -39,11 +39,14 @@ public sealed class World<TSettings, TState, TMessage, TRequest, TReply>
     /// <summary>Number of nodes.</summary>
     public int Count => _engine.Nodes;
 
-    /// <summary>Every node's current state (a crashed node shows its persisted state).</summary>
+    /// <summary>Every node's current state (a crashed node shows its state as of its last flush).</summary>
     public IReadOnlyList<TState> States => _engine.States;
 
-    /// <summary>Every node's last persisted state.</summary>
-    public IReadOnlyList<TState> Persisted => _engine.Persisted;
+    /// <summary>Every node's state as of its last flush.</summary>
+    public IReadOnlyList<TState> Flushed => _engine.Flushed;
+
+    /// <summary>Every node's durable image: the hard state, snapshot and log it has written, which is all a crash keeps.</summary>
+    public IReadOnlyList<DurableImage> Durable => _engine.Durable;
 
     /// <summary>The state of <paramref name="node"/>.</summary>
     public TState this[NodeId node] => _engine.States[node.Value];

@@ -19,10 +19,27 @@ public class MiniPaxosTests
     }
 
     [Fact]
-    public void RunSuite_AcceptorsForgetOnRestart_AgreementViolationFoundAndShrunk()
+    public void RunSuite_AcceptorsForgetOnRestart_RecoveryCheckCatchesTheLostHardState()
     {
         var sim = Simulator.Create(new MiniPaxos(amnesia: true), PaxosSettings.Default);
-        var options = SimulationOptions.Default with { Nodes = 3, Steps = 3_000, Faults = FaultKinds.Crash | FaultKinds.Reorder, FaultEventPercent = 5, SaveSchedule = false };
+        var options = SimulationOptions.Default with { Nodes = 3, Steps = 3_000, Faults = FaultKinds.Crash, FaultEventPercent = 5, SaveSchedule = false };
+
+        var suite = sim.RunSuite(50, options);
+
+        var violation = Assert.IsType<Violation>(suite.Violation);
+        Assert.Equal("Recover restores the hard state", violation.Property);
+        Assert.Contains("restart n", violation.Trace);
+    }
+
+    [Fact]
+    public void RunSuite_AcceptorsForgetOnRestartWithoutTheRecoveryCheck_AgreementViolationFoundAndShrunk()
+    {
+        // The protocol's own properties must catch the bug too, not only the contract check.
+        var sim = Simulator.Create(new MiniPaxos(amnesia: true), PaxosSettings.Default);
+        var options = SimulationOptions.Default with
+        {
+            Nodes = 3, Steps = 3_000, Faults = FaultKinds.Crash | FaultKinds.Reorder, FaultEventPercent = 5, SaveSchedule = false, CheckRecovery = false,
+        };
 
         var suite = sim.RunSuite(200, options);
 

@@ -18,13 +18,13 @@ public class WorldTests
         Assert.Equal(6, world.InFlight.Count);
         world.Tick(_n0, 2);
         Assert.Equal(5, world[_n0].Sent);
-        Assert.Equal(3, world.Persisted[0].Sent);
+        Assert.Equal(3, world.Flushed[0].Sent);
         Assert.Equal(6, world.InFlight.Count);
 
         world.Crash(_n0);
 
         Assert.False(world.IsUp(_n0));
-        Assert.Same(world.Persisted[0], world[_n0]);
+        Assert.Same(world.Flushed[0], world[_n0]);
         Assert.Equal(3, world[_n0].Sent);
         Assert.Equal(6, world.InFlight.Count);
 

@@ -1,29 +1,33 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
-using Orleans.Storage;
+using Orleans.Serialization;
 using OrleansNodes.Core;
 using OrleansNodes.Hosting.Clients;
 using OrleansNodes.Hosting.Clusters;
 using OrleansNodes.Hosting.Protocols;
+using OrleansNodes.Hosting.Storage;
 
 namespace OrleansNodes.Hosting.Nodes;
 
 /// <summary>
 /// The Orleans interpreter of the node loop (DESIGN.md). Arriving inputs — one-way peer
 /// messages, timer ticks, client requests — only enqueue. A single drain loop steps every
-/// waiting input, writes the state once per batch, and only then sends the batch's messages
-/// and completes its client replies: persist-before-send, etcd/raft's <c>Ready</c> contract.
+/// waiting input, writes what the batch made durable in one flush (the hard state when it
+/// changed, the log entries and snapshot it wrote: docs/design-decisions.md §9), and only then
+/// sends the batch's messages and completes its client replies: persist-before-send, etcd/raft's
+/// <c>Ready</c> contract. A batch that changed nothing durable writes nothing.
 /// </summary>
 /// <remarks>
 /// <para>The grain is not reentrant, but its input methods are <c>AlwaysInterleave</c>: they
 /// run between the drain loop's awaits, which is what lets inputs pile up while a write is in
 /// flight and makes batches (and thousands of steps per second) possible. Turns never run in
 /// parallel, so the loop needs no locks.</para>
-/// <para>A failed write — an ETag conflict because Orleans briefly ran a second activation, or
-/// storage being down — is treated as a crash: the batch's outbox is dropped, waiting clients
-/// get "unknown outcome", and the activation deactivates. The next activation recovers from
-/// the last persisted state, exactly as the simulator models a crash.</para>
+/// <para>A failed write — refused because Orleans briefly ran a second activation that wrote
+/// first (<see cref="StaleWriteException"/>), or storage being down — is treated as a crash: the
+/// batch's outbox is dropped, waiting clients get "unknown outcome", and the activation
+/// deactivates. The next activation recovers from what storage holds (<c>Recover</c>), exactly as
+/// the simulator models a crash.</para>
 /// </remarks>
 public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 {
@@ -32,7 +36,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     // Rebalance checks the active silos must stay the same for before a node moves.
     private const int StableChecksBeforeMove = 2;
 
-    private readonly IPersistentState<NodeRecord> _record;
+    private readonly NodeStore _store;
+    private readonly Serializer _serializer;
     private readonly ProtocolRegistry _protocols;
     private readonly INodeNetwork _network;
     private readonly NodeHostOptions _options;
@@ -43,8 +48,18 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private readonly List<Envelope<object>> _sends = [];
     private readonly List<ClientReply<object>> _replies = [];
 
+    private readonly SortedSet<long> _durableLog = [];
+    private readonly StorageRate _rate = new();
+
+    private string _key = string.Empty;
     private string _cluster = string.Empty;
     private NodeId _self;
+    private ClusterDefinition? _definition;
+    private long _version;
+    private long? _snapshotIndex;
+    private long _snapshotBytes;
+    private long _storageWrites;
+    private long _storageBytes;
     private NodeRunner? _runner;
     private IGrainTimer? _ticker;
     private bool _draining;
@@ -59,7 +74,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 
     /// <summary>Created by Orleans.</summary>
     public NodeGrain(
-        [PersistentState("node", NodeHostOptions.StorageName)] IPersistentState<NodeRecord> record,
+        NodeStore store,
+        Serializer serializer,
         ProtocolRegistry protocols,
         INodeNetwork network,
         IOptions<NodeHostOptions> options,
@@ -67,7 +83,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         ILogger<NodeGrain> logger)
     {
         _membership = membership;
-        _record = record;
+        _store = store;
+        _serializer = serializer;
         _protocols = protocols;
         _network = network;
         _options = options.Value;
@@ -77,10 +94,29 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        if (!NodeKey.TryParse(key, out _cluster, out _self))
-            throw new ArgumentException($"'{key}' is not a node key (<cluster>/<index>)");
-        if (_record.State.Definition is { } definition) await BootAsync(definition);
+        _key = this.GetPrimaryKeyString();
+        if (!NodeKey.TryParse(_key, out _cluster, out _self))
+            throw new ArgumentException($"'{_key}' is not a node key (<cluster>/<index>)");
+        if (await _store.ReadAsync(_key, cancellationToken) is not { } stored) return;
+
+        ClusterDefinition definition;
+        DurableImage image;
+        try
+        {
+            definition = _serializer.Deserialize<ClusterDefinition>(stored.Definition) ?? throw new InvalidDataException("the stored cluster definition is empty");
+            image = Decode(stored);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogUnreadable(exception, _cluster, _self, _store.Description);
+            throw new InvalidDataException($"node {_key} in {_store.Description} cannot be read: {exception.Message}", exception);
+        }
+        _definition = definition;
+        _version = stored.Version;
+        _snapshotIndex = stored.Snapshot?.Index;
+        _snapshotBytes = stored.Snapshot?.Bytes ?? 0;
+        foreach (var entry in stored.Log) _durableLog.Add(entry.Index);
+        await BootAsync(definition, image);
     }
 
     /// <inheritdoc/>
@@ -100,19 +136,21 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     /// <inheritdoc/>
     public async Task Start(ClusterDefinition definition)
     {
-        if (_record.State.Definition is { } existing)
+        if (_definition is { } existing)
         {
             if (existing == definition) return;
-            throw new InvalidOperationException($"node {this.GetPrimaryKeyString()} already belongs to cluster {existing}");
+            throw new InvalidOperationException($"node {_key} already belongs to cluster {existing}");
         }
         if (definition.Name != _cluster || _self.Value >= definition.NodeCount)
-            throw new ArgumentException($"node {this.GetPrimaryKeyString()} is not a member of {definition}");
+            throw new ArgumentException($"node {_key} is not a member of {definition}");
 
-        var protocol = _protocols.Get(definition.Protocol);
-        var initial = protocol.Start(_self, definition.NodeCount, definition.Settings, definition.Seed, persisted: null);
-        _record.State = new NodeRecord { Definition = definition, State = initial.State, Version = 1 };
-        await _record.WriteStateAsync();
-        await BootAsync(definition);
+        // The node's first write: its definition and the hard state of Init.
+        var runner = _protocols.Get(definition.Protocol).Start(_self, definition.NodeCount, definition.Settings, definition.Seed, image: null);
+        var flush = runner.TakeFlush()!;
+        await WriteAsync(flush, _serializer.SerializeToArray(definition));
+        runner.Flushed(flush);
+        _definition = definition;
+        await RunAsync(runner);
     }
 
     /// <inheritdoc/>
@@ -133,9 +171,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     public Task<RequestOutcome> Request(ClientId client, long sequence, object command)
     {
         if (_stopped) return Task.FromResult<RequestOutcome>(new RequestOutcome.Unknown($"{_self} is stopping"));
-        if (_runner is null) return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{this.GetPrimaryKeyString()} is not a started node"));
+        if (_runner is null) return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{_key} is not a started node"));
         if (!_runner.AcceptsCommand(command))
-            return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{command.GetType().Name} is not a command of protocol {_record.State.Definition!.Protocol}"));
+            return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{command.GetType().Name} is not a command of protocol {_definition!.Protocol}"));
 
         var waiter = new Waiter(new TaskCompletionSource<RequestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), _ticks + _options.RequestTimeoutTicks);
         if (!_waiting.TryGetValue((client, sequence), out var waiters)) _waiting[(client, sequence)] = waiters = [];
@@ -145,36 +183,53 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     }
 
     /// <inheritdoc/>
-    public Task<NodeStatus> GetStatus() => Task.FromResult(new NodeStatus(
-        _cluster,
-        _self,
-        Running: _runner is not null && !_stopped,
-        Description: _runner?.Describe() ?? "not started",
-        _ticks,
-        _inbox.Count,
-        _steps,
-        _messagesSent,
-        _record.State.Version,
-        _waiting.Sum(w => w.Value.Count),
-        GrainContext.Address.SiloAddress?.ToParsableString() ?? ""));
+    public Task<NodeStatus> GetStatus()
+    {
+        var (writes, bytes) = _rate.PerSecond();
+        return Task.FromResult(new NodeStatus(
+            _cluster,
+            _self,
+            Running: _runner is not null && !_stopped,
+            Description: _runner?.Describe() ?? "not started",
+            _ticks,
+            _inbox.Count,
+            _steps,
+            _messagesSent,
+            _version,
+            _waiting.Sum(w => w.Value.Count),
+            GrainContext.Address.SiloAddress?.ToParsableString() ?? "",
+            _storageWrites,
+            _storageBytes,
+            writes,
+            bytes,
+            _durableLog.Count,
+            _snapshotIndex,
+            _snapshotBytes));
+    }
 
     /// <inheritdoc/>
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Being activated is the whole point of the reminder: activation restarted the ticker.
         // A node that was never started has nothing to keep alive.
-        if (_record.State.Definition is null) return UnregisterKeepAliveAsync();
+        if (_definition is null) return UnregisterKeepAliveAsync();
         return Task.CompletedTask;
     }
 
-    private async Task BootAsync(ClusterDefinition definition)
+    private Task BootAsync(ClusterDefinition definition, DurableImage image)
     {
         if (!_protocols.TryGet(definition.Protocol, out var protocol))
         {
             LogUnknownProtocol(_cluster, _self, definition.Protocol);
-            return;
+            return Task.CompletedTask;
         }
-        _runner = protocol.Start(_self, definition.NodeCount, definition.Settings, definition.Seed, _record.State.State);
+        return RunAsync(protocol.Start(_self, definition.NodeCount, definition.Settings, definition.Seed, image));
+    }
+
+    /// <summary>Starts ticking <paramref name="runner"/>'s node and keeps it alive across silo deaths.</summary>
+    private async Task RunAsync(NodeRunner runner)
+    {
+        _runner = runner;
         _ticker = this.RegisterGrainTimer(
             OnTickAsync,
             new GrainTimerCreationOptions(_options.TickPeriod, _options.TickPeriod) { KeepAlive = true, Interleave = false });
@@ -238,7 +293,12 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             await Task.Yield();
             while (_inbox.Count > 0 && !_stopped)
             {
-                if (StepBatch()) await PersistAsync();
+                StepBatch();
+                if (_runner!.TakeFlush() is { } flush)
+                {
+                    await WriteAsync(flush, definition: null);
+                    _runner.Flushed(flush);
+                }
                 Release();
             }
         }
@@ -252,24 +312,72 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         }
     }
 
-    /// <summary>Steps up to <see cref="NodeHostOptions.MaxBatchSize"/> inputs; true when the state changed.</summary>
-    private bool StepBatch()
+    /// <summary>Steps up to <see cref="NodeHostOptions.MaxBatchSize"/> inputs.</summary>
+    private void StepBatch()
     {
         var runner = _runner!;
-        var changed = false;
         for (var i = 0; i < _options.MaxBatchSize && _inbox.TryDequeue(out var input); i++)
         {
             if (input.Kind == NodeInputKind.Tick) _ticks++;
-            changed |= runner.Step(input);
+            runner.Step(input);
             _steps++;
         }
-        return changed;
     }
 
-    private async Task PersistAsync()
+    /// <summary>
+    /// Writes one flush: serialized with the Orleans serializer (snapshot chunks one at a time, as
+    /// storage asks for them), conditional on the version this activation last wrote.
+    /// </summary>
+    private async Task WriteAsync(PendingFlush flush, byte[]? definition)
     {
-        _record.State = _record.State with { State = _runner!.State, Version = _record.State.Version + 1 };
-        await _record.WriteStateAsync();
+        var writes = flush.Writes;
+        var puts = new StoredEntry[writes.Puts.Length];
+        for (var i = 0; i < puts.Length; i++) puts[i] = new StoredEntry(writes.Puts[i].Index, _serializer.SerializeToArray<object>(writes.Puts[i].Entry));
+        var write = new NodeWrite(
+            _version,
+            definition,
+            flush.HardChanged ? _serializer.SerializeToArray<object?>(flush.Hard) : null,
+            writes.Snapshot is { } snapshot ? new SnapshotWrite(snapshot.Index, snapshot.Chunks.Select(chunk => _serializer.SerializeToArray<object>(chunk))) : null,
+            writes.TruncateFrom,
+            writes.CompactThrough,
+            puts);
+        var bytes = await _store.WriteAsync(_key, write);
+        _version++;
+        _storageWrites++;
+        _storageBytes += bytes;
+        _rate.Add(bytes);
+        TrackLog(writes, bytes - write.BytesWithoutSnapshot);
+    }
+
+    /// <summary>Keeps the indexes of the durable log and the snapshot's size, for status.</summary>
+    private void TrackLog(DurableWrites writes, long snapshotBytes)
+    {
+        if (writes.Snapshot is { } snapshot)
+        {
+            _durableLog.Clear();
+            _snapshotIndex = snapshot.Index;
+            _snapshotBytes = snapshotBytes;
+        }
+        else
+        {
+            if (writes.TruncateFrom is { } truncate) _durableLog.RemoveWhere(index => index >= truncate);
+            if (writes.CompactThrough is { } compact) _durableLog.RemoveWhere(index => index <= compact);
+        }
+        foreach (var put in writes.Puts) _durableLog.Add(put.Index);
+    }
+
+    private object Deserialize(byte[] payload, string what) =>
+        _serializer.Deserialize<object>(payload) ?? throw new InvalidDataException($"{what} is empty");
+
+    /// <summary>The stored node as the protocol's records: what <c>Recover</c> rebuilds it from.</summary>
+    private DurableImage Decode(StoredNode stored)
+    {
+        var log = System.Collections.Immutable.ImmutableSortedDictionary.CreateBuilder<long, object>();
+        foreach (var entry in stored.Log) log[entry.Index] = Deserialize(entry.Payload, $"log entry {entry.Index}");
+        var snapshot = stored.Snapshot is { } s
+            ? new DurableSnapshot(s.Index, s.Chunks.Select((chunk, i) => Deserialize(chunk, $"snapshot chunk {i}")).ToArray())
+            : null;
+        return new DurableImage(_serializer.Deserialize<object?>(stored.Hard), snapshot, log.ToImmutable());
     }
 
     /// <summary>Sends the persisted batch's messages and completes its replies.</summary>
@@ -317,7 +425,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _replies.Clear();
         _inbox.Clear();
         _ticker?.Dispose();
-        if (exception is InconsistentStateException)
+        if (exception is StaleWriteException)
             LogStaleActivation(_cluster, _self, exception.Message);
         else
             LogStepOrWriteFailed(exception, _cluster, _self);
@@ -343,6 +451,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Cluster}/{Node} moves from silo {From} to {To}, where it belongs now that more silos are up")]
     private partial void LogMoving(string cluster, NodeId node, string from, string to);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Cluster}/{Node}: what {Store} holds for this node cannot be read; the node stays down")]
+    private partial void LogUnreadable(Exception exception, string cluster, NodeId node, string store);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Cluster}/{Node}: a step or state write failed; dropping the batch and deactivating")]
     private partial void LogStepOrWriteFailed(Exception exception, string cluster, NodeId node);

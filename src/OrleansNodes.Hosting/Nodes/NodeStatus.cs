@@ -4,9 +4,11 @@ namespace OrleansNodes.Hosting.Nodes;
 
 /// <summary>
 /// One node as its activation sees it now. Counters count since the activation started;
-/// <see cref="PersistedVersion"/> is durable. <see cref="Silo"/> is where the activation runs,
-/// as <c>HOST:PORT@GENERATION</c> (Orleans' parsable silo address): a node moves when its silo
-/// dies, and an operator (or a test that kills the leader's silo) needs to see where it went.
+/// <see cref="PersistedVersion"/> (writes to storage ever) is durable. <see cref="Silo"/> is where
+/// the activation runs, as <c>HOST:PORT@GENERATION</c> (Orleans' parsable silo address): a node
+/// moves when its silo dies, and an operator (or a test that kills the leader's silo) needs to
+/// see where it went. The storage figures say what the node costs its store: writes and bytes
+/// per second over the last ten seconds, and the size of its durable log and snapshot.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("on.hosting.NodeStatus")]
 public sealed record NodeStatus(
@@ -20,9 +22,18 @@ public sealed record NodeStatus(
     [property: Id(7)] long MessagesSent,
     [property: Id(8)] long PersistedVersion,
     [property: Id(9)] int PendingRequests,
-    [property: Id(10)] string Silo = "")
+    [property: Id(10)] string Silo = "",
+    [property: Id(11)] long StorageWrites = 0,
+    [property: Id(12)] long StorageBytes = 0,
+    [property: Id(13)] double WritesPerSecond = 0,
+    [property: Id(14)] double BytesPerSecond = 0,
+    [property: Id(15)] long LogLength = 0,
+    [property: Id(16)] long? SnapshotIndex = null,
+    [property: Id(17)] long SnapshotBytes = 0)
 {
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Node} {(Running ? "up" : "down")} v{PersistedVersion} ticks={Ticks} steps={Steps} sent={MessagesSent} inbox={InboxDepth} pending={PendingRequests} {Description}" + (Silo.Length > 0 ? $" on {Silo}" : "");
+        $"{Node} {(Running ? "up" : "down")} v{PersistedVersion} ticks={Ticks} steps={Steps} sent={MessagesSent} inbox={InboxDepth} pending={PendingRequests} " +
+        $"writes/s={WritesPerSecond:0.#} bytes/s={BytesPerSecond:0} log={LogLength} snapshot={(SnapshotIndex is { } index ? $"{index} ({SnapshotBytes} B)" : "none")} {Description}" +
+        (Silo.Length > 0 ? $" on {Silo}" : "");
 }

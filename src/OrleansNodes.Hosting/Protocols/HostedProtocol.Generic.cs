@@ -19,13 +19,14 @@ internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TRep
 
     public override object DefaultSettings => defaultSettings;
 
-    public override NodeRunner Start(NodeId self, int nodeCount, object settings, ulong seed, object? persisted)
+    public override NodeRunner Start(NodeId self, int nodeCount, object settings, ulong seed, DurableImage? image)
     {
         // The same per-node seed derivation as the simulator's NodeConfig.Cluster, so a node
         // draws the same timeouts here as in a simulated run of the same cluster seed.
         var config = NodeConfig<TSettings>.Cluster(nodeCount, (TSettings)settings, seed)[self.Value];
-        var state = persisted is null ? protocol.Init(config) : protocol.Recover(config, (TState)persisted);
-        return new Runner(protocol, config, state);
+        return image is null
+            ? new Runner(protocol, config, protocol.Init(config), written: null, hasWritten: false)
+            : new Runner(protocol, config, protocol.Recover(config, image), image.Hard, hasWritten: true);
     }
 
     public override RedirectHint? Redirect(object reply) => reply switch
@@ -38,10 +39,16 @@ internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TRep
     private sealed class Runner(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
         NodeConfig<TSettings> config,
-        TState state) : NodeRunner
+        TState state,
+        object? written,
+        bool hasWritten) : NodeRunner
     {
         private readonly StepContext<TSettings, TMessage, TReply> _context = new(config);
         private TState _state = state;
+        private object? _written = written;
+        private bool _hasWritten = hasWritten;
+        // The state whose hard state is _written: while the state is this same instance, there is no need to ask.
+        private TState? _writtenState = hasWritten ? state : null;
 
         public override object State => _state;
 
@@ -66,11 +73,29 @@ internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TRep
             return true;
         }
 
+        internal override PendingFlush? TakeFlush()
+        {
+            var writes = _context.Durable.Drain();
+            if (ReferenceEquals(_state, _writtenState) && writes.IsEmpty) return null;
+            var hard = protocol.HardState(_state);
+            var hardChanged = !_hasWritten || !Equals(hard, _written);
+            if (!hardChanged) _writtenState = _state;
+            return hardChanged || !writes.IsEmpty ? new PendingFlush(hardChanged, hard, writes, _state) : null;
+        }
+
+        internal override void Flushed(PendingFlush flush)
+        {
+            _writtenState = (TState)flush.State;
+            if (!flush.HardChanged) return;
+            _written = flush.Hard;
+            _hasWritten = true;
+        }
+
         internal override void CollectEffects(List<Envelope<object>> sends, List<ClientReply<object>> replies)
         {
             foreach (var send in _context.PendingSends) sends.Add(new Envelope<object>(send.From, send.To, send.Message));
             foreach (var reply in _context.PendingReplies) replies.Add(new ClientReply<object>(reply.Client, reply.Sequence, reply.Reply));
-            _context.Clear();
+            _context.ClearOutbox();
         }
 
         internal override void DiscardEffects() => _context.Clear();

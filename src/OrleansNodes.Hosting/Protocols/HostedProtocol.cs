@@ -18,8 +18,11 @@ public abstract class HostedProtocol
     /// <summary>Settings used when a cluster is created without any.</summary>
     public abstract object DefaultSettings { get; }
 
-    /// <summary>Starts node <paramref name="self"/> from its persisted state (<c>Recover</c>), or from <c>Init</c> when it has none.</summary>
-    public abstract NodeRunner Start(NodeId self, int nodeCount, object settings, ulong seed, object? persisted);
+    /// <summary>
+    /// Starts node <paramref name="self"/> from its durable image (<c>Recover</c>), or from
+    /// <c>Init</c> when it has none (a node being created: its first flush writes its hard state).
+    /// </summary>
+    public abstract NodeRunner Start(NodeId self, int nodeCount, object settings, ulong seed, DurableImage? image);
 
     /// <summary>
     /// When <paramref name="reply"/> says "not me" (a key-value store's <c>Redirect</c>), where

@@ -6,11 +6,11 @@ namespace OrleansNodes.Hosting.Protocols;
 /// One node of one protocol behind a type-erased face: the node grain holds a runner and never
 /// sees the protocol's type parameters. The runner owns the node's current state and a reused
 /// <see cref="StepContext{TSettings, TMessage, TReply}"/>; effects accumulate in it across a
-/// batch until the grain has persisted the state and collects them.
+/// batch until the grain has written what is durable and collects them.
 /// </summary>
 public abstract class NodeRunner
 {
-    /// <summary>The node's current state (the protocol's <c>TState</c>), possibly not yet persisted.</summary>
+    /// <summary>The node's current state (the protocol's <c>TState</c>), possibly not yet flushed.</summary>
     public abstract object State { get; }
 
     /// <summary>A one-line description of the current state (the protocol's <c>Describe</c>).</summary>
@@ -25,9 +25,26 @@ public abstract class NodeRunner
     /// <summary>Steps one input. Returns true when the state changed (a new instance).</summary>
     internal abstract bool Step(in NodeInput input);
 
+    /// <summary>
+    /// What the batch stepped since the last flush must write: the hard state when it differs
+    /// from the last one written, and the log and snapshot writes; null when nothing is durable
+    /// (the batch's effects may leave at once). The hard state counts as written only once the
+    /// host calls <see cref="Flushed"/>.
+    /// </summary>
+    internal abstract PendingFlush? TakeFlush();
+
+    /// <summary>The write of <paramref name="flush"/> succeeded: its hard state is the last one written.</summary>
+    internal abstract void Flushed(PendingFlush flush);
+
     /// <summary>Copies the sends and replies written since the last collection, and forgets them.</summary>
     internal abstract void CollectEffects(List<Envelope<object>> sends, List<ClientReply<object>> replies);
 
     /// <summary>Forgets effects written since the last collection (a batch whose write failed).</summary>
     internal abstract void DiscardEffects();
 }
+
+/// <summary>
+/// A batch's durable writes, before they are serialized: the hard state (when it changed) and the
+/// log and snapshot writes, and the state they were taken from.
+/// </summary>
+internal sealed record PendingFlush(bool HardChanged, object? Hard, DurableWrites Writes, object State);

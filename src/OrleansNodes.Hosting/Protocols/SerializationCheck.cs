@@ -4,19 +4,19 @@ using OrleansNodes.Core;
 namespace OrleansNodes.Hosting.Protocols;
 
 /// <summary>
-/// Proves at startup that Orleans can serialize a protocol's settings and states, so a silo
-/// whose protocol assembly lacks generated codecs says so in one line instead of failing on
-/// the first state write.
+/// Proves at startup that Orleans can serialize a protocol's settings and initial hard state, so
+/// a silo whose protocol assembly lacks generated codecs says so in one line instead of failing
+/// on a node's first write.
 /// </summary>
 public static class SerializationCheck
 {
-    /// <summary>Null when <paramref name="protocol"/>'s default settings and initial state round-trip; otherwise what failed.</summary>
+    /// <summary>Null when <paramref name="protocol"/>'s default settings and initial hard state round-trip; otherwise what failed.</summary>
     public static string? FindProblem(HostedProtocol protocol, Serializer serializer)
     {
         try
         {
             var settings = RoundTrip(serializer, protocol.DefaultSettings);
-            RoundTrip(serializer, protocol.Start(new NodeId(0), 3, settings, 0, persisted: null).State);
+            if (protocol.Start(new NodeId(0), 3, settings, 0, image: null).TakeFlush()?.Hard is { } hard) RoundTrip(serializer, hard);
             return null;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

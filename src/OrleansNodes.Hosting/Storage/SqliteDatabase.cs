@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace OrleansNodes.Hosting.Storage;
 
 /// <summary>
-/// Opens connections to the SQLite file and creates its schema once. WAL mode lets readers
+/// Opens connections to the SQLite file and creates its schema once: the grain state of small
+/// grains (the cluster registry), reminders, and node storage (<see cref="SqliteNodeStore"/>). WAL mode lets readers
 /// run beside the single writer; <c>synchronous = FULL</c> makes a committed write durable
 /// before it is acknowledged, which persist-before-send relies on: a message may only leave
 /// once the state that sent it survives a crash.
@@ -37,6 +38,28 @@ internal sealed class SqliteDatabase
             PRIMARY KEY (grain_id, name)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS reminders_by_hash ON reminders (grain_hash);
+        CREATE TABLE IF NOT EXISTS node_meta (
+            node            TEXT NOT NULL PRIMARY KEY,
+            version         INTEGER NOT NULL,
+            definition      BLOB NOT NULL,
+            hard            BLOB NOT NULL,
+            snapshot_id     INTEGER,
+            snapshot_index  INTEGER,
+            snapshot_chunks INTEGER
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS node_log (
+            node    TEXT NOT NULL,
+            idx     INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (node, idx)
+        );
+        CREATE TABLE IF NOT EXISTS node_snapshot (
+            node        TEXT NOT NULL,
+            snapshot_id INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            payload     BLOB NOT NULL,
+            PRIMARY KEY (node, snapshot_id, seq)
+        );
         """;
 
     /// <summary>The most writes one transaction carries, so a flood of writers cannot starve the first ones forever.</summary>

@@ -41,11 +41,14 @@ public sealed class HeartbeatFailureDetector(NetworkBounds? network = null)
         return Fresh(config);
     }
 
+    /// <summary>Nothing: every field is soft state, so the detector never writes storage.</summary>
+    public override object? HardState(FailureDetectorState state) => null;
+
     /// <summary>
-    /// Starts over: the persisted silence counters stopped while the node was down and say
-    /// nothing about its peers now, so every peer gets a fresh <c>K</c> ticks to be heard.
+    /// Starts over: silence counters stopped while the node was down and say nothing about its
+    /// peers now, so every peer gets a fresh <c>K</c> ticks to be heard.
     /// </summary>
-    public override FailureDetectorState Recover(NodeConfig<FailureDetectorSettings> config, FailureDetectorState persisted) =>
+    public override FailureDetectorState Recover(NodeConfig<FailureDetectorSettings> config, DurableImage image) =>
         Fresh(config);
 
     /// <inheritdoc/>

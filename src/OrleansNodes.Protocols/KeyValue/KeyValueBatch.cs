@@ -22,6 +22,20 @@ public sealed record KeyValueBatch([property: Id(0)] ImmutableArray<ClientComman
     public override int GetHashCode() => Commands.Length;
 
     /// <summary>
+    /// The size this batch is counted as in log budgets: characters of every key and value plus a
+    /// small overhead per command. An estimate the same on every replica, not the serialized size.
+    /// </summary>
+    public long EstimatedBytes
+    {
+        get
+        {
+            long bytes = 8;
+            foreach (var command in Commands) bytes += 24 + command.Command.EstimatedBytes;
+            return bytes;
+        }
+    }
+
+    /// <summary>
     /// A hash that is the same in every process (unlike <see cref="string.GetHashCode()"/>),
     /// chained into <see cref="KeyValueStore.HistoryDigest"/>.
     /// </summary>

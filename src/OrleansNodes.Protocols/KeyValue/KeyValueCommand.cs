@@ -10,10 +10,16 @@ public abstract record KeyValueCommand
 {
     private KeyValueCommand() { }
 
+    /// <summary>Characters of the keys and values the command carries (see <see cref="KeyValueBatch.EstimatedBytes"/>).</summary>
+    public abstract long EstimatedBytes { get; }
+
     /// <summary>Reads a key; answered with <see cref="KeyValueReply.Value"/>.</summary>
     [GenerateSerializer, Immutable, Alias("on.kv.Get")]
     public sealed record Get([property: Id(0)] string Key) : KeyValueCommand
     {
+        /// <inheritdoc/>
+        public override long EstimatedBytes => Key.Length;
+
         /// <inheritdoc/>
         public override string ToString() => $"get {Key}";
     }
@@ -23,6 +29,9 @@ public abstract record KeyValueCommand
     public sealed record Put([property: Id(0)] string Key, [property: Id(1)] string Value) : KeyValueCommand
     {
         /// <inheritdoc/>
+        public override long EstimatedBytes => Key.Length + Value.Length;
+
+        /// <inheritdoc/>
         public override string ToString() => $"put {Key}={Value}";
     }
 
@@ -30,6 +39,9 @@ public abstract record KeyValueCommand
     [GenerateSerializer, Immutable, Alias("on.kv.Delete")]
     public sealed record Delete([property: Id(0)] string Key) : KeyValueCommand
     {
+        /// <inheritdoc/>
+        public override long EstimatedBytes => Key.Length;
+
         /// <inheritdoc/>
         public override string ToString() => $"delete {Key}";
     }
@@ -42,6 +54,9 @@ public abstract record KeyValueCommand
     public sealed record Cas([property: Id(0)] string Key, [property: Id(1)] string? Expected, [property: Id(2)] string New) : KeyValueCommand
     {
         /// <inheritdoc/>
+        public override long EstimatedBytes => Key.Length + (Expected?.Length ?? 0) + New.Length;
+
+        /// <inheritdoc/>
         public override string ToString() => $"cas {Key} {Expected ?? "∅"}→{New}";
     }
 
@@ -49,6 +64,9 @@ public abstract record KeyValueCommand
     [GenerateSerializer, Immutable, Alias("on.kv.Append")]
     public sealed record Append([property: Id(0)] string Key, [property: Id(1)] string Suffix) : KeyValueCommand
     {
+        /// <inheritdoc/>
+        public override long EstimatedBytes => Key.Length + Suffix.Length;
+
         /// <inheritdoc/>
         public override string ToString() => $"append {Key}+={Suffix}";
     }

@@ -11,13 +11,15 @@ public abstract record KeyValueMessage;
 /// <summary>
 /// Pre-vote (Raft thesis §9.6): would the receiver promise <see cref="Ballot"/> if asked? It
 /// changes nothing at the receiver, so a replica that was cut off and timed out over and over
-/// cannot raise everyone's promise and depose a healthy leader when it comes back.
+/// cannot raise everyone's promise and depose a healthy leader when it comes back. It carries the
+/// candidate's applied index: a replica that has compacted slots the candidate lacks could not
+/// report them in a promise, and refuses.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("on.kv.PreVote")]
-public sealed record PreVote([property: Id(0)] Ballot Ballot) : KeyValueMessage
+public sealed record PreVote([property: Id(0)] Ballot Ballot, [property: Id(1)] long AppliedIndex) : KeyValueMessage
 {
     /// <inheritdoc/>
-    public override string ToString() => $"pre-vote {Ballot}";
+    public override string ToString() => $"pre-vote {Ballot} applied {AppliedIndex}";
 }
 
 /// <summary>The sender would promise <see cref="Ballot"/>: it has not heard from a live leader recently. Refusals are silent.</summary>
@@ -42,19 +44,17 @@ public sealed record Prepare([property: Id(0)] Ballot Ballot, [property: Id(1)] 
 
 /// <summary>
 /// Phase 1b: the promise, with every slot at or after the prepare's <c>FromSlot</c> that this
-/// replica holds, chosen or only accepted. When those slots start inside this replica's
-/// compacted prefix, <see cref="Snapshot"/> carries its store, so the candidate learns the
-/// chosen values it can no longer list.
+/// replica holds, chosen or only accepted. A replica whose compacted prefix reaches
+/// <c>FromSlot</c> could not list the values chosen there, so it does not promise at all: the
+/// candidate is behind, and the most advanced replica (which nobody refuses) can lead instead.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("on.kv.Promise")]
 public sealed record Promise(
     [property: Id(0)] Ballot Ballot,
-    [property: Id(1)] ImmutableArray<SlotEntry> Entries,
-    [property: Id(2)] KeyValueStore? Snapshot) : KeyValueMessage
+    [property: Id(1)] ImmutableArray<SlotEntry> Entries) : KeyValueMessage
 {
     /// <inheritdoc/>
-    public override string ToString() =>
-        $"promise {Ballot} entries={Entries.Length}" + (Snapshot is null ? "" : $" snapshot@{Snapshot.AppliedIndex}");
+    public override string ToString() => $"promise {Ballot} entries={Entries.Length}";
 }
 
 /// <summary>
@@ -114,12 +114,28 @@ public sealed record CatchUp([property: Id(0)] Ballot Ballot, [property: Id(1)] 
         Entries.IsDefaultOrEmpty ? $"catch-up {Ballot} none" : $"catch-up {Ballot} slots {Entries[0].Slot}..{Entries[^1].Slot}";
 }
 
-/// <summary>The leader's store, for a follower behind the leader's compaction point.</summary>
-[GenerateSerializer, Immutable, Alias("on.kv.InstallSnapshot")]
-public sealed record InstallSnapshot([property: Id(0)] Ballot Ballot, [property: Id(1)] KeyValueStore Snapshot) : KeyValueMessage
+/// <summary>
+/// One chunk of the leader's store, for a follower behind the leader's compaction point. Chunks
+/// go one at a time, each after the previous one's <see cref="SnapshotChunkAck"/>, so no message
+/// holds a whole store and a lost chunk only repeats itself.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("on.kv.SnapshotChunk")]
+public sealed record SnapshotChunk([property: Id(0)] Ballot Ballot, [property: Id(1)] KeyValueChunk Chunk) : KeyValueMessage
 {
     /// <inheritdoc/>
-    public override string ToString() => $"install-snapshot {Ballot} @{Snapshot.AppliedIndex}";
+    public override string ToString() => $"snapshot {Ballot} {Chunk}";
+}
+
+/// <summary>
+/// The follower has the snapshot at <see cref="SnapshotIndex"/> up to position <see cref="Next"/>
+/// (the whole of it once <see cref="Next"/> reaches its item count): the leader sends the chunk
+/// starting there.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("on.kv.SnapshotChunkAck")]
+public sealed record SnapshotChunkAck([property: Id(0)] Ballot Ballot, [property: Id(1)] long SnapshotIndex, [property: Id(2)] long Next) : KeyValueMessage
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"snapshot-ack {Ballot} @{SnapshotIndex} next {Next}";
 }
 
 /// <summary>A log slot and its entry, as promises and catch-ups carry them.</summary>

@@ -49,6 +49,12 @@ public static class KeyValueProperties
         "a snapshot was installed by catch-up",
         o => o.Stepped is { } node && o.States[node.Value].CompactedIndex > o.Before!.Store.AppliedIndex);
 
+    /// <summary>Goal: a snapshot arrived in several chunks, one at a time, and was installed.</summary>
+    public static readonly Property<KeyValueState> ChunkedSnapshotInstalled = Property.Sometimes<KeyValueState>(
+        "a snapshot arrived in several chunks and was installed",
+        o => o.Stepped is { } node && o.Before!.Receiving is { Chunks.Count: >= 1 } && o.States[node.Value].Receiving is null &&
+             o.States[node.Value].CompactedIndex > o.Before.Store.AppliedIndex);
+
     /// <summary>Goal: a new leader took over a value its predecessor had proposed but not (known) chosen, and proposes it again.</summary>
     public static readonly Property<KeyValueState> ValueRecovered = Property.Sometimes<KeyValueState>(
         "a new leader re-proposed a value accepted in an older ballot",
@@ -74,7 +80,7 @@ public static class KeyValueProperties
     public static readonly IReadOnlyList<Property<KeyValueState>> All =
     [
         Agreement, AppliedPrefix, IdenticalStores, AppliedOnce, CompactionBehindApplied,
-        LeaderChangeSurvived, SnapshotInstalled, ValueRecovered, Batched, LeaderElected, CaughtUp,
+        LeaderChangeSurvived, SnapshotInstalled, ChunkedSnapshotInstalled, ValueRecovered, Batched, LeaderElected, CaughtUp,
     ];
 
     private static bool LogChanged(Observation<KeyValueState> o) =>

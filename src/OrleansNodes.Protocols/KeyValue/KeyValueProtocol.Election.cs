@@ -3,14 +3,14 @@ using KeyValueContext = OrleansNodes.Core.StepContext<OrleansNodes.Protocols.Key
 namespace OrleansNodes.Protocols.KeyValue;
 
 // Phase 1, once per leadership: campaigning, promising, taking over the log, standing down.
-public sealed partial class KeyValueProtocol
+public partial class KeyValueProtocol
 {
     private static KeyValueState StartPreVote(KeyValueContext context, KeyValueState state)
     {
         var ballot = new Ballot(Math.Max(state.Promised.Round, state.OwnBallot?.Round ?? 0) + 1, context.Self);
         var probe = Campaign.Probe(ballot);
         if (probe.PromiseCount >= context.Majority) return StartCampaign(context, state, ballot);
-        context.Broadcast(new PreVote(ballot));
+        context.Broadcast(new PreVote(ballot, state.Store.AppliedIndex));
         return RedirectPending(context, state, leader: null) with
         {
             Leader = null,
@@ -24,9 +24,19 @@ public sealed partial class KeyValueProtocol
     private static KeyValueState OnPreVote(KeyValueContext context, KeyValueState state, NodeId from, PreVote preVote)
     {
         if (preVote.Ballot <= state.Promised) context.Send(from, new Preempted(state.Promised));
-        else if (state.Leadership is null && !IsLoyalToLiveLeader(context, state, preVote.Ballot)) context.Send(from, new PreVoteGranted(preVote.Ballot));
+        else if (state.Leadership is null && !IsLoyalToLiveLeader(context, state, preVote.Ballot) && !IsBehindCompaction(state, preVote.AppliedIndex + 1))
+            context.Send(from, new PreVoteGranted(preVote.Ballot));
         return state;
     }
+
+    /// <summary>
+    /// True when a candidate asking about slots from <paramref name="fromSlot"/> on is behind this
+    /// replica's compaction point: the values chosen in between are in this replica's store but
+    /// no longer in its log, so its promise could not report them. It refuses instead (refusing
+    /// is always safe). The most advanced replica is behind nobody's compaction point, so some
+    /// candidate can always win.
+    /// </summary>
+    private static bool IsBehindCompaction(KeyValueState state, long fromSlot) => fromSlot <= state.CompactedIndex;
 
     private static KeyValueState OnPreVoteGranted(KeyValueContext context, KeyValueState state, NodeId from, PreVoteGranted granted)
     {
@@ -61,13 +71,13 @@ public sealed partial class KeyValueProtocol
             context.Send(from, new Preempted(state.Promised));
             return state;
         }
-        if (IsLoyalToLiveLeader(context, state, prepare.Ballot)) return state;
+        if (IsLoyalToLiveLeader(context, state, prepare.Ballot) || IsBehindCompaction(state, prepare.FromSlot)) return state;
 
         var next = StandDownBefore(context, state, prepare.Ballot);
         if (prepare.Ballot != next.OwnBallot)
             next = next with { Leader = null, Timers = next.Timers.RestartElection(context.Settings) };
         next = next.Promised == prepare.Ballot ? next : next with { Promised = prepare.Ballot };
-        context.Send(from, new Promise(prepare.Ballot, ReportFrom(next, prepare.FromSlot), prepare.FromSlot <= next.CompactedIndex ? next.Store : null));
+        context.Send(from, new Promise(prepare.Ballot, ReportFrom(next, prepare.FromSlot)));
         return next;
     }
 
@@ -100,11 +110,10 @@ public sealed partial class KeyValueProtocol
     {
         if (state.Campaign is not { Probing: false } campaign || promise.Ballot != campaign.Ballot || campaign.HasPromiseFrom(from)) return state;
 
-        var next = promise.Snapshot is { } snapshot ? Install(state, snapshot) : state;
-        campaign = campaign.Add(from, promise.Entries, next.Store.AppliedIndex);
+        campaign = campaign.Add(from, promise.Entries, state.Store.AppliedIndex);
         return campaign.PromiseCount >= context.Majority
-            ? BecomeLeader(context, next, campaign)
-            : next with { Campaign = campaign };
+            ? BecomeLeader(context, state, campaign)
+            : state with { Campaign = campaign };
     }
 
     /// <summary>
@@ -117,23 +126,23 @@ public sealed partial class KeyValueProtocol
     {
         var applied = state.Store.AppliedIndex;
         var lastSlot = campaign.Reports.Count == 0 ? applied : Math.Max(applied, campaign.Reports.Keys.Last());
-        var log = state.Log.ToBuilder();
+        var next = state;
         var inFlight = ImmutableSortedDictionary.CreateBuilder<long, Proposal>();
         for (var slot = applied + 1; slot <= lastSlot; slot++)
         {
             var reported = campaign.Reports.GetValueOrDefault(slot);
             var value = reported?.Value ?? KeyValueBatch.Noop;
-            if (reported is { Chosen: true }) log[slot] = new LogEntry(campaign.Ballot, value, Chosen: true);
+            if (reported is { Chosen: true }) next = WithEntry(context, next, slot, new LogEntry(campaign.Ballot, value, Chosen: true));
             else inFlight[slot] = new Proposal(value, 0);
             context.SendToAll(new Accept(campaign.Ballot, slot, value, applied));
         }
         context.Broadcast(new Heartbeat(campaign.Ballot, applied));
 
-        var leadership = new Leadership(campaign.Ballot, lastSlot + 1, inFlight.ToImmutable(), [], PeerTicks.Create(context.Members.Length));
-        var next = state with
+        var leadership = new Leadership(
+            campaign.Ballot, lastSlot + 1, inFlight.ToImmutable(), [], PeerTicks.Create(context.Members.Length), ImmutableDictionary<NodeId, SnapshotTransfer>.Empty);
+        next = next with
         {
             Leader = context.Self,
-            Log = log.ToImmutable(),
             Campaign = null,
             Leadership = leadership,
             Timers = state.Timers with { Heartbeat = state.Timers.Heartbeat.Restart() },

@@ -2,8 +2,8 @@ using KeyValueContext = OrleansNodes.Core.StepContext<OrleansNodes.Protocols.Key
 
 namespace OrleansNodes.Protocols.KeyValue;
 
-// Phase 2 and learning: proposing batches, accepting, committing, applying, catching up, compacting.
-public sealed partial class KeyValueProtocol
+// Phase 2 and learning: proposing batches, accepting, committing, applying, catching up with entries.
+public partial class KeyValueProtocol
 {
     /// <summary>
     /// Proposes queued requests while the window of unchosen proposals has room. Requests that
@@ -30,13 +30,17 @@ public sealed partial class KeyValueProtocol
         return state with { Leadership = leadership with { NextSlot = slot, InFlight = inFlight, Pending = pending } };
     }
 
-    /// <summary>Accepts are one-way and may be lost: on every heartbeat the leader resends them to acceptors that have not answered.</summary>
+    /// <summary>
+    /// Accepts and snapshot chunks are one-way and may be lost: on every heartbeat the leader
+    /// resends accepts to acceptors that have not answered and the wanted chunk of every transfer.
+    /// </summary>
     private static void Retransmit(KeyValueContext context, KeyValueState state, Leadership leadership)
     {
         foreach (var (slot, proposal) in leadership.InFlight)
             foreach (var member in context.Members)
                 if (!proposal.HasVoteFrom(member))
                     context.Send(member, new Accept(leadership.Ballot, slot, proposal.Value, state.Store.AppliedIndex));
+        RetransmitChunks(context, leadership);
     }
 
     private KeyValueState OnAccept(KeyValueContext context, KeyValueState state, NodeId from, Accept accept)
@@ -47,21 +51,22 @@ public sealed partial class KeyValueProtocol
             return state;
         }
         var next = Follow(context, state, accept.Ballot);
-        next = StoreAccepted(next, accept);
+        next = StoreAccepted(context, next, accept);
         context.Send(from, new Accepted(accept.Ballot, accept.Slot));
         return MaybeApply(context, next, accept.Ballot, accept.CommitIndex);
     }
 
     /// <summary>
-    /// Records an accepted value. Slots already applied or known chosen keep what they have:
+    /// Records an accepted value, in the log and durably: the <c>Accepted</c> answer leaves only
+    /// after the entry is written. Slots already applied or known chosen keep what they have:
     /// Paxos guarantees any later proposal there carries the same value, so acknowledging
     /// without storing is safe.
     /// </summary>
-    private static KeyValueState StoreAccepted(KeyValueState state, Accept accept)
+    private static KeyValueState StoreAccepted(KeyValueContext context, KeyValueState state, Accept accept)
     {
         if (accept.Slot <= state.Store.AppliedIndex) return state;
         if (state.Log.TryGetValue(accept.Slot, out var existing) && (existing.Chosen || existing.Ballot == accept.Ballot)) return state;
-        return state with { Log = state.Log.SetItem(accept.Slot, new LogEntry(accept.Ballot, accept.Value, Chosen: false)) };
+        return WithEntry(context, state, accept.Slot, new LogEntry(accept.Ballot, accept.Value, Chosen: false));
     }
 
     private KeyValueState OnAccepted(KeyValueContext context, KeyValueState state, NodeId from, Accepted accepted)
@@ -75,13 +80,8 @@ public sealed partial class KeyValueProtocol
         if (proposal.VoteCount < context.Majority)
             return state with { Leadership = leadership with { InFlight = leadership.InFlight.SetItem(accepted.Slot, proposal) } };
 
-        var next = state with
-        {
-            Leadership = leadership with { InFlight = leadership.InFlight.Remove(accepted.Slot) },
-            Log = accepted.Slot > state.Store.AppliedIndex
-                ? state.Log.SetItem(accepted.Slot, new LogEntry(leadership.Ballot, proposal.Value, Chosen: true))
-                : state.Log,
-        };
+        var next = state with { Leadership = leadership with { InFlight = leadership.InFlight.Remove(accepted.Slot) } };
+        if (accepted.Slot > state.Store.AppliedIndex) next = WithChosen(context, next, accepted.Slot, new LogEntry(leadership.Ballot, proposal.Value, Chosen: true));
         return MaybePropose(context, MaybeApply(context, next));
     }
 
@@ -125,57 +125,50 @@ public sealed partial class KeyValueProtocol
     private static KeyValueState OnHeartbeatAck(KeyValueContext context, KeyValueState state, NodeId from, HeartbeatAck ack)
     {
         if (state.Leadership is not { } leadership || ack.Ballot != leadership.Ballot) return state;
-        if (ack.AppliedIndex < state.Store.AppliedIndex) SendCatchUp(context, state, leadership.Ballot, from, ack.AppliedIndex);
         var heard = Heard(leadership, from);
+        if (ack.AppliedIndex < state.CompactedIndex) heard = MaybeStartTransfer(context, state, heard, from, ack.AppliedIndex);
+        else if (ack.AppliedIndex < state.Store.AppliedIndex) SendCatchUp(context, state, leadership.Ballot, from, ack.AppliedIndex);
+        if (heard.Transfers.TryGetValue(from, out var transfer) && ack.AppliedIndex >= transfer.Snapshot.AppliedIndex)
+            heard = heard with { Transfers = heard.Transfers.Remove(from) };
         return ReferenceEquals(heard, leadership) ? state : state with { Leadership = heard };
     }
 
-    /// <summary>The chosen entries after <paramref name="followerApplied"/>, or the whole store when those were compacted away.</summary>
+    /// <summary>
+    /// The chosen entries after <paramref name="followerApplied"/>, as many as
+    /// <see cref="KeyValueSettings.CatchUpEntriesMax"/> and <see cref="KeyValueSettings.SnapshotChunkBytesMax"/>
+    /// allow (at least one).
+    /// </summary>
     private static void SendCatchUp(KeyValueContext context, KeyValueState state, Ballot ballot, NodeId to, long followerApplied)
     {
-        if (followerApplied < state.CompactedIndex)
-        {
-            context.Send(to, new InstallSnapshot(ballot, state.Store));
-            return;
-        }
         var last = Math.Min(state.Store.AppliedIndex, followerApplied + context.Settings.CatchUpEntriesMax);
         var entries = ImmutableArray.CreateBuilder<SlotEntry>((int)(last - followerApplied));
+        long bytes = 0;
         for (var slot = followerApplied + 1; slot <= last && state.Log.TryGetValue(slot, out var entry); slot++)
+        {
+            if (entries.Count > 0 && bytes + entry.EstimatedBytes > context.Settings.SnapshotChunkBytesMax) break;
             entries.Add(new SlotEntry(slot, entry.Chosen ? entry : entry with { Chosen = true }));
+            bytes += entry.EstimatedBytes;
+        }
         context.Send(to, new CatchUp(ballot, entries.DrainToImmutable()));
     }
 
     /// <summary>
     /// Chosen entries are facts whoever sends them, so a follower takes them regardless of
-    /// ballot. A leader ignores them: it has run phase 1 and knows every chosen slot it needs.
+    /// ballot, writes them, and answers with its applied index so the leader sends the next ones
+    /// at once instead of on the next heartbeat. A leader ignores them: it has run phase 1 and
+    /// knows every chosen slot it needs.
     /// </summary>
-    private KeyValueState OnCatchUp(KeyValueContext context, KeyValueState state, CatchUp catchUp)
+    private KeyValueState OnCatchUp(KeyValueContext context, KeyValueState state, NodeId from, CatchUp catchUp)
     {
         if (state.Leadership is not null) return state;
-        var log = state.Log;
+        var next = state;
         foreach (var (slot, entry) in catchUp.Entries)
-            if (slot > state.Store.AppliedIndex && entry.Chosen && log.GetValueOrDefault(slot) is not { Chosen: true })
-                log = log.SetItem(slot, entry);
-        return ReferenceEquals(log, state.Log) ? state : MaybeApply(context, state with { Log = log });
-    }
-
-    private KeyValueState OnInstallSnapshot(KeyValueContext context, KeyValueState state, InstallSnapshot install)
-    {
-        if (state.Leadership is not null || install.Snapshot.AppliedIndex <= state.Store.AppliedIndex) return state;
-        return MaybeApply(context, Install(state, install.Snapshot));
-    }
-
-    /// <summary>Replaces the store with a newer one and drops the log entries it covers.</summary>
-    private static KeyValueState Install(KeyValueState state, KeyValueStore snapshot)
-    {
-        if (snapshot.AppliedIndex <= state.Store.AppliedIndex) return state;
-        var log = state.Log;
-        foreach (var slot in state.Log.Keys)
-        {
-            if (slot > snapshot.AppliedIndex) break;
-            log = log.Remove(slot);
-        }
-        return state with { Store = snapshot, Log = log, CompactedIndex = snapshot.AppliedIndex };
+            if (slot > state.Store.AppliedIndex && entry.Chosen && next.Log.GetValueOrDefault(slot) is not { Chosen: true })
+                next = WithChosen(context, next, slot, entry);
+        if (ReferenceEquals(next, state)) return state;
+        next = MaybeApply(context, next);
+        context.Send(from, new HeartbeatAck(catchUp.Ballot, next.Store.AppliedIndex));
+        return next;
     }
 
     /// <summary>
@@ -190,42 +183,9 @@ public sealed partial class KeyValueProtocol
         Action<ClientCommand, KeyValueReply>? reply = state.Leadership is null
             ? null
             : (command, result) => context.Reply(command.Client, command.Sequence, result);
-        var deduplicate = !Mutation.HasFlag(KeyValueMutation.NoDeduplication);
         var store = state.Store;
         for (; next is { } entry; next = NextToApply(state.Log, store.AppliedIndex, ballot, commitIndex))
-            store = store.Apply(entry.Slot, entry.Entry.Value, context.Settings.SessionsMax, deduplicate, reply);
+            store = ApplyBatch(store, entry.Slot, entry.Entry.Value, context.Settings.SessionsMax, reply);
         return state with { Store = store };
-    }
-
-    private SlotEntry? NextToApply(ImmutableSortedDictionary<long, LogEntry> log, long applied, Ballot? ballot, long commitIndex)
-    {
-        var slot = applied + 1;
-        if (log.TryGetValue(slot, out var entry) && (entry.Chosen || (entry.Ballot == ballot && slot <= commitIndex)))
-            return new SlotEntry(slot, entry);
-        if (!Mutation.HasFlag(KeyValueMutation.ApplyOutOfOrder)) return null;
-        foreach (var (later, laterEntry) in log)
-            if (later > slot && laterEntry.Chosen) return new SlotEntry(later, laterEntry);
-        return null;
-    }
-
-    /// <summary>
-    /// Keeps at most <see cref="KeyValueSettings.RetainedEntriesMax"/> applied entries: past
-    /// that, the older half goes, so compaction is amortized over many steps. Entries applied
-    /// in this very step stay until the next, so every decision is visible to the properties
-    /// checked after the step.
-    /// </summary>
-    private static KeyValueState MaybeCompact(KeyValueSettings settings, KeyValueState state, long appliedBefore)
-    {
-        var applied = state.Store.AppliedIndex;
-        if (applied - state.CompactedIndex <= settings.RetainedEntriesMax) return state;
-        var compactTo = Math.Min(applied - settings.RetainedEntriesMax / 2, appliedBefore);
-        if (compactTo <= state.CompactedIndex) return state;
-        var log = state.Log.ToBuilder();
-        foreach (var slot in state.Log.Keys)
-        {
-            if (slot > compactTo) break;
-            log.Remove(slot);
-        }
-        return state with { Log = log.ToImmutable(), CompactedIndex = compactTo };
     }
 }

@@ -19,27 +19,23 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <para><b>Learning.</b> The leader alone counts accepts. Followers learn through the commit
 /// index carried on accepts and heartbeats (as Raft does); a follower whose log does not match
 /// answers a heartbeat with its applied index, and the leader sends the missing chosen entries,
-/// or its store when the follower is behind the compaction point.</para>
+/// or its store in chunks when the follower is behind the compaction point.</para>
 /// <para><b>Clients</b> name each request by (client, sequence). Every command, gets included,
 /// goes through the log, so reads are linearizable with no clock assumption. The dedup table in
 /// the store applies each request at most once and answers retries with the saved reply.
 /// Followers redirect clients to the leader they know.</para>
-/// <para><b>Bounded state.</b> Applied entries are compacted away once more than
-/// <see cref="KeyValueSettings.RetainedEntriesMax"/> of them accumulate; the store (map, dedup
-/// table, applied index) is the snapshot. Proposals in flight, queued requests and sessions are
-/// bounded by settings too. This matters because production persists the whole state after
-/// every batch of inputs ("Paxos Made Live" §5.5 on snapshots).</para>
+/// <para><b>Durability</b> (docs/design-decisions.md §9). The hard state is the promise and the
+/// applied index; each log entry is written when its ballot or value changes; the store is
+/// written as a snapshot, in chunks, once the log written since the last snapshot has outgrown
+/// the store ("Paxos Made Live" §5.5, Raft thesis §5.1.1). A batch therefore writes what it
+/// changed, and a tick writes nothing. Recovery loads the snapshot and replays the log up to the
+/// applied index. In memory, applied entries beyond <see cref="KeyValueSettings.RetainedEntriesMax"/>
+/// are dropped, and proposals in flight, queued requests and sessions are bounded by settings.</para>
+/// <para>The <c>protected virtual</c> members are seams for mutation tests, which override them
+/// to prove the properties catch the bug; the store never overrides them.</para>
 /// </remarks>
-public sealed partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply>
+public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply>
 {
-    /// <summary>The correct protocol.</summary>
-    public KeyValueProtocol() { }
-
-    internal KeyValueProtocol(KeyValueMutation mutation) => Mutation = mutation;
-
-    /// <summary>Bugs injected by mutation tests; none in production.</summary>
-    internal KeyValueMutation Mutation { get; }
-
     /// <inheritdoc/>
     public override string Name => "kv";
 
@@ -54,23 +50,14 @@ public sealed partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyVal
             ImmutableSortedDictionary<long, LogEntry>.Empty,
             0,
             KeyValueStore.Empty,
+            default,
             KeyValueTimers.Start(config.Settings, SeededRandom.From(config.Seed)),
+            null,
             null,
             null);
 
-    /// <summary>
-    /// A restarted replica keeps its promise, log and store (all durable) and comes back as a
-    /// follower: a leader's proposals in flight and queued requests were volatile in spirit,
-    /// and its clients retry. Its random source moves on so it does not replay old timeouts.
-    /// </summary>
-    public override KeyValueState Recover(NodeConfig<KeyValueSettings> config, KeyValueState persisted) =>
-        persisted with
-        {
-            Leader = null,
-            Campaign = null,
-            Leadership = null,
-            Timers = persisted.Timers.RestartElection(config.Settings),
-        };
+    /// <summary>The promise and the applied index (<see cref="KeyValueHardState"/>).</summary>
+    public override object HardState(KeyValueState state) => new KeyValueHardState(state.Promised, state.Store.AppliedIndex);
 
     /// <inheritdoc/>
     public override string Describe(KeyValueState state) => state.ToString();
@@ -91,11 +78,37 @@ public sealed partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyVal
             KeyValueInput.Receive { Message: Preempted preempted } => OnPreempted(context, state, preempted),
             KeyValueInput.Receive { Message: Heartbeat heartbeat } receive => OnHeartbeat(context, state, receive.From, heartbeat),
             KeyValueInput.Receive { Message: HeartbeatAck ack } receive => OnHeartbeatAck(context, state, receive.From, ack),
-            KeyValueInput.Receive { Message: CatchUp catchUp } => OnCatchUp(context, state, catchUp),
-            KeyValueInput.Receive { Message: InstallSnapshot install } => OnInstallSnapshot(context, state, install),
+            KeyValueInput.Receive { Message: CatchUp catchUp } receive => OnCatchUp(context, state, receive.From, catchUp),
+            KeyValueInput.Receive { Message: SnapshotChunk chunk } receive => OnSnapshotChunk(context, state, receive.From, chunk),
+            KeyValueInput.Receive { Message: SnapshotChunkAck ack } receive => OnSnapshotChunkAck(context, state, receive.From, ack),
             _ => throw new ArgumentOutOfRangeException(nameof(input), input, "unknown input"),
         };
-        return MaybeCompact(context.Settings, next, appliedBefore: state.Store.AppliedIndex);
+        return ReferenceEquals(next.Store, state.Store) ? next : MaybeCompact(context, next, appliedBefore: state.Store.AppliedIndex);
+    }
+
+    /// <summary>
+    /// Whether the store has already applied request <paramref name="sequence"/> of
+    /// <paramref name="client"/> (or a later one), so it is answered from the dedup table instead
+    /// of being proposed again. A seam for mutation tests.
+    /// </summary>
+    protected virtual bool IsApplied(KeyValueStore store, ClientId client, long sequence) =>
+        store.Sessions.TryGetValue(client, out var session) && sequence <= session.Sequence;
+
+    /// <summary>Applies the batch chosen for <paramref name="slot"/> to <paramref name="store"/>. A seam for mutation tests.</summary>
+    protected virtual KeyValueStore ApplyBatch(KeyValueStore store, long slot, KeyValueBatch batch, int sessionsMax, Action<ClientCommand, KeyValueReply>? reply) =>
+        store.Apply(slot, batch, sessionsMax, reply);
+
+    /// <summary>
+    /// The next slot to apply after <paramref name="applied"/>: the very next one, once it is
+    /// known chosen (with a commit hint, an entry accepted in <paramref name="ballot"/> at or below
+    /// <paramref name="commitIndex"/> counts as chosen). A seam for mutation tests.
+    /// </summary>
+    protected virtual SlotEntry? NextToApply(ImmutableSortedDictionary<long, LogEntry> log, long applied, Ballot? ballot, long commitIndex)
+    {
+        var slot = applied + 1;
+        return log.TryGetValue(slot, out var entry) && (entry.Chosen || (entry.Ballot == ballot && slot <= commitIndex))
+            ? new SlotEntry(slot, entry)
+            : null;
     }
 
     private KeyValueState OnTick(KeyValueContext context, KeyValueState state) =>
@@ -141,15 +154,10 @@ public sealed partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyVal
             context.Reply(request.Client, request.Sequence, new KeyValueReply.Redirect(state.Leader));
             return state;
         }
-        if (state.Store.Sessions.TryGetValue(request.Client, out var session) && request.Sequence <= session.Sequence)
+        if (IsApplied(state.Store, request.Client, request.Sequence))
         {
-            if (request.Sequence == session.Sequence && !Mutation.HasFlag(KeyValueMutation.NoDeduplication))
+            if (state.Store.Sessions.TryGetValue(request.Client, out var session) && request.Sequence == session.Sequence)
                 context.Reply(request.Client, request.Sequence, session.Reply);
-            if (!Mutation.HasFlag(KeyValueMutation.NoDeduplication)) return state;
-        }
-        if (Mutation.HasFlag(KeyValueMutation.LeaderReadsLocally) && request.Command is KeyValueCommand.Get get)
-        {
-            context.Reply(request.Client, request.Sequence, new KeyValueReply.Value(state.Store.Data.GetValueOrDefault(get.Key)));
             return state;
         }
         if (leadership.Pending.Length >= context.Settings.PendingCommandsMax || IsPending(leadership, request)) return state;

@@ -16,14 +16,20 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <param name="InFlightSlotsMax">Most slots a leader proposes before earlier ones are chosen; requests arriving meanwhile wait and go out together, which is what batches them.</param>
 /// <param name="PendingCommandsMax">Most requests a leader queues; beyond it requests are dropped and clients retry.</param>
 /// <param name="RetainedEntriesMax">
-/// Most applied entries kept past the snapshot to catch up lagging replicas cheaply; older ones
-/// are compacted away. Small, because the whole state is written after every batch: with 64
-/// entries of up to 64 commands the leader re-serialized them on every write and replicated puts
-/// fell to 0.41 of a single grain's rate; with 8 they reach 0.94 (docs/BENCHMARKS.md). A replica
-/// further behind gets the snapshot instead.
+/// Most applied entries kept in memory past the snapshot point, to catch up a replica that is a
+/// little behind with entries rather than the whole store. They cost memory, not writes: the
+/// durable log is written per entry and compacted only by snapshots. A replica further behind
+/// gets the store in chunks.
 /// </param>
-/// <param name="CatchUpEntriesMax">Most entries one catch-up message carries.</param>
+/// <param name="CatchUpEntriesMax">Most entries one catch-up message carries (fewer when they exceed <paramref name="SnapshotChunkBytesMax"/>).</param>
 /// <param name="SessionsMax">Most client sessions the dedup table keeps; the least recently active one is evicted beyond it.</param>
+/// <param name="SnapshotLogBytesMin">
+/// A snapshot is written once the log written since the last one (estimated bytes) reaches both
+/// this and the size of the store itself, so every snapshot is paid for by at least as many bytes
+/// of log and the cost of a batch stays proportional to the batch (Raft thesis §5.1.1).
+/// </param>
+/// <param name="SnapshotEntriesMax">A snapshot is also written after this many slots applied since the last, which bounds how much log recovery replays when entries are small.</param>
+/// <param name="SnapshotChunkBytesMax">Most estimated bytes one snapshot chunk (in storage, or sent to a lagging replica) carries.</param>
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueSettings")]
 public sealed record KeyValueSettings(
     [property: Id(0)] int ElectionTimeoutTicksMin = 10,
@@ -32,16 +38,19 @@ public sealed record KeyValueSettings(
     [property: Id(3)] int BatchCommandsMax = 64,
     [property: Id(4)] int InFlightSlotsMax = 4,
     [property: Id(5)] int PendingCommandsMax = 1024,
-    [property: Id(6)] int RetainedEntriesMax = 8,
-    [property: Id(7)] int CatchUpEntriesMax = 8,
-    [property: Id(8)] int SessionsMax = 1024)
+    [property: Id(6)] int RetainedEntriesMax = 128,
+    [property: Id(7)] int CatchUpEntriesMax = 16,
+    [property: Id(8)] int SessionsMax = 1024,
+    [property: Id(9)] long SnapshotLogBytesMin = 4 << 20,
+    [property: Id(10)] long SnapshotEntriesMax = 100_000,
+    [property: Id(11)] int SnapshotChunkBytesMax = 256 << 10)
 {
     /// <summary>The defaults.</summary>
     public static readonly KeyValueSettings Default = new();
 
     /// <summary>
-    /// Small windows and retention, so batching, compaction and catch-up from a snapshot all
-    /// happen within the short runs a simulation suite makes.
+    /// Small windows, retention and snapshot budgets, so batching, compaction, snapshots in several
+    /// chunks and catch-up from a snapshot all happen within the short runs a simulation suite makes.
     /// </summary>
     public static readonly KeyValueSettings SmallWindows = Default with
     {
@@ -49,5 +58,30 @@ public sealed record KeyValueSettings(
         BatchCommandsMax = 4,
         RetainedEntriesMax = 6,
         CatchUpEntriesMax = 4,
+        SnapshotLogBytesMin = 400,
+        SnapshotEntriesMax = 12,
+        SnapshotChunkBytesMax = 40,
     };
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}");
+        }
+
+        Require(ElectionTimeoutTicksMin >= 1, nameof(ElectionTimeoutTicksMin), ElectionTimeoutTicksMin, "must be at least 1");
+        Require(ElectionTimeoutTicksMax >= ElectionTimeoutTicksMin, nameof(ElectionTimeoutTicksMax), ElectionTimeoutTicksMax, "must be at least ElectionTimeoutTicksMin");
+        Require(HeartbeatIntervalTicks >= 1, nameof(HeartbeatIntervalTicks), HeartbeatIntervalTicks, "must be at least 1");
+        Require(BatchCommandsMax >= 1, nameof(BatchCommandsMax), BatchCommandsMax, "must be at least 1");
+        Require(InFlightSlotsMax >= 1, nameof(InFlightSlotsMax), InFlightSlotsMax, "must be at least 1");
+        Require(PendingCommandsMax >= 1, nameof(PendingCommandsMax), PendingCommandsMax, "must be at least 1");
+        Require(RetainedEntriesMax >= 0, nameof(RetainedEntriesMax), RetainedEntriesMax, "must not be negative");
+        Require(CatchUpEntriesMax >= 1, nameof(CatchUpEntriesMax), CatchUpEntriesMax, "must be at least 1");
+        Require(SessionsMax >= 1, nameof(SessionsMax), SessionsMax, "must be at least 1");
+        Require(SnapshotLogBytesMin >= 0, nameof(SnapshotLogBytesMin), SnapshotLogBytesMin, "must not be negative");
+        Require(SnapshotEntriesMax >= 1, nameof(SnapshotEntriesMax), SnapshotEntriesMax, "must be at least 1");
+        Require(SnapshotChunkBytesMax >= 1, nameof(SnapshotChunkBytesMax), SnapshotChunkBytesMax, "must be at least 1");
+    }
 }

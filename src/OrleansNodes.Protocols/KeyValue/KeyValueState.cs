@@ -1,17 +1,23 @@
 namespace OrleansNodes.Protocols.KeyValue;
 
 /// <summary>
-/// Everything one replica persists. Large parts (log, store) are shared between successive
-/// states; ticks replace only <see cref="Timers"/> (and a leader's contact counters).
+/// One replica's state. Durable, in three parts (docs/design-decisions.md §9): the hard state
+/// (<see cref="Promised"/> and the store's applied index, <see cref="KeyValueHardState"/>), the
+/// log (each entry written when its ballot or value changes) and the snapshot (the store, written
+/// when the log since the last one has outgrown it). Everything else is volatile and rebuilt by
+/// <c>Recover</c>: timers, leadership, campaigns, and a snapshot being received. Large parts
+/// (log, store) are shared between successive states.
 /// </summary>
 /// <param name="Promised">The acceptor's promise: it accepts nothing older. Durable: forgetting it breaks Paxos.</param>
 /// <param name="Leader">The leader this replica believes in, for redirects; null when unknown.</param>
-/// <param name="Log">Slots after <see cref="CompactedIndex"/>: accepted or chosen values.</param>
-/// <param name="CompactedIndex">Slots up to here are only in <see cref="Store"/>; never above its applied index.</param>
-/// <param name="Store">The state machine with every slot up to its applied index applied; also the snapshot.</param>
+/// <param name="Log">Slots after <see cref="CompactedIndex"/> held in memory: accepted or chosen values. Every one is also in the durable log.</param>
+/// <param name="CompactedIndex">Slots up to here are only in <see cref="Store"/> (in memory); never above its applied index.</param>
+/// <param name="Store">The state machine with every slot up to its applied index applied.</param>
+/// <param name="SinceSnapshot">The durable snapshot's index and how much log has been written since it.</param>
 /// <param name="Timers">Election and heartbeat counters and the seeded random source.</param>
 /// <param name="Campaign">Set while a pre-candidate or candidate.</param>
 /// <param name="Leadership">Set while the leader.</param>
+/// <param name="Receiving">Set while a snapshot from the leader is arriving in chunks.</param>
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueState")]
 public sealed record KeyValueState(
     [property: Id(0)] Ballot Promised,
@@ -19,9 +25,11 @@ public sealed record KeyValueState(
     [property: Id(2)] ImmutableSortedDictionary<long, LogEntry> Log,
     [property: Id(3)] long CompactedIndex,
     [property: Id(4)] KeyValueStore Store,
-    [property: Id(5)] KeyValueTimers Timers,
-    [property: Id(6)] Campaign? Campaign,
-    [property: Id(7)] Leadership? Leadership)
+    [property: Id(5)] LogSinceSnapshot SinceSnapshot,
+    [property: Id(6)] KeyValueTimers Timers,
+    [property: Id(7)] Campaign? Campaign,
+    [property: Id(8)] Leadership? Leadership,
+    [property: Id(9)] SnapshotReceipt? Receiving)
 {
     /// <summary>Leader, candidate or follower.</summary>
     public KeyValueRole Role =>
@@ -39,8 +47,10 @@ public sealed record KeyValueState(
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Role} leader={Leader?.ToString() ?? "?"} ballot={OwnBallot?.ToString() ?? "-"} promised={Promised} " +
-        $"commit={Store.AppliedIndex} applied={Store.AppliedIndex} snapshot={CompactedIndex} log={Log.Count} " +
+        $"applied={Store.AppliedIndex} compacted={CompactedIndex} log={Log.Count} snapshot={SinceSnapshot.SnapshotIndex} " +
+        $"keys={Store.Data.Count} " +
         (Leadership is { } leadership
-            ? $"in-flight={leadership.InFlight.Count} pending={leadership.Pending.Length} heartbeat={Timers.Heartbeat}"
-            : $"election={Timers.Election}");
+            ? $"in-flight={leadership.InFlight.Count} pending={leadership.Pending.Length} heartbeat={Timers.Heartbeat}" +
+              (leadership.Transfers.IsEmpty ? "" : $" sending-snapshots={leadership.Transfers.Count}")
+            : $"election={Timers.Election}" + (Receiving is { } receiving ? $" {receiving}" : ""));
 }

@@ -13,6 +13,12 @@ public sealed record LogEntry(
     [property: Id(1)] KeyValueBatch Value,
     [property: Id(2)] bool Chosen)
 {
+    /// <summary>The size this entry is counted as in log budgets (see <see cref="KeyValueBatch.EstimatedBytes"/>).</summary>
+    public long EstimatedBytes => 24 + Value.EstimatedBytes;
+
+    /// <summary>True when <paramref name="other"/> holds the same accepted value in the same ballot: all a durable log entry records ("chosen" is knowledge that may be re-learned).</summary>
+    public bool SameVote(LogEntry other) => Ballot == other.Ballot && Value.Equals(other.Value);
+
     /// <inheritdoc/>
     public override string ToString() => $"{(Chosen ? "chosen" : "accepted")}@{Ballot} {Value}";
 }

@@ -1,10 +1,11 @@
 namespace OrleansNodes.Protocols.Paxos;
 
 /// <summary>
-/// One node's whole state: it is acceptor, proposer and learner at once. The host persists it
-/// after every batch of steps and before any of the batch's messages leave, which is what makes
-/// the acceptor's promise and vote durable (Paxos Made Simple §2.2: an acceptor "must remember
-/// this information even if it fails and then restarts").
+/// One node's whole state: it is acceptor, proposer and learner at once. Its durable part,
+/// <see cref="PaxosHardState"/>, is written after a batch of steps and before any of the batch's
+/// messages leave, which is what makes the acceptor's promise and vote durable (Paxos Made Simple
+/// §2.2: an acceptor "must remember this information even if it fails and then restarts"); the
+/// proposer's progress and the waiting clients are volatile.
 /// </summary>
 /// <param name="Promised">Acceptor, durable: the highest ballot promised; never decreases.</param>
 /// <param name="Accepted">Acceptor, durable: the highest-numbered proposal accepted, if any.</param>

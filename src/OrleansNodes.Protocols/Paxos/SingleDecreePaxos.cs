@@ -18,9 +18,9 @@ namespace OrleansNodes.Protocols.Paxos;
 /// <para>Progress needs a single proposer for long enough (§2.4). Instead of electing one, each
 /// proposer retries after a randomized number of ticks; the spread lets one of them finish
 /// both phases before the next out-numbers it. A node with nothing to propose stays quiet.</para>
-/// <para>Durability (§2.2, last paragraph): the host persists the state before sending, so
-/// a promise or vote is never sent before it is durable. <see cref="Recover"/> keeps the
-/// acceptor's promise and vote and the proposer's last ballot, and drops only progress.</para>
+/// <para>Durability (§2.2, last paragraph): the hard state (<see cref="PaxosHardState"/>) is
+/// written before the batch's messages leave, so a promise or vote is never sent before it is
+/// durable. <see cref="Recover"/> restores it and rebuilds only the volatile progress.</para>
 /// </remarks>
 public sealed class SingleDecreePaxos : Protocol<PaxosSettings, PaxosState, PaxosMessage, PaxosCommand, PaxosReply>
 {
@@ -51,23 +51,34 @@ public sealed class SingleDecreePaxos : Protocol<PaxosSettings, PaxosState, Paxo
             Waiting: []);
     }
 
+    /// <summary>The acceptor's promise and vote, the proposer's last ballot and value, and what the learner knows (<see cref="PaxosHardState"/>).</summary>
+    public override object HardState(PaxosState state) => PaxosHardState.Of(state);
+
     /// <summary>
-    /// Keeps everything an acceptor promised and the last ballot this proposer issued; forgets
-    /// the ballot in flight (its promises may be gone with the crash) and the waiting clients,
-    /// whose connections died with the old activation (they retry). The proposer resumes with a
-    /// fresh, higher ballot when its new retry timer expires.
+    /// Keeps everything an acceptor promised and the last ballot this proposer issued; the ballot
+    /// in flight (its promises may be gone with the crash) and the waiting clients, whose
+    /// connections died with the old activation, were volatile (they retry). The proposer resumes
+    /// with a fresh, higher ballot when its new retry timer expires, drawn from a generator seeded
+    /// by the node's seed and its last ballot, so restarts at different ballots do not replay the
+    /// same timeouts.
     /// </summary>
-    public override PaxosState Recover(NodeConfig<PaxosSettings> config, PaxosState persisted)
+    public override PaxosState Recover(NodeConfig<PaxosSettings> config, DurableImage image)
     {
-        var (retry, random) = TickTimer.StartRandomized(persisted.Random, config.Settings.RetryTicksMin, config.Settings.RetryTicksMax);
-        return persisted with
+        var fresh = Init(config);
+        if (image.Hard is not PaxosHardState hard) return fresh;
+        var seeded = SeededRandom.From(SeededRandom.Mix(config.Seed, (ulong)hard.Ballot.Round));
+        var (retry, random) = TickTimer.StartRandomized(seeded, config.Settings.RetryTicksMin, config.Settings.RetryTicksMax);
+        return fresh with
         {
-            Phase = ProposerPhase.Idle,
-            Promisers = [],
-            HighestPromisedVote = null,
+            Promised = hard.Promised,
+            Accepted = hard.Accepted,
+            Heard = hard.Heard,
+            Learned = hard.Learned,
+            Proposal = hard.Proposal,
+            Ballot = hard.Ballot,
+            HighestSeen = hard.HighestSeen,
             Retry = retry,
             Random = random,
-            Waiting = [],
         };
     }
 

@@ -63,11 +63,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         foreach (var reply in replies) _line.Append(" | replies ").Append(reply.Client).Append('#').Append(reply.Sequence).Append(' ').Append(StructuralDiff.Format(reply.Reply));
     }
 
-    private void NoteFlush(int node, int steps, int messages, int replies)
+    private void NoteFlush(int node, int steps, int messages, int replies, string? written)
     {
         // A flush decision names its node; a round's implicit flushes need the name.
         if (_decisions[^1].Kind == DecisionKind.Round) _line.Append(CultureInfo.InvariantCulture, $"  | n{node}");
-        _line.Append(CultureInfo.InvariantCulture, $"  persisted {steps} step(s)");
+        _line.Append(CultureInfo.InvariantCulture, $"  flushed {steps} step(s), wrote {written ?? "nothing"}");
         if (messages > 0) _line.Append(CultureInfo.InvariantCulture, $", released {messages} message(s)");
         if (replies > 0) _line.Append(CultureInfo.InvariantCulture, $", answered {replies} request(s)");
     }

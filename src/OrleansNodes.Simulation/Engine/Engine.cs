@@ -4,7 +4,7 @@ using System.Text;
 namespace OrleansNodes.Simulation.Engine;
 
 /// <summary>
-/// The simulated cluster: every node's state, persisted state and unpersisted outbox, the
+/// The simulated cluster: every node's state, durable image and unflushed outbox, the
 /// messages and requests in flight, the cut links, and the properties under check. It executes
 /// decisions and records them; it never chooses. The <see cref="Scheduler{TSettings, TState, TMessage, TRequest, TReply}"/>
 /// chooses for random runs, a <see cref="World{TSettings, TState, TMessage, TRequest, TReply}"/>
@@ -13,10 +13,12 @@ namespace OrleansNodes.Simulation.Engine;
 /// </summary>
 /// <remarks>
 /// The node loop is DESIGN.md's: a node steps inputs into a pending state and a pending outbox;
-/// <see cref="Flush"/> persists the state and only then releases the outbox (persist-before-send);
-/// <see cref="Crash"/> discards what was pending, which is exactly losing the inputs stepped
-/// since the last flush. Messages to a node that is down are lost, as one-way calls to a dead
-/// silo are.
+/// <see cref="Flush"/> writes what the batch made durable, exactly as storage does (the hard state
+/// when it changed, the log and snapshot writes, <see cref="DurableImage.Apply"/>), and only then
+/// releases the outbox (persist-before-send); <see cref="Crash"/> discards what was pending, which
+/// is exactly losing the inputs stepped since the last flush, and <see cref="Restart"/> rebuilds the
+/// node from its durable image with <c>Recover</c>. Messages to a node that is down are lost, as
+/// one-way calls to a dead silo are.
 /// </remarks>
 internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TReply>
     where TState : class
@@ -24,11 +26,15 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// <summary>The pseudo-property a step that throws violates.</summary>
     public const string StepThrewProperty = "no exception in Step";
 
+    /// <summary>The pseudo-property a <c>Recover</c> that does not restore the hard state it was given violates.</summary>
+    public const string RecoveryProperty = "Recover restores the hard state";
+
     private readonly Protocol<TSettings, TState, TMessage, TRequest, TReply> _protocol;
     private readonly NodeConfig<TSettings>[] _configs;
     private readonly StepContext<TSettings, TMessage, TReply>[] _contexts;
     private readonly TState[] _states;
-    private readonly TState[] _persisted;
+    private readonly TState[] _flushed;
+    private readonly DurableImage[] _durable;
     private readonly bool[] _up;
     private readonly List<Envelope<TMessage>>[] _unsentMessages;
     private readonly List<ClientReply<TReply>>[] _unsentReplies;
@@ -47,6 +53,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private readonly bool _reorder;
     private readonly bool _fifo;
     private readonly int _maxCrashed;
+    private readonly bool _checkRecovery;
     private readonly int _maxTicksPerRound;
     private readonly int[] _ticksThisRound;
     private readonly bool _preserveOrder;
@@ -88,7 +95,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _configs = [.. NodeConfig<TSettings>.Cluster(n, settings, seed)];
         _contexts = new StepContext<TSettings, TMessage, TReply>[n];
         _states = new TState[n];
-        _persisted = new TState[n];
+        _flushed = new TState[n];
+        _durable = new DurableImage[n];
         _up = new bool[n];
         _unsentMessages = new List<Envelope<TMessage>>[n];
         _unsentReplies = new List<ClientReply<TReply>>[n];
@@ -98,7 +106,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         for (var i = 0; i < n; i++)
         {
             _contexts[i] = new StepContext<TSettings, TMessage, TReply>(_configs[i]);
-            _states[i] = _persisted[i] = protocol.Init(_configs[i]);
+            _states[i] = _flushed[i] = protocol.Init(_configs[i]);
+            _durable[i] = DurableImage.Initial(protocol.HardState(_states[i]));
             _up[i] = true;
             _unsentMessages[i] = [];
             _unsentReplies[i] = [];
@@ -114,6 +123,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _reorder = options.Faults.HasFlag(FaultKinds.Reorder);
         _fifo = options.Order == DeliveryOrder.Fifo && !_reorder;
         _maxCrashed = options.MaxCrashed;
+        _checkRecovery = options.CheckRecovery;
         _maxTicksPerRound = options.Faults.HasFlag(FaultKinds.Skew) ? 2 : 1;
         _ticksThisRound = new int[n];
         _preserveOrder = preserveOrder;
@@ -139,6 +149,15 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     public long Flushes { get; private set; }
 
+    /// <summary>Flushes that wrote something: a changed hard state, log entries or a snapshot.</summary>
+    public long DurableWrites { get; private set; }
+
+    /// <summary>Log entries written by flushes.</summary>
+    public long EntriesWritten { get; private set; }
+
+    /// <summary>Snapshots written by flushes.</summary>
+    public long SnapshotsWritten { get; private set; }
+
     public long Drops { get; private set; }
 
     public long Duplicates { get; private set; }
@@ -163,7 +182,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     public TState[] States => _states;
 
-    public TState[] Persisted => _persisted;
+    /// <summary>Every node's state as of its last flush (a node that is down shows this).</summary>
+    public TState[] Flushed => _flushed;
+
+    /// <summary>Every node's durable image: what survives a crash.</summary>
+    public DurableImage[] Durable => _durable;
 
     public bool[] Up => _up;
 
@@ -474,7 +497,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     // ----- nodes -----
 
-    /// <summary>Persists the node's state, then releases its pending messages and replies.</summary>
+    /// <summary>Writes what the node's batch made durable, then releases its pending messages and replies.</summary>
     public bool Flush(int node)
     {
         if (!HasPending(node)) return false;
@@ -491,13 +514,45 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     {
         var sends = _unsentMessages[node];
         var replies = _unsentReplies[node];
-        _persisted[node] = _states[node];
+        if (!WriteDurable(node, out var written)) return;
+        _flushed[node] = _states[node];
         Flushes++;
-        if (TraceLines is not null) NoteFlush(node, _unflushedSteps[node], sends.Count, replies.Count);
+        if (TraceLines is not null) NoteFlush(node, _unflushedSteps[node], sends.Count, replies.Count, written);
         _unflushedSteps[node] = 0;
         foreach (var send in sends) Enqueue(send);
         sends.Clear();
         if (replies.Count > 0) ReleaseReplies(node, replies);
+    }
+
+    /// <summary>
+    /// The flush's write, as storage would do it: the hard state when it differs from the last one
+    /// written, then the batch's log and snapshot writes. False (and a violation) when protocol code
+    /// threw while the host asked for them.
+    /// </summary>
+    private bool WriteDurable(int node, out string? written)
+    {
+        written = null;
+        var writes = _contexts[node].Durable.Drain();
+        var image = _durable[node];
+        try
+        {
+            var hard = _protocol.HardState(_states[node]);
+            var flushed = image.Flush(hard, writes);
+            if (ReferenceEquals(flushed, image)) return true;
+            _durable[node] = flushed;
+            if (TraceLines is not null)
+                written = Equals(hard, image.Hard) ? writes.ToString() : writes.IsEmpty ? "hard state" : "hard state, " + writes;
+        }
+        catch (Exception e)
+        {
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw while its flush was written: {e.GetType().Name}: {e.Message}");
+            return false;
+        }
+
+        DurableWrites++;
+        EntriesWritten += writes.Puts.Length;
+        if (writes.Snapshot is not null) SnapshotsWritten++;
+        return true;
     }
 
     public bool Crash(int node)
@@ -510,11 +565,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         LostSteps += _unflushedSteps[node];
         if (TraceLines is not null)
         {
-            var diff = StructuralDiff.Describe(_states[node], _persisted[node]);
-            Note($"lost {_unflushedSteps[node]} unpersisted step(s) and {_unsentMessages[node].Count} message(s)" + (diff.Length > 0 ? "; rolled back: " + diff : string.Empty));
+            var diff = StructuralDiff.Describe(_states[node], _flushed[node]);
+            Note($"lost {_unflushedSteps[node]} unflushed step(s) and {_unsentMessages[node].Count} message(s)" + (diff.Length > 0 ? "; rolled back: " + diff : string.Empty));
         }
 
-        _states[node] = _persisted[node];
+        _states[node] = _flushed[node];
         _unflushedSteps[node] = 0;
         _unsentMessages[node].Clear();
         _unsentReplies[node].Clear();
@@ -533,9 +588,16 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _down--;
         Restarts++;
         TState recovered;
+        var image = _durable[node];
         try
         {
-            recovered = _protocol.Recover(_configs[node], _persisted[node]);
+            recovered = _protocol.Recover(_configs[node], image);
+            if (_checkRecovery && !Equals(_protocol.HardState(recovered), image.Hard))
+            {
+                Fail(RecoveryProperty, PropertyKind.Always, $"n{node} recovered hard state {_protocol.HardState(recovered)} from {image.Hard}");
+                EndLine();
+                return true;
+            }
         }
         catch (Exception e)
         {
@@ -546,9 +608,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         if (TraceLines is not null)
         {
-            var diff = StructuralDiff.Describe(_persisted[node], recovered);
-            if (diff.Length > 0) Note("recovered: " + diff);
+            var diff = StructuralDiff.Describe(_flushed[node], recovered);
+            if (diff.Length > 0) Note("recovered (volatile state reset or rebuilt): " + diff);
         }
+
+        _flushed[node] = recovered;
 
         _states[node] = recovered;
         UpdateHealth();
@@ -601,7 +665,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         if (TraceLines is not null) NoteStep(node, before, after, sends, replies);
         if (sends.Length > 0) _unsentMessages[node].AddRange(sends);
         if (replies.Length > 0) _unsentReplies[node].AddRange(replies);
-        context.Clear();
+        context.ClearOutbox();
         _unflushedSteps[node]++;
         Check(node, before);
     }

@@ -19,9 +19,9 @@ public sealed class MultiSiloTests
 
         // No client call from here on: each node ticks on its own silo's timer, and a tally
         // node writes on every tick.
-        var before = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => silos.StoredETagAsync("spread", i)));
+        var before = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => silos.StoredVersionAsync("spread", i)));
         await Eventually.Reaches(
-            () => Task.WhenAll(Enumerable.Range(0, 3).Select(i => silos.StoredETagAsync("spread", i))),
+            () => Task.WhenAll(Enumerable.Range(0, 3).Select(i => silos.StoredVersionAsync("spread", i))),
             etags => etags.Zip(before).All(pair => pair.First >= pair.Second + 10),
             "every node ticked and wrote 10 more times");
 

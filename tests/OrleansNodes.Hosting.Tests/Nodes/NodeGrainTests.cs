@@ -111,7 +111,7 @@ public sealed class NodeGrainTests(HostFixture fixture)
         await CreateAsync("pbs");
         var leader = NodeKey.Format("pbs", new NodeId(0));
         await Eventually.Reaches(() => Silo.Node("pbs", 0).GetStatus(), s => s.PersistedVersion > 2, "the leader is writing");
-        Silo.FailingWrites[leader] = record => record is NodeRecord { State: TallyState { Total: > 0 } };
+        Silo.FailingWrites[leader] = hard => hard is TallyState { Total: > 0 };
 
         var outcome = await Silo.Node("pbs", 0).Request(new ClientId(9), 1, new Add(1));
 
@@ -134,15 +134,15 @@ public sealed class NodeGrainTests(HostFixture fixture)
     }
 
     [Fact]
-    public async Task Write_StaleETag_ActivationStopsWithoutSending()
+    public async Task Write_StaleVersion_ActivationStopsWithoutSending()
     {
         // Orleans may briefly run two activations of a node. Play the other one: write the
-        // node's row behind its back, so its next write carries a stale ETag.
+        // node's row behind its back, so its next write expects a stale version.
         await CreateAsync("stale");
         var leader = NodeKey.Format("stale", new NodeId(0));
         var status = await Eventually.Reaches(() => Silo.Node("stale", 0).GetStatus(), s => s.PersistedVersion > 2, "the leader is writing");
 
-        await StorageTestKit.BumpETagAsync(Silo.DatabasePath, leader);
+        await StorageTestKit.BumpVersionAsync(Silo.DatabasePath, leader);
 
         await Eventually.Reaches(() => Task.FromResult(Silo.Events.Of(leader)), e => e.Any(x => x.Kind == HostEventKind.WriteFailed), "the stale write is refused");
         AssertNoSendBetweenFailedWriteAndNextSuccess(Silo.Events.Of(leader));

@@ -22,14 +22,14 @@ public sealed class SiloRestartTests
                 s => s.Nodes.All(n => n.Description.StartsWith("total=11 ", StringComparison.Ordinal)),
                 "every node holds total 11");
         }
-        var stopped = await StoredETagsAsync(path);
+        var stopped = await StoredVersionsAsync(path);
 
         await using var second = await TestSilo.StartAsync(path);
 
         // Nobody calls the nodes: only the durable keep-alive reminder can activate them, and an
         // active node ticks, and a ticking tally node writes.
         await Eventually.Reaches(
-            () => StoredETagsAsync(path),
+            () => StoredVersionsAsync(path),
             etags => etags.Zip(stopped).All(pair => pair.First > pair.Second),
             "every node writes again");
         var read = await second.Node("restart", 2).Request(new ClientId(5), 1, new Read());
@@ -38,6 +38,6 @@ public sealed class SiloRestartTests
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<long[]> StoredETagsAsync(string path) =>
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StorageTestKit.StoredETagAsync(path, NodeKey.Format("restart", new NodeId(i)))));
+    private static async Task<long[]> StoredVersionsAsync(string path) =>
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StorageTestKit.StoredVersionAsync(path, NodeKey.Format("restart", new NodeId(i)))));
 }

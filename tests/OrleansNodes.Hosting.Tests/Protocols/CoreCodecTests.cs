@@ -51,8 +51,7 @@ public sealed class CoreCodecTests
             AppliedSequence = ImmutableDictionary<ClientId, long>.Empty.Add(new ClientId(1), 4),
         };
 
-        var record = Assert.IsType<NodeRecord>(SerializerKit.RoundTrip<object>(new NodeRecord { State = state, Version = 3 }));
-        var back = Assert.IsType<TallyState>(record.State);
+        var back = Assert.IsType<TallyState>(SerializerKit.RoundTrip<object>(state));
 
         Assert.Equal(4, back.AppliedSequence[new ClientId(1)]);
         Assert.Equal(state.Heard, back.Heard);

@@ -51,7 +51,7 @@ public sealed class ProtocolRegistryTests
     {
         // The host derives node seeds like NodeConfig.Cluster, so a node draws the same timeouts
         // on Orleans as in a simulated run of the same cluster seed.
-        var runner = Tally().Start(new NodeId(1), 3, new TallySettings(0), 42, persisted: null);
+        var runner = Tally().Start(new NodeId(1), 3, new TallySettings(0), 42, image: null);
 
         var expected = new TallyProtocol().Init(NodeConfig<TallySettings>.Cluster(3, new TallySettings(0), 42)[1]);
         var actual = (TallyState)runner.State;

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Orleans.Storage;
-using OrleansNodes.Hosting.Nodes;
 using OrleansNodes.Hosting.Storage;
 using OrleansNodes.Hosting.Tests.Support;
 using OrleansNodes.Hosting.Tests.Tally;
@@ -24,7 +23,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
     }
 
-    private static NodeRecord Record(long total) => new()
+    private static StoredTally Record(long total) => new()
     {
         State = new TallyProtocol().Init(NodeConfig<TallySettings>.Cluster(3, new TallySettings(0), 5)[1]) with { Total = total },
         Version = total,
@@ -33,10 +32,10 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task Write_ThenRead_RoundTripsStateAndETag()
     {
-        var written = new GrainState<NodeRecord>(Record(4));
+        var written = new GrainState<StoredTally>(Record(4));
         await _storage.WriteStateAsync("node", _grain, written);
 
-        var read = new GrainState<NodeRecord>(new NodeRecord());
+        var read = new GrainState<StoredTally>(new StoredTally());
         await _storage.ReadStateAsync("node", _grain, read);
 
         Assert.True(read.RecordExists);
@@ -51,7 +50,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task Read_NeverWritten_NoRecordAndNoETag()
     {
-        var read = new GrainState<NodeRecord>(new NodeRecord());
+        var read = new GrainState<StoredTally>(new StoredTally());
         await _storage.ReadStateAsync("node", _grain, read);
 
         Assert.False(read.RecordExists);
@@ -62,9 +61,9 @@ public sealed class SqliteGrainStorageTests : IDisposable
     public async Task Write_TwoWritersFromSameETag_SecondThrowsInconsistentState()
     {
         // Two activations of one node both loaded the same version.
-        await _storage.WriteStateAsync("node", _grain, new GrainState<NodeRecord>(Record(1)));
-        var first = new GrainState<NodeRecord>(new NodeRecord());
-        var second = new GrainState<NodeRecord>(new NodeRecord());
+        await _storage.WriteStateAsync("node", _grain, new GrainState<StoredTally>(Record(1)));
+        var first = new GrainState<StoredTally>(new StoredTally());
+        var second = new GrainState<StoredTally>(new StoredTally());
         await _storage.ReadStateAsync("node", _grain, first);
         await _storage.ReadStateAsync("node", _grain, second);
 
@@ -74,7 +73,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("node", _grain, second));
 
         Assert.Equal(first.ETag, conflict.StoredEtag);
-        var read = new GrainState<NodeRecord>(new NodeRecord());
+        var read = new GrainState<StoredTally>(new StoredTally());
         await _storage.ReadStateAsync("node", _grain, read);
         Assert.Equal(2, ((TallyState)read.State!.State!).Total);
     }
@@ -82,28 +81,28 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task Write_NewRecordWhenOneExists_ThrowsInconsistentState()
     {
-        await _storage.WriteStateAsync("node", _grain, new GrainState<NodeRecord>(Record(1)));
+        await _storage.WriteStateAsync("node", _grain, new GrainState<StoredTally>(Record(1)));
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("node", _grain, new GrainState<NodeRecord>(Record(2))));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("node", _grain, new GrainState<StoredTally>(Record(2))));
     }
 
     [Fact]
     public async Task Write_ManyNodesAtOnceOneStale_OnlyTheStaleWriteFails()
     {
         // Concurrent writes share group-commit transactions; a conflict must not sink the others.
-        var stale = new GrainState<NodeRecord>(Record(1));
+        var stale = new GrainState<StoredTally>(Record(1));
         await _storage.WriteStateAsync("node", _grain, stale);
-        await _storage.WriteStateAsync("node", _grain, new GrainState<NodeRecord>(Record(2)) { ETag = stale.ETag });
+        await _storage.WriteStateAsync("node", _grain, new GrainState<StoredTally>(Record(2)) { ETag = stale.ETag });
         var grains = Enumerable.Range(1, 50).Select(i => GrainId.Create("nodegrain", $"many/{i}")).ToList();
 
-        var writes = grains.Select(grain => _storage.WriteStateAsync("node", grain, new GrainState<NodeRecord>(Record(7)))).ToList();
+        var writes = grains.Select(grain => _storage.WriteStateAsync("node", grain, new GrainState<StoredTally>(Record(7)))).ToList();
         var staleWrite = _storage.WriteStateAsync("node", _grain, stale);
         await Task.WhenAll(writes);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
         foreach (var grain in grains)
         {
-            var read = new GrainState<NodeRecord>(new NodeRecord());
+            var read = new GrainState<StoredTally>(new StoredTally());
             await _storage.ReadStateAsync("node", grain, read);
             Assert.Equal(7, ((TallyState)read.State!.State!).Total);
         }
@@ -112,11 +111,11 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task Clear_ThenRead_RecordGone()
     {
-        var state = new GrainState<NodeRecord>(Record(1));
+        var state = new GrainState<StoredTally>(Record(1));
         await _storage.WriteStateAsync("node", _grain, state);
 
         await _storage.ClearStateAsync("node", _grain, state);
-        var read = new GrainState<NodeRecord>(new NodeRecord());
+        var read = new GrainState<StoredTally>(new StoredTally());
         await _storage.ReadStateAsync("node", _grain, read);
 
         Assert.False(state.RecordExists);
@@ -126,7 +125,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task Database_AfterFirstUse_IsInWalMode()
     {
-        await _storage.WriteStateAsync("node", _grain, new GrainState<NodeRecord>(Record(1)));
+        await _storage.WriteStateAsync("node", _grain, new GrainState<StoredTally>(Record(1)));
 
         await using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
         connection.Open();
@@ -134,4 +133,13 @@ public sealed class SqliteGrainStorageTests : IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
+}
+
+/// <summary>A grain-state record like the cluster registry's, for the grain storage the registry still uses.</summary>
+[GenerateSerializer, Alias("on.tests.StoredTally")]
+public sealed record StoredTally
+{
+    [Id(0)] public TallyState? State { get; init; }
+
+    [Id(1)] public long Version { get; init; }
 }

@@ -1,37 +1,37 @@
 using System.Collections.Concurrent;
-using Orleans.Storage;
+using Orleans.Serialization;
+using OrleansNodes.Hosting.Storage;
 
 namespace OrleansNodes.Hosting.Tests.Support;
 
 /// <summary>
-/// Wraps the real grain storage: logs every node write, and fails the writes a test picks
-/// (by node key and by the state about to be written), as a database that is down would.
+/// Wraps the real node store: logs every node write, and fails the writes a test picks (by node
+/// key and by the hard state about to be written), as a database that is down would.
 /// </summary>
-public sealed class ObservedStorage(IGrainStorage inner, HostEvents events, ConcurrentDictionary<string, Func<object?, bool>> failWhen) : IGrainStorage
+public sealed class ObservedStorage(NodeStore inner, Serializer serializer, HostEvents events, ConcurrentDictionary<string, Func<object?, bool>> failWhen) : NodeStore
 {
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        inner.ReadStateAsync(stateName, grainId, grainState);
+    public override string Description => "observed " + inner.Description;
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    protected override Task<StoredNode?> ReadCoreAsync(string key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
+
+    protected override async Task<long> WriteCoreAsync(string key, NodeWrite write, CancellationToken cancellationToken)
     {
-        var node = grainId.Key.ToString()!;
-        if (failWhen.TryGetValue(node, out var fails) && fails(grainState.State))
+        if (failWhen.TryGetValue(key, out var fails) && write.Hard is { } hard && fails(serializer.Deserialize<object?>(hard)))
         {
-            events.Add(HostEventKind.WriteFailed, node);
-            throw new IOException($"injected write failure for {node}");
+            events.Add(HostEventKind.WriteFailed, key);
+            throw new IOException($"injected write failure for {key}");
         }
+        long bytes;
         try
         {
-            await inner.WriteStateAsync(stateName, grainId, grainState);
+            bytes = await inner.WriteAsync(key, write, cancellationToken);
         }
         catch
         {
-            events.Add(HostEventKind.WriteFailed, node);
+            events.Add(HostEventKind.WriteFailed, key);
             throw;
         }
-        events.Add(HostEventKind.WriteSucceeded, node);
+        events.Add(HostEventKind.WriteSucceeded, key);
+        return bytes;
     }
-
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        inner.ClearStateAsync(stateName, grainId, grainState);
 }

@@ -109,8 +109,8 @@ public sealed class SiloCluster : IAsyncDisposable
         await Eventually.Reaches(() => Node(cluster, index).GetStatus(), s => s.Running, $"{cluster}/{index} runs again");
     }
 
-    /// <summary>The node's stored ETag (its write count), read from the file directly.</summary>
-    public Task<long> StoredETagAsync(string cluster, int index) => StorageTestKit.StoredETagAsync(DatabasePath, NodeKey.Format(cluster, new NodeId(index)));
+    /// <summary>The node's stored version (its write count), read from the file directly.</summary>
+    public Task<long> StoredVersionAsync(string cluster, int index) => StorageTestKit.StoredVersionAsync(DatabasePath, NodeKey.Format(cluster, new NodeId(index)));
 
     public async ValueTask DisposeAsync()
     {

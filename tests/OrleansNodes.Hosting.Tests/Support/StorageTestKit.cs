@@ -5,22 +5,22 @@ namespace OrleansNodes.Hosting.Tests.Support;
 /// <summary>Direct access to the SQLite file, playing a second writer or an outside observer.</summary>
 public static class StorageTestKit
 {
-    /// <summary>Advances the stored ETag of node <paramref name="nodeKey"/>, as a second activation's write would.</summary>
-    public static async Task BumpETagAsync(string databasePath, string nodeKey)
+    /// <summary>Advances the stored version of node <paramref name="nodeKey"/>, as a second activation's writes would.</summary>
+    public static async Task BumpVersionAsync(string databasePath, string nodeKey)
     {
         await using var connection = Open(databasePath);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE grain_state SET etag = etag + 1000 WHERE state_name = 'node' AND grain_id LIKE '%/' || $key";
+        command.CommandText = "UPDATE node_meta SET version = version + 1000 WHERE node = $key";
         command.Parameters.AddWithValue("$key", nodeKey);
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
-    /// <summary>The stored ETag (write count) of node <paramref name="nodeKey"/>, without touching the grain.</summary>
-    public static async Task<long> StoredETagAsync(string databasePath, string nodeKey)
+    /// <summary>The stored version (write count) of node <paramref name="nodeKey"/>, without touching the grain.</summary>
+    public static async Task<long> StoredVersionAsync(string databasePath, string nodeKey)
     {
         await using var connection = Open(databasePath);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT etag FROM grain_state WHERE state_name = 'node' AND grain_id LIKE '%/' || $key";
+        command.CommandText = "SELECT version FROM node_meta WHERE node = $key";
         command.Parameters.AddWithValue("$key", nodeKey);
         return await command.ExecuteScalarAsync() is long etag ? etag : 0;
     }

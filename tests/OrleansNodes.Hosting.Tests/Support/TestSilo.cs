@@ -4,7 +4,6 @@ using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansNodes.Hosting.Nodes;
 using OrleansNodes.Hosting.Storage;
@@ -33,7 +32,7 @@ public sealed class TestSilo : IAsyncDisposable
 
     public HostEvents Events { get; }
 
-    /// <summary>By node key: which writes of that node fail (given the record about to be written).</summary>
+    /// <summary>By node key: which writes of that node fail (given the hard state about to be written).</summary>
     public ConcurrentDictionary<string, Func<object?, bool>> FailingWrites { get; }
 
     public ObservedNetwork Network => (ObservedNetwork)Cluster.GetSiloServiceProvider().GetRequiredService<INodeNetwork>();
@@ -54,12 +53,11 @@ public sealed class TestSilo : IAsyncDisposable
                 options.KeepAliveReminderPeriod = TimeSpan.FromSeconds(2);
             });
             silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.Redirect);
-            // What AddSqliteNodeStorage registers, with the grain storage wrapped for observation.
+            // What AddSqliteNodeStorage registers, with the node store wrapped for observation.
             var database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = databasePath });
-            silo.Services.AddGrainStorage(NodeHostOptions.StorageName, (services, name) => new ObservedStorage(
-                new SqliteGrainStorage(name, database, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()),
-                events,
-                failing));
+            silo.AddNodeStore(services => new ObservedStorage(new SqliteNodeStore(database), services.GetRequiredService<Serializer>(), events, failing));
+            silo.Services.AddGrainStorage(NodeHostOptions.StorageName, (services, name) =>
+                new SqliteGrainStorage(name, database, services.GetRequiredService<Serializer>(), services.GetRequiredService<IActivatorProvider>()));
             silo.AddReminders();
             silo.Services.AddSingleton<IReminderTable>(new SqliteReminderTable(database));
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

@@ -86,11 +86,20 @@ public class HeartbeatFailureDetectorTests
     }
 
     [Fact]
-    public void Recover_AfterCrash_ForgetsSuspicionsAndGivesEveryPeerAFreshGracePeriod()
+    public void HardState_AnyState_NothingIsDurable()
     {
         var (state, _) = Tick(Detector.Init(Configs[0]), Settings.SuspectAfterTicks + 3);
 
-        var recovered = Detector.Recover(Configs[0], state);
+        Assert.Null(Detector.HardState(state));
+    }
+
+    [Fact]
+    public void Recover_AfterCrash_ForgetsSuspicionsAndGivesEveryPeerAFreshGracePeriod()
+    {
+        var (state, _) = Tick(Detector.Init(Configs[0]), Settings.SuspectAfterTicks + 3);
+        Assert.NotEmpty(state.Suspects);
+
+        var recovered = Detector.Recover(Configs[0], DurableImage.Initial(Detector.HardState(state)));
 
         Assert.Empty(recovered.Suspects);
         Assert.Equal(0, recovered.Silence.TicksSinceHeard(N(1)));

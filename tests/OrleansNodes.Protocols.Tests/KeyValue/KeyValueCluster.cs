@@ -14,6 +14,7 @@ internal sealed class KeyValueCluster
     private readonly KeyValueProtocol _protocol;
     private readonly ImmutableArray<NodeConfig<KeyValueSettings>> _configs;
     private readonly KeyValueState[] _states;
+    private readonly DurableImage[] _durable;
     private readonly bool[] _up;
     private readonly HashSet<NodeId> _isolated = [];
     private readonly List<Envelope<KeyValueMessage>> _queue = [];
@@ -25,6 +26,7 @@ internal sealed class KeyValueCluster
         _protocol = protocol ?? new KeyValueProtocol();
         _configs = NodeConfig<KeyValueSettings>.Cluster(size, settings ?? KeyValueSettings.Default, seed);
         _states = [.. _configs.Select(_protocol.Init)];
+        _durable = [.. _states.Select(state => DurableImage.Initial(_protocol.HardState(state)))];
         _up = [.. _configs.Select(_ => true)];
         var scope = new PropertyScope();
         _checks = [.. _protocol.Properties.Where(p => p.Kind == PropertyKind.Always).Select(p => (p, p.Start(scope)))];
@@ -38,6 +40,15 @@ internal sealed class KeyValueCluster
     public KeyValueState this[int node] => _states[node];
 
     public IReadOnlyList<KeyValueState> States => _states;
+
+    /// <summary>What each node has made durable: in this harness every step is flushed.</summary>
+    public IReadOnlyList<DurableImage> Durable => _durable;
+
+    /// <summary>Durable writes so far (flushes that changed the hard state or wrote log entries or a snapshot).</summary>
+    public int Writes => WriteLog.Count;
+
+    /// <summary>Every durable write, in order: the node, whether its hard state changed, and its log and snapshot writes.</summary>
+    public List<(int Node, bool HardChanged, DurableWrites Writes)> WriteLog { get; } = [];
 
     /// <summary>Every client reply produced so far, in order.</summary>
     public List<ClientReply<KeyValueReply>> Replies { get; } = [];
@@ -99,6 +110,9 @@ internal sealed class KeyValueCluster
         Step(envelope.To, new KeyValueInput.Receive(envelope.From, envelope.Message));
     }
 
+    /// <summary>Puts <paramref name="envelope"/> at the end of the queue, as if sent now: a delayed or duplicated message.</summary>
+    public void Inject(Envelope<KeyValueMessage> envelope) => _queue.Add(envelope);
+
     /// <summary>Forgets every queued message: they were lost.</summary>
     public void LoseQueued() => _queue.Clear();
 
@@ -107,7 +121,7 @@ internal sealed class KeyValueCluster
 
     public void Heal() => _isolated.Clear();
 
-    /// <summary>Stops a node. Its state is what it persisted: in this harness every step is persisted.</summary>
+    /// <summary>Stops a node. What survives is its durable image: in this harness every step is flushed.</summary>
     public void Crash(int node)
     {
         _up[node] = false;
@@ -116,7 +130,7 @@ internal sealed class KeyValueCluster
 
     public void Restart(int node)
     {
-        _states[node] = _protocol.Recover(_configs[node], _states[node]);
+        _states[node] = _protocol.Recover(_configs[node], _durable[node]);
         _up[node] = true;
         Check(null, null);
     }
@@ -146,6 +160,10 @@ internal sealed class KeyValueCluster
         var before = _states[node.Value];
         var result = _protocol.Run(_configs[node.Value], before, input);
         _states[node.Value] = result.State;
+        var image = _durable[node.Value];
+        var hard = _protocol.HardState(result.State);
+        _durable[node.Value] = image.Flush(hard, result.Writes);
+        if (!ReferenceEquals(image, _durable[node.Value])) WriteLog.Add((node.Value, !Equals(hard, image.Hard), result.Writes));
         _queue.AddRange(result.Outbox.Sends);
         Replies.AddRange(result.Outbox.Replies);
         _steps++;

@@ -16,8 +16,16 @@ public class KeyValuePropertiesTests
     private static KeyValueState WithChosen(KeyValueState state, long slot, KeyValueBatch batch) =>
         state with { Log = state.Log.SetItem(slot, new LogEntry(new Ballot(1, new NodeId(0)), batch, Chosen: true)) };
 
-    private static KeyValueState Applied(KeyValueState state, KeyValueBatch batch, bool deduplicate = true) =>
-        state with { Log = state.Log.SetItem(state.Store.AppliedIndex + 1, new LogEntry(new Ballot(1, new NodeId(0)), batch, false)), Store = state.Store.Apply(state.Store.AppliedIndex + 1, batch, 16, deduplicate, null) };
+    // Without deduplication the batch's clients are applied as if the store had never seen them.
+    private static KeyValueState Applied(KeyValueState state, KeyValueBatch batch, bool deduplicate = true)
+    {
+        var store = deduplicate ? state.Store : state.Store with { Sessions = state.Store.Sessions.RemoveRange(batch.Commands.Select(c => c.Client)) };
+        return state with
+        {
+            Log = state.Log.SetItem(state.Store.AppliedIndex + 1, new LogEntry(new Ballot(1, new NodeId(0)), batch, false)),
+            Store = store.Apply(state.Store.AppliedIndex + 1, batch, 16, null),
+        };
+    }
 
     /// <summary>Feeds each (node, state) as a step of that node, starting from initial states.</summary>
     private static bool HoldsThroughout(Property<KeyValueState> property, params (int Node, KeyValueState State)[] steps)

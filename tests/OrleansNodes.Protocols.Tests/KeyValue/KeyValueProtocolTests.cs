@@ -61,7 +61,7 @@ public class KeyValueProtocolTests
     {
         var cluster = ElectedCluster();
         var config = NodeConfig<KeyValueSettings>.Cluster(3, KeyValueSettings.Default, 1)[1];
-        var stale = new Promise(new Ballot(1, N(0)), [], null);
+        var stale = new Promise(new Ballot(1, N(0)), []);
 
         var result = cluster.Protocol.Run(config, cluster[1], new KeyValueInput.Receive(N(0), stale));
 
@@ -80,7 +80,7 @@ public class KeyValueProtocolTests
 
         var reply = Assert.Single(cluster.Replies);
         Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(7), 1, KeyValueReply.Ok.Instance), reply);
-        Assert.All(cluster.States, s => Assert.Equal("a", s.Store.Data["x"]));
+        Assert.All(cluster.States, s => Assert.Equal("a", s.Store.Get("x")));
         Assert.All(cluster.States, s => Assert.Equal(1, s.Store.AppliedIndex));
     }
 
@@ -111,7 +111,7 @@ public class KeyValueProtocolTests
 
         Assert.Equal(cluster.Replies[0], Assert.Single(retry));
         cluster.DeliverAll();
-        Assert.Equal("x", cluster[0].Store.Data["log"]);
+        Assert.Equal("x", cluster[0].Store.Get("log"));
         Assert.Equal(1, cluster[0].Store.ExecutedCount);
     }
 
@@ -129,7 +129,7 @@ public class KeyValueProtocolTests
         cluster.DeliverAll();
         cluster.Run(rounds: 3);           // retransmission gets the first slot chosen too
 
-        Assert.Equal("x", cluster[0].Store.Data["log"]);
+        Assert.Equal("x", cluster[0].Store.Get("log"));
         Assert.Equal(1, cluster[0].Store.ExecutedCount);
         Assert.Equal(2, cluster[0].Store.AppliedIndex);
         Assert.All(cluster.Replies, r => Assert.Equal(KeyValueReply.Ok.Instance, r.Reply));
@@ -144,7 +144,7 @@ public class KeyValueProtocolTests
 
         Assert.Equal(new KeyValueReply.Redirect(N(0)), reply.Reply);
         Assert.Empty(cluster.Queue);
-        Assert.False(cluster[2].Store.Data.ContainsKey("x"));
+        Assert.Null(cluster[2].Store.Get("x"));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public class KeyValueProtocolTests
         cluster.DeliverAll();
 
         Assert.Equal(2, cluster[0].Store.AppliedIndex); // slot 1: client 1 alone; slot 2: clients 2..5
-        Assert.Equal("12345", cluster[0].Store.Data["k"]);
+        Assert.Equal("12345", cluster[0].Store.Get("k"));
         Assert.Equal(5, cluster.Replies.Count);
     }
 
@@ -201,7 +201,7 @@ public class KeyValueProtocolTests
         Assert.Equal(N(leader), cluster[0].Leader);
         cluster.Request(leader, 7, 2, new KeyValueCommand.Put("x", "b"));
         cluster.Run(rounds: 3);
-        Assert.All(cluster.States, s => Assert.Equal("b", s.Store.Data["x"]));
+        Assert.All(cluster.States, s => Assert.Equal("b", s.Store.Get("x")));
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public class KeyValueProtocolTests
         cluster.Run(rounds: 1);
         var config = NodeConfig<KeyValueSettings>.Cluster(3, KeyValueSettings.Default, 1)[1];
 
-        var result = cluster.Protocol.Run(config, cluster[1], new KeyValueInput.Receive(N(2), new PreVote(new Ballot(9, N(2)))));
+        var result = cluster.Protocol.Run(config, cluster[1], new KeyValueInput.Receive(N(2), new PreVote(new Ballot(9, N(2)), 0)));
 
         Assert.Same(cluster[1], result.State);
         Assert.True(result.Outbox.IsEmpty);
@@ -285,7 +285,7 @@ public class KeyValueProtocolTests
         cluster.Run(rounds: 60);
 
         Assert.Equal(2, cluster.Leader);
-        Assert.Equal("a", cluster[2].Store.Data["x"]);
+        Assert.Equal("a", cluster[2].Store.Get("x"));
         Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(7), 1, KeyValueReply.Ok.Instance), Assert.Single(cluster.Replies));
     }
 
@@ -305,13 +305,13 @@ public class KeyValueProtocolTests
 
         Assert.Equal(1, cluster.Leader);
         Assert.Equal(2, cluster[1].Store.AppliedIndex);
-        Assert.False(cluster[1].Store.Data.ContainsKey("x"));
-        Assert.Equal("b", cluster[1].Store.Data["y"]);
+        Assert.Null(cluster[1].Store.Get("x"));
+        Assert.Equal("b", cluster[1].Store.Get("y"));
         Assert.True(cluster[1].Log[1].Value.IsNoop);
     }
 
     [Fact]
-    public void Elect_CandidateBehindCompactionPoint_LearnsSnapshotFromPromise()
+    public void Elect_CandidateBehindCompactionPoint_IsRefusedAndThenCaughtUpByTheNewLeader()
     {
         var settings = KeyValueSettings.Default with { RetainedEntriesMax = 4 };
         var cluster = ElectedCluster(settings: settings);
@@ -324,13 +324,60 @@ public class KeyValueProtocolTests
         cluster.Run(rounds: 2);
         cluster.Crash(0);
         cluster.Heal();
+        var promised = cluster[1].Promised;
 
-        cluster.Drop = e => e.Message is Prepare && e.From == N(1); // n2 wins the next election
+        // n2 missed 20 slots and n1 has compacted all but 4 of them: n1 could not report them, so
+        // it promises n2 nothing (and grants no pre-vote) however often n2 asks.
+        cluster.Drop = e => e.Message is PreVote or Prepare && e.From == N(1);
+        cluster.Run(rounds: 60);
+        Assert.Null(cluster.Leader);
+        Assert.Equal(promised, cluster[1].Promised);
+
+        // n1 campaigns, wins with n2's promise, and sends n2 its store in chunks.
+        cluster.Drop = null;
         cluster.Run(rounds: 60);
 
-        Assert.Equal(2, cluster.Leader);
-        Assert.Equal("20", cluster[2].Store.Data["x"]);
-        Assert.Equal(20, cluster[2].Store.AppliedIndex);
+        Assert.Equal(1, cluster.Leader);
+        Assert.Equal("20", cluster[2].Store.Get("x"));
+        Assert.True(cluster[2].Store.AppliedIndex >= 20);
+    }
+
+    [Fact]
+    public void SnapshotTransfer_ChunksLostDuplicatedAndReordered_FollowerInstallsTheWholeStore()
+    {
+        // One key per chunk, so 30 keys take 30 chunks (plus the dedup table's).
+        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 2, SnapshotChunkBytesMax = 10 };
+        var cluster = ElectedCluster(settings: settings);
+        cluster.Isolate(2);
+        for (var i = 1; i <= 30; i++)
+        {
+            cluster.Request(0, 7, i, new KeyValueCommand.Put($"k{i:D2}", "v"));
+            cluster.DeliverAll();
+        }
+        cluster.Heal();
+        var held = new List<Envelope<KeyValueMessage>>();
+        var chunks = 0;
+        cluster.Drop = e =>
+        {
+            if (e.Message is not SnapshotChunk) return false;
+            chunks++;
+            if (chunks % 4 == 0) return true;                    // lost
+            if (chunks % 7 == 0) { held.Add(e); return true; }   // delayed: delivered again below
+            return false;
+        };
+
+        for (var round = 0; round < 200 && cluster[2].Store.AppliedIndex < 30; round++)
+        {
+            cluster.Run(rounds: 1);
+            foreach (var late in held) cluster.Inject(late);     // a stale chunk, long after it was sent
+            held.Clear();
+        }
+
+        Assert.Equal(30, cluster[2].Store.Data.Count);
+        Assert.Equal(cluster[0].Store.ContentHash(), cluster[2].Store.ContentHash());
+        Assert.Null(cluster[2].Receiving);
+        Assert.True(chunks > 30, $"only {chunks} chunks were sent");
+        Assert.True(cluster.Durable[2].Snapshot?.Index >= 30, "the installed store was not written as n2's snapshot");
     }
 
     [Fact]
@@ -349,7 +396,7 @@ public class KeyValueProtocolTests
 
         Assert.Equal(5, cluster[2].Store.AppliedIndex);
         Assert.Equal(0, cluster[2].CompactedIndex);
-        Assert.Equal("12345", cluster[2].Store.Data["x"]);
+        Assert.Equal("12345", cluster[2].Store.Get("x"));
     }
 
     [Fact]
@@ -370,7 +417,7 @@ public class KeyValueProtocolTests
 
         Assert.Equal(50, cluster[2].Store.AppliedIndex);
         Assert.True(cluster[2].CompactedIndex > 0);
-        Assert.Equal(new string('.', 50), cluster[2].Store.Data["x"]);
+        Assert.Equal(new string('.', 50), cluster[2].Store.Get("x"));
         Assert.Equal(cluster[0].Store.ContentHash(), cluster[2].Store.ContentHash());
     }
 
@@ -387,10 +434,10 @@ public class KeyValueProtocolTests
 
         cluster.Restart(1);
         Assert.Equal(new Ballot(1, N(0)), cluster[1].Promised);
-        Assert.Equal("a", cluster[1].Store.Data["x"]);
+        Assert.Equal("a", cluster[1].Store.Get("x"));
         cluster.Run(rounds: 4);
 
-        Assert.Equal("b", cluster[1].Store.Data["x"]);
+        Assert.Equal("b", cluster[1].Store.Get("x"));
     }
 
     [Fact]
@@ -482,6 +529,6 @@ public class KeyValueProtocolTests
 
         var text = cluster.Protocol.Describe(cluster[0]);
 
-        Assert.Equal("Leader leader=n0 ballot=1.n0 promised=1.n0 commit=1 applied=1 snapshot=0 log=1 in-flight=0 pending=0 heartbeat=0/2", text);
+        Assert.Equal("Leader leader=n0 ballot=1.n0 promised=1.n0 applied=1 compacted=0 log=1 snapshot=0 keys=1 in-flight=0 pending=0 heartbeat=0/2", text);
     }
 }

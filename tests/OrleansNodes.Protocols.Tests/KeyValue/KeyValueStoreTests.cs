@@ -8,7 +8,7 @@ public class KeyValueStoreTests
     {
         var replies = new List<KeyValueReply>();
         var batch = new KeyValueBatch([.. commands.Select(c => new ClientCommand(new ClientId(c.Client), c.Sequence, c.Command))]);
-        return (store.Apply(store.AppliedIndex + 1, batch, sessionsMax: 16, deduplicate: true, (_, reply) => replies.Add(reply)), replies);
+        return (store.Apply(store.AppliedIndex + 1, batch, sessionsMax: 16, (_, reply) => replies.Add(reply)), replies);
     }
 
     [Fact]
@@ -19,7 +19,7 @@ public class KeyValueStoreTests
         var (after, replies) = Apply(store, (1, 2, new KeyValueCommand.Cas("k", "b", "c")));
 
         Assert.Equal(new KeyValueReply.CasResult(false, "a"), Assert.Single(replies));
-        Assert.Equal("a", after.Data["k"]);
+        Assert.Equal("a", after.Get("k"));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class KeyValueStoreTests
         var (after, replies) = Apply(store, (1, 2, new KeyValueCommand.Cas("k", "a", "c")));
 
         Assert.Equal(new KeyValueReply.CasResult(true, "c"), Assert.Single(replies));
-        Assert.Equal("c", after.Data["k"]);
+        Assert.Equal("c", after.Get("k"));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class KeyValueStoreTests
         var (after, replies) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Cas("k", null, "v")));
 
         Assert.Equal(new KeyValueReply.CasResult(true, "v"), Assert.Single(replies));
-        Assert.Equal("v", after.Data["k"]);
+        Assert.Equal("v", after.Get("k"));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class KeyValueStoreTests
     {
         var (after, replies) = Apply(KeyValueStore.Empty, (1, 1, new KeyValueCommand.Append("k", "x")), (2, 1, new KeyValueCommand.Append("k", "y")));
 
-        Assert.Equal("xy", after.Data["k"]);
+        Assert.Equal("xy", after.Get("k"));
         Assert.All(replies, r => Assert.Equal(KeyValueReply.Ok.Instance, r));
     }
 
@@ -69,7 +69,7 @@ public class KeyValueStoreTests
 
         var (after, replies) = Apply(store, (1, 1, new KeyValueCommand.Append("k", "x")));
 
-        Assert.Equal("x", after.Data["k"]);
+        Assert.Equal("x", after.Get("k"));
         Assert.Equal(KeyValueReply.Ok.Instance, Assert.Single(replies));
         Assert.Equal(1, after.ExecutedCount);
         Assert.Equal(2, after.AppliedIndex);
@@ -83,7 +83,7 @@ public class KeyValueStoreTests
         var (after, replies) = Apply(store, (1, 1, new KeyValueCommand.Append("k", "x")));
 
         Assert.Empty(replies);
-        Assert.Equal("xy", after.Data["k"]);
+        Assert.Equal("xy", after.Get("k"));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class KeyValueStoreTests
         for (var client = 1; client <= 3; client++)
         {
             var batch = new KeyValueBatch([new ClientCommand(new ClientId(client), 1, new KeyValueCommand.Put("k", "v"))]);
-            store = store.Apply(store.AppliedIndex + 1, batch, sessionsMax: 2, deduplicate: true, reply: null);
+            store = store.Apply(store.AppliedIndex + 1, batch, sessionsMax: 2, reply: null);
         }
 
         Assert.Equal([new ClientId(2), new ClientId(3)], store.Sessions.Keys.OrderBy(c => c.Value));
@@ -102,7 +102,7 @@ public class KeyValueStoreTests
     [Fact]
     public void Apply_Noop_AdvancesIndexAndDigestOnly()
     {
-        var after = KeyValueStore.Empty.Apply(1, KeyValueBatch.Noop, 16, true, null);
+        var after = KeyValueStore.Empty.Apply(1, KeyValueBatch.Noop, 16, null);
 
         Assert.Equal(1, after.AppliedIndex);
         Assert.Same(KeyValueStore.Empty.Data, after.Data);

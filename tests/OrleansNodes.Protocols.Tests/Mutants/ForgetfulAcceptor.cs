@@ -19,6 +19,6 @@ public sealed class ForgetfulAcceptor : PaxosMutant
     /// Starts over from <c>Init</c>. Forgetting the learned value too matters: a node that still
     /// knew it would answer prepares with <c>Decided</c> and mask the lost vote.
     /// </summary>
-    public override PaxosState Recover(NodeConfig<PaxosSettings> config, PaxosState persisted) =>
+    public override PaxosState Recover(NodeConfig<PaxosSettings> config, DurableImage image) =>
         Init(config);
 }

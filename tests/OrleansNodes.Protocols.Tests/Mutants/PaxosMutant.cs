@@ -30,7 +30,10 @@ public abstract class PaxosMutant : Protocol<PaxosSettings, PaxosState, PaxosMes
     public override PaxosState Init(NodeConfig<PaxosSettings> config) => _paxos.Init(config);
 
     /// <inheritdoc/>
-    public override PaxosState Recover(NodeConfig<PaxosSettings> config, PaxosState persisted) => _paxos.Recover(config, persisted);
+    public override object? HardState(PaxosState state) => _paxos.HardState(state);
+
+    /// <inheritdoc/>
+    public override PaxosState Recover(NodeConfig<PaxosSettings> config, DurableImage image) => _paxos.Recover(config, image);
 
     /// <inheritdoc/>
     public override PaxosState Step(PaxosContext context, PaxosState state, PaxosInput input) => _paxos.Step(context, state, Rewrite(input));

@@ -20,6 +20,7 @@ internal sealed class PaxosCluster
         Protocol = protocol ?? new SingleDecreePaxos();
         Configs = NodeConfig<PaxosSettings>.Cluster(size, settings ?? QuietSettings, seed);
         States = [.. Configs.Select(Protocol.Init)];
+        Durable = [.. States.Select(state => DurableImage.Initial(Protocol.HardState(state)))];
     }
 
     public SingleDecreePaxos Protocol { get; }
@@ -27,6 +28,9 @@ internal sealed class PaxosCluster
     public ImmutableArray<NodeConfig<PaxosSettings>> Configs { get; }
 
     public PaxosState[] States { get; }
+
+    /// <summary>What each node has made durable: every step is flushed here.</summary>
+    public DurableImage[] Durable { get; }
 
     public List<Envelope<PaxosMessage>> InFlight { get; } = [];
 
@@ -41,6 +45,7 @@ internal sealed class PaxosCluster
     {
         var result = Protocol.Run(Configs[node], States[node], input);
         States[node] = result.State;
+        Durable[node] = Durable[node].Flush(Protocol.HardState(result.State), result.Writes);
         InFlight.AddRange(result.Outbox.Sends.Where(e => !Crosses(e)));
         Replies.AddRange(result.Outbox.Replies);
         return result;
@@ -93,10 +98,10 @@ internal sealed class PaxosCluster
     public IEnumerable<Envelope<PaxosMessage>> Sent<T>(int from) where T : PaxosMessage =>
         InFlight.Where(e => e.Message is T && e.From.Value == from);
 
-    /// <summary>Simulates a crash and restart: the node comes back from its state as it is (persisted after every step here).</summary>
+    /// <summary>Simulates a crash and restart: the node comes back from what it made durable (every step is flushed here).</summary>
     public void CrashAndRecover(int node)
     {
         InFlight.RemoveAll(e => e.To.Value == node);
-        States[node] = Protocol.Recover(Configs[node], States[node]);
+        States[node] = Protocol.Recover(Configs[node], Durable[node]);
     }
 }

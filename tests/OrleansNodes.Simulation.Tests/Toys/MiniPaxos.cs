@@ -14,8 +14,11 @@ internal sealed class MiniPaxos(bool amnesia = false) : Protocol<PaxosSettings, 
 {
     public override string Name => amnesia ? "amnesiac-paxos" : "mini-paxos";
 
-    public override PaxosState Recover(NodeConfig<PaxosSettings> config, PaxosState persisted) =>
-        amnesia ? persisted with { Promised = 0, AcceptedBallot = -1, AcceptedValue = null } : persisted;
+    public override PaxosState Recover(NodeConfig<PaxosSettings> config, DurableImage image)
+    {
+        var persisted = image.HardAs(Init(config));
+        return amnesia ? persisted with { Promised = 0, AcceptedBallot = -1, AcceptedValue = null } : persisted;
+    }
 
     public override IReadOnlyList<Property<PaxosState>> Properties { get; } =
     [

@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using OrleansNodes.Hosting.Storage;
+using OrleansNodes.Storage.Tests.Conformance;
+using OrleansNodes.TestServers;
+
+namespace OrleansNodes.Storage.Tests.Sqlite;
+
+/// <summary>The embedded profile's node store on a real SQLite file, against the conformance suite, and what is SQLite's own.</summary>
+public sealed class SqliteNodeStoreTests : NodeStoreConformance, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("orleansnodes-sqlite-").FullName;
+    private readonly Lazy<SqliteNodeStore> _store;
+
+    public SqliteNodeStoreTests() => _store = new(() => new SqliteNodeStore(new SqliteDatabase(new SqliteStorageOptions { DatabasePath = DatabasePath })));
+
+    private string DatabasePath => Path.Combine(_folder, "nodes.db");
+
+    protected override Task<NodeStore> StoreAsync() => Task.FromResult<NodeStore>(_store.Value);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Conformance(string name) => RunAsync(name);
+
+    [Fact]
+    public async Task Read_AfterACrashBetweenStagingAndCommit_DropsTheStagedChunks()
+    {
+        var store = _store.Value;
+        var key = NewKey();
+        await store.WriteAsync(key, Create());
+        var large = Enumerable.Range(0, 40).Select(i => new string('z', 64 * 1024)).ToList();
+        store.OnWritePoint = point => throw new SimulatedCrash(point);
+        await Assert.ThrowsAsync<SimulatedCrash>(() => store.WriteAsync(key, Write(1, snapshot: (3, large))));
+        store.OnWritePoint = null;
+        Assert.Equal(40, await CountAsync("SELECT count(*) FROM node_snapshot"));
+
+        var read = await store.ReadAsync(key);
+
+        Assert.Null(read!.Snapshot);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM node_snapshot"));
+    }
+
+    [Fact]
+    public async Task Read_SnapshotChunkDeletedBehindTheStoresBack_InvalidData()
+    {
+        var store = _store.Value;
+        var key = NewKey();
+        await store.WriteAsync(key, Create());
+        await store.WriteAsync(key, Write(1, snapshot: (3, ["a", "b", "c"])));
+        await CountAsync("DELETE FROM node_snapshot WHERE seq = 1");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.ReadAsync(key));
+
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public async Task Write_OneEntryToALongLog_WritesOnlyThatEntryAndTheHardState()
+    {
+        var store = _store.Value;
+        var key = NewKey();
+        await store.WriteAsync(key, Create());
+        for (var i = 1; i <= 500; i++) await store.WriteAsync(key, Write(i, $"h{i}", puts: [(i, new string('v', 100))]));
+
+        var bytes = await store.WriteAsync(key, Write(501, "h501", puts: [(501, new string('v', 100))]));
+
+        Assert.Equal(100 + "h501".Length, bytes);
+        Assert.Equal(501, await CountAsync("SELECT count(*) FROM node_log"));
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync() is long value ? value : 0;
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        TempFolder.TryDelete(_folder);
+    }
+}
