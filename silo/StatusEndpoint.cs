@@ -49,5 +49,15 @@ public static class StatusEndpoint
         pendingRequests = node.PendingRequests,
         persistedVersion = node.PersistedVersion,
         silo = node.Silo,
+        storage = new
+        {
+            writes = node.StorageWrites,
+            bytes = node.StorageBytes,
+            writesPerSecond = node.WritesPerSecond,
+            bytesPerSecond = node.BytesPerSecond,
+            logLength = node.LogLength,
+            snapshotIndex = node.SnapshotIndex,
+            snapshotBytes = node.SnapshotBytes,
+        },
     };
 }

@@ -11,8 +11,10 @@ using OrleansNodes.TestServers;
 // leader SIGKILLed and not restarted, with Orleans' default membership timing and a fast one,
 // with the replicas where Orleans put them and spread by the experimental rebalancer.
 // Usage: dotnet run -c Release --project benchmarks/OrleansNodes.Cluster.Benchmarks -- [seconds per figure] [clients]
+// Issue 9's durable-state figures: ... -- durability [keys] [seconds per figure] [profiles, e.g. embedded,redis,azure]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["durability", ..]) return await DurabilityAsync(args[1..]);
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 var duration = TimeSpan.FromSeconds(seconds);
@@ -117,6 +119,50 @@ static async Task<bool> MembershipSaysDeadAsync(RedisServer redis, string id, in
     }
     return false;
 }
+
+static async Task<int> DurabilityAsync(string[] args)
+{
+    var keys = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+    var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+    var profiles = args.Length > 2 ? args[2].Split(',') : ["embedded", "redis", "azure"];
+    var idle = TimeSpan.FromSeconds(30);
+    var redis = RedisServer.Owned();
+    var azurite = new AzuriteServer();
+    if (profiles.Contains("redis")) await redis.InitializeAsync();
+    if (profiles.Contains("azure")) await azurite.InitializeAsync();
+    try
+    {
+        Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; one silo process (Release, tick 20 ms), cluster kv of 3 replicas");
+        Console.WriteLine($"# load: `kv load --mix put=100 --clients 32 --keys 16 --value-bytes 100 --duration {seconds}`, on an empty store and after `--preload {keys}` (100-byte values); idle: {idle.TotalSeconds:0} s with no client");
+        Console.WriteLine();
+        Console.WriteLine("| profile | puts/s empty | puts/s full | full / empty | bytes/flush empty | bytes/flush full | preload | idle writes/s | restart empty | restart full | RSS empty | RSS full | RSS after restart | snapshot |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var profile in profiles)
+        {
+            string[] arguments = profile switch
+            {
+                "redis" => ["--storage", "redis", "--redis", redis.ConnectionString],
+                "azure" => ["--storage", "azure", "--OrleansNodes:AzureStorage:ConnectionString", azurite.ConnectionString],
+                _ => [],
+            };
+            var f = await Durability.MeasureAsync(profile, arguments, keys, TimeSpan.FromSeconds(seconds), idle);
+            Console.WriteLine($"| {f.Profile} | {f.EmptyPutsPerSecond:N0} | {f.FullPutsPerSecond:N0} | {f.FullPutsPerSecond / f.EmptyPutsPerSecond:F2} | {f.EmptyBytesPerFlush:N0} | {f.FullBytesPerFlush:N0} | {f.PreloadSeconds:N0} s | {f.IdleWritesPerSecond:F1} | {f.EmptyRestartSeconds:F1} s | {f.FullRestartSeconds:F1} s | {Mb(f.EmptyRssBytes)} | {Mb(f.FullRssBytes)} | {Mb(f.FullRecoveredRssBytes)} | {Mb(f.SnapshotBytes)} |");
+        }
+        var raw = keys * (ValueBytesOf() + $"p{keys}".Length);
+        Console.WriteLine();
+        Console.WriteLine($"raw data: {keys:N0} keys × (key + 100-byte value) = {Mb(raw)}; memory per node = (RSS after restart − RSS empty) / 3 replicas");
+    }
+    finally
+    {
+        await redis.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+    return 0;
+
+    static long ValueBytesOf() => 100;
+}
+
+static string Mb(long bytes) => $"{bytes / 1e6:N0} MB";
 
 static long UnixMicrosNow() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 

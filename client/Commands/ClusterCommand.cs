@@ -68,13 +68,15 @@ public static class ClusterCommand
     private static Command Status(IAnsiConsole console)
     {
         var name = new Argument<string>("name") { Description = "The cluster." };
-        var command = new Command("status", "Show every node of a cluster: state, ticks, steps, messages, inbox, persisted version.") { name };
+        var command = new Command("status", "Show every node of a cluster: state, ticks, steps, messages, inbox, persisted version, and what it writes to storage.") { name };
         var remote = new RemoteOptions();
         remote.AddTo(command);
         command.SetAction((parse, cancellation) => SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
         {
             await ClusterOption.RequireAsync(silo, parse.GetValue(name)!);
-            console.Write(StatusTables.Nodes(await silo.Nodes.StatusAsync(parse.GetValue(name)!)));
+            var status = await silo.Nodes.StatusAsync(parse.GetValue(name)!);
+            console.Write(StatusTables.Nodes(status));
+            console.Write(StatusTables.Storage(status));
             return ExitCodes.Ok;
         }, cancellation));
         return command;

@@ -44,12 +44,16 @@ public static class KvLoadCommand
             if (result.GetValueOrDefault<FileInfo?>() is { } file && (Directory.Exists(file.FullName) || !Directory.Exists(file.DirectoryName)))
                 result.AddError($"--history {file}: {(Directory.Exists(file.FullName) ? "is a directory" : "its folder does not exist")}");
         });
+        var valueBytes = new Option<int>("--value-bytes") { HelpName = "N", Description = "Pad every value written to N characters (puts, cas and the preload).", DefaultValueFactory = _ => 0 };
+        OptionRules.Require(valueBytes, v => v is >= 0 and <= 1 << 20, "--value-bytes must be from 0 to 1048576");
+        var preload = new Option<long>("--preload") { HelpName = "N", Description = "Before measuring, write N distinct keys p0..p{N-1} once each (not recorded), so the load runs on a store that holds data.", DefaultValueFactory = _ => 0 };
+        OptionRules.Require(preload, v => v is >= 0 and <= 100_000_000, "--preload must be from 0 to 100000000");
         var finalReads = new Option<bool>("--final-reads") { Description = "After the load, read every key once (recorded too): a lost acknowledged write then shows in the history." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
 
         var command = new Command("load", "Load a key-value cluster with concurrent sessions; print throughput and latency, optionally record the history.")
         {
-            clients, keys, duration, ops, seed, mix, history, finalReads, json,
+            clients, keys, duration, ops, seed, mix, valueBytes, preload, history, finalReads, json,
         };
         command.Validators.Add(result =>
         {
@@ -71,14 +75,20 @@ public static class KvLoadCommand
                 parse.GetValue(seed),
                 givenOps is null ? TimeSpan.FromSeconds(parse.GetValue(duration) ?? DefaultDurationSeconds) : null,
                 givenOps,
-                parse.GetValue(finalReads));
+                parse.GetValue(finalReads),
+                parse.GetValue(valueBytes),
+                parse.GetValue(preload));
             var historyFile = parse.GetValue(history);
             var asJson = parse.GetValue(json);
             return SiloConnection.RunAsync(target, async (silo, token) =>
             {
                 await ClusterOption.RequireAsync(silo, clusterName, KvCommand.Protocol);
                 var recorder = new LoadRecorder();
-                var summary = await new LoadGenerator(silo.Nodes, clusterName, target.Timeout).RunAsync(spec, recorder, historyFile?.FullName, token);
+                var progress = asJson || !console.Profile.Capabilities.Interactive
+                    ? (Action<long, long>?)null
+                    : (done, of) => console.Profile.Out.Writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"preloaded {done:N0} of {of:N0} keys"));
+                var generator = new LoadGenerator(silo.Nodes, clusterName, target.Timeout) { PreloadProgress = progress };
+                var summary = await generator.RunAsync(spec, recorder, historyFile?.FullName, token);
                 if (historyFile is not null) HistoryJson.Save(recorder.History(), historyFile.FullName);
                 Print(console, summary, asJson, clusterName, target);
                 return ExitCodes.Ok;

@@ -28,6 +28,7 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
     /// <summary>Runs <paramref name="spec"/>, recording into <paramref name="recorder"/>; cancelling ends the load early (final reads still run).</summary>
     public async Task<LoadSummary> RunAsync(LoadSpec spec, LoadRecorder recorder, string? historyPath, CancellationToken cancellation)
     {
+        var (preloaded, preloadSeconds) = spec.Preload > 0 ? await PreloadAsync(spec, cancellation) : (0, 0);
         _remaining = spec.Ops ?? long.MaxValue;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (spec.Duration is { } duration) stop.CancelAfter(duration);
@@ -38,8 +39,49 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         if (spec.FinalReads) await FinalReadsAsync(spec, recorder);
-        return LoadSummary.Of(recorder.Samples(), spec, seconds, startMicros, historyPath);
+        return LoadSummary.Of(recorder.Samples(), spec, seconds, startMicros, historyPath, preloaded, preloadSeconds);
     }
+
+    /// <summary>
+    /// Writes keys <c>p0</c>… once each, <see cref="LoadSpec.Clients"/> at a time, before the
+    /// measured load: they are not recorded (the load never touches them), and a put without an
+    /// answer is tried again so that the store really holds them all. Progress goes to
+    /// <see cref="PreloadProgress"/>.
+    /// </summary>
+    private async Task<(long Keys, double Seconds)> PreloadAsync(LoadSpec spec, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long next = -1, done = 0;
+        await Task.WhenAll(Enumerable.Range(0, spec.Clients).Select(client => Task.Run(async () =>
+        {
+            var session = nodes.OpenSession(cluster, requestTimeout);
+            for (var index = Interlocked.Increment(ref next); index < spec.Preload && !cancellation.IsCancellationRequested; index = Interlocked.Increment(ref next))
+            {
+                var put = new KeyValueCommand.Put(LoadSpec.PreloadKey(index), spec.Value($"p{index}."));
+                for (var attempt = 0; ; attempt++)
+                {
+                    RequestOutcome outcome;
+                    try
+                    {
+                        outcome = await session.SubmitAsync(put);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        outcome = new RequestOutcome.Unknown(exception.Message);
+                    }
+                    if (outcome is RequestOutcome.Replied { Reply: KeyValueReply.Ok }) break;
+                    if (attempt >= FinalReadAttempts) throw CliException.Unavailable($"preloading {put.Key} got no answer {FinalReadAttempts + 1} times ({outcome})");
+                    await Task.Delay(PauseAfterUnknown, cancellation);
+                }
+                var count = Interlocked.Increment(ref done);
+                if (count % 10_000 == 0) PreloadProgress?.Invoke(count, spec.Preload);
+            }
+        }, CancellationToken.None)));
+        return (Interlocked.Read(ref done), Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Called every 10,000 preloaded keys with (written, of).</summary>
+    public Action<long, long>? PreloadProgress { get; init; }
 
     private async Task SessionAsync(LoadSpec spec, int client, LoadRecorder recorder, CancellationToken stop)
     {
@@ -50,13 +92,15 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
         for (var n = 0; !stop.IsCancellationRequested && Interlocked.Decrement(ref _remaining) >= 0; n++)
         {
             var key = LoadSpec.Key(random.Next(spec.Keys));
-            var value = $"c{client}.{n}";
+            // Appends stay short: padded suffixes would grow a key by the value size every time.
+            var unique = $"c{client}.{n}";
+            var value = spec.Value(unique);
             var command = spec.Mix.Pick(random.Next(spec.Mix.Total)) switch
             {
                 OperationKind.Put => Command.Put(key, value),
                 OperationKind.Get => Command.Get(key),
                 OperationKind.Cas => Command.Cas(key, seen.GetValueOrDefault(key), value),
-                OperationKind.Append => Command.Append(key, "+" + value),
+                OperationKind.Append => Command.Append(key, "+" + unique),
                 _ => Command.Delete(key),
             };
             var (outcome, current) = await ExecuteAsync(session, client, command, recorder, finalRead: false);

@@ -29,7 +29,10 @@ public sealed record LoadSummary(
     double LatencyMsMax,
     int FinalReads,
     int FinalReadsOk,
-    string? History)
+    string? History,
+    int ValueBytes = 0,
+    long Preloaded = 0,
+    double PreloadSeconds = 0)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -38,7 +41,7 @@ public sealed record LoadSummary(
     };
 
     /// <summary>Summarises <paramref name="samples"/> of a load phase that ran <paramref name="seconds"/> from <paramref name="startMicros"/>.</summary>
-    public static LoadSummary Of(IReadOnlyList<LoadRecorder.Sample> samples, LoadSpec spec, double seconds, long startMicros, string? history)
+    public static LoadSummary Of(IReadOnlyList<LoadRecorder.Sample> samples, LoadSpec spec, double seconds, long startMicros, string? history, long preloaded = 0, double preloadSeconds = 0)
     {
         var load = samples.Where(s => !s.FinalRead).ToList();
         var known = load.Where(s => !s.Rejected && s.Outcome != Outcome.Unknown).Select(s => s.LatencyMicros).Order().ToArray();
@@ -64,7 +67,10 @@ public sealed record LoadSummary(
             LatencyMsMax: known.Length == 0 ? 0 : Math.Round(known[^1] / 1000.0, 2),
             FinalReads: finals.Count,
             FinalReadsOk: finals.Count(s => s.Outcome == Outcome.Ok),
-            history);
+            history,
+            spec.ValueBytes,
+            preloaded,
+            Math.Round(preloadSeconds, 3));
     }
 
     /// <summary>The summary as one line of JSON (camelCase fields, e.g. <c>"putsPerSecond"</c>).</summary>
@@ -78,7 +84,8 @@ public sealed record LoadSummary(
     public IEnumerable<string> Lines()
     {
         var c = CultureInfo.InvariantCulture;
-        yield return string.Format(c, "{0} clients, {1} keys, mix {2}: {3:0.0} s", Clients, Keys, Mix, Seconds);
+        if (Preloaded > 0) yield return string.Format(c, "preload  {0:N0} keys in {1:0.0} s ({2:N0} puts/s)", Preloaded, PreloadSeconds, PreloadSeconds > 0 ? Preloaded / PreloadSeconds : 0);
+        yield return string.Format(c, "{0} clients, {1} keys, mix {2}{3}: {4:0.0} s", Clients, Keys, Mix, ValueBytes > 0 ? string.Format(c, ", {0} B values", ValueBytes) : "", Seconds);
         yield return string.Format(c, "ops      {0:N0}: {1:N0} ok, {2:N0} failed (cas not applied), {3:N0} unknown outcome{4}",
             Ops, Ok, Failed, Unknown, Rejected > 0 ? string.Format(c, ", {0:N0} rejected", Rejected) : "");
         yield return string.Format(c, "rate     {0:N1} ops/s, {1:N1} puts/s", OpsPerSecond, PutsPerSecond);

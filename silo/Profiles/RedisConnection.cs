@@ -1,13 +1,15 @@
+using OrleansNodes.Storage.Redis;
 using StackExchange.Redis;
 
 namespace OrleansNodes.Silo;
 
 /// <summary>
-/// The one multiplexer the redis profile's three providers share, connected by the probe
-/// before Orleans starts. Handed to the providers as shared, so none of them disposes it; it
-/// lives as long as the process.
+/// The one multiplexer the redis profile's providers and node store share, connected by the
+/// probe before Orleans starts. Handed to the providers as shared, so none of them disposes it;
+/// it lives as long as the process. The probe also refuses a service id whose keys hold node
+/// records of OrleansNodes 0.1, which this version would read as nodes never started.
 /// </summary>
-internal sealed class RedisConnection(ConfigurationOptions configuration) : IStorageProbe
+internal sealed class RedisConnection(ConfigurationOptions configuration, string serviceId) : IStorageProbe
 {
     // Bounds the probe: a refused connection fails at once, an unanswered one after the
     // configured connect timeout (5 s by default) and its retries.
@@ -30,7 +32,11 @@ internal sealed class RedisConnection(ConfigurationOptions configuration) : ISto
         {
             var multiplexer = await _multiplexer.Value.WaitAsync(bound.Token);
             await multiplexer.GetDatabase().PingAsync().WaitAsync(bound.Token);
-            return null;
+            return await RedisNodeStore.DescribeLegacyStateAsync(multiplexer.GetDatabase(), serviceId).WaitAsync(bound.Token) is { } legacy
+                ? StorageProblem.BadSettings(
+                    $"Redis at {Endpoints} holds {legacy} under service id '{serviceId}', which this version cannot read; give this deployment " +
+                    "another --service-id and keep the old keys until their data is copied (docs/operators.md, \"Upgrading from 0.1\")")
+                : null;
         }
         catch (RedisConnectionException exception) when (exception.FailureType == ConnectionFailureType.AuthenticationFailure)
         {

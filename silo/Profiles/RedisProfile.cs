@@ -2,14 +2,16 @@ using System.Net;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansNodes.Hosting;
+using OrleansNodes.Storage.Redis;
 using StackExchange.Redis;
 
 namespace OrleansNodes.Silo;
 
 /// <summary>
-/// The redis profile: membership, node state and reminders on one Redis server, under keys
-/// that start with the service id (<c>&lt;ServiceId&gt;/members/&lt;ClusterId&gt;</c>,
-/// <c>&lt;ServiceId&gt;/state/…</c>, <c>&lt;ServiceId&gt;/reminders</c>), through one multiplexer.
+/// The redis profile: membership, node storage, the cluster registry and reminders on one Redis
+/// server, under keys that start with the service id (<c>&lt;ServiceId&gt;/members/&lt;ClusterId&gt;</c>,
+/// <c>&lt;ServiceId&gt;/nodes/…</c> (<see cref="RedisNodeStore"/>), <c>&lt;ServiceId&gt;/state/…</c>,
+/// <c>&lt;ServiceId&gt;/reminders</c>), through one multiplexer.
 /// </summary>
 internal static class RedisProfile
 {
@@ -28,17 +30,18 @@ internal static class RedisProfile
         }
     }
 
-    public static void Configure(ISiloBuilder silo, RedisSettings redis)
+    public static void Configure(ISiloBuilder silo, RedisSettings redis, string serviceId)
     {
-        var connection = new RedisConnection(Options(redis.ConnectionString));
+        var connection = new RedisConnection(Options(redis.ConnectionString), serviceId);
         silo.Services.AddSingleton<IStorageProbe>(connection);
+        silo.AddNodeStore(_ => new RedisNodeStore(async () => (await connection.ForProviderAsync()).Multiplexer, serviceId));
         silo.UseRedisClustering(options =>
         {
             options.ConfigurationOptions = connection.Configuration;
             options.CreateMultiplexer = _ => connection.ForProviderAsync();
         });
-        // Node state is written with the Orleans serializer (the one SerializationCheck vets),
-        // not the provider's JSON default.
+        // The cluster registry's grain state, written with the Orleans serializer (the one
+        // SerializationCheck vets), not the provider's JSON default.
         silo.AddRedisGrainStorage(NodeHostOptions.StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
         {
             options.ConfigurationOptions = connection.Configuration;

@@ -51,7 +51,7 @@ public static class StorageProfiles
                 break;
             case Redis:
                 ConfigureEndpoints(silo, settings);
-                RedisProfile.Configure(silo, settings.Redis);
+                RedisProfile.Configure(silo, settings.Redis, settings.ServiceId);
                 break;
             case Azure:
                 ConfigureEndpoints(silo, settings);

@@ -35,6 +35,9 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>By node key: which writes of that node fail (given the hard state about to be written).</summary>
     public ConcurrentDictionary<string, Func<object?, bool>> FailingWrites { get; }
 
+    /// <summary>The silo's node store: its counters count every write that reached the SQLite file.</summary>
+    public NodeStore Store => Cluster.GetSiloServiceProvider().GetRequiredService<NodeStore>();
+
     public ObservedNetwork Network => (ObservedNetwork)Cluster.GetSiloServiceProvider().GetRequiredService<INodeNetwork>();
 
     public Clients.NodesClient Nodes => new(Cluster.Client);
@@ -53,6 +56,7 @@ public sealed class TestSilo : IAsyncDisposable
                 options.KeepAliveReminderPeriod = TimeSpan.FromSeconds(2);
             });
             silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.Redirect);
+            silo.AddProtocol(new OrleansNodes.Protocols.KeyValue.KeyValueProtocol(), OrleansNodes.Protocols.KeyValue.KeyValueSettings.Default);
             // What AddSqliteNodeStorage registers, with the node store wrapped for observation.
             var database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = databasePath });
             silo.AddNodeStore(services => new ObservedStorage(new SqliteNodeStore(database), services.GetRequiredService<Serializer>(), events, failing));

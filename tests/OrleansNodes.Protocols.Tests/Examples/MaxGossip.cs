@@ -64,6 +64,16 @@ public sealed class MaxGossip : Protocol<MaxSettings, MaxState, MaxMessage, MaxC
 
     public override IReadOnlyList<Property<MaxState>> Properties => MaxProperties.All;
 
+    // Only the value must survive a crash: the gossip timer is volatile, so a tick writes nothing.
+    public override object HardState(MaxState state) => state.Value;
+
+    // A restarted node keeps its value and starts a fresh gossip timer.
+    public override MaxState Recover(NodeConfig<MaxSettings> config, DurableImage image)
+    {
+        var fresh = Init(config);
+        return image.Hard is int value ? fresh with { Value = value } : fresh;
+    }
+
     private static MaxState OnTick(MaxContext context, MaxState state)
     {
         var timer = state.Gossip.Advance();

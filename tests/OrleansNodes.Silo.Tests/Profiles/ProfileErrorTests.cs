@@ -92,6 +92,39 @@ public sealed class ProfileErrorTests
         AssertOneErrorLine(result, exitCode: 2, $"SiloPort {port} is already in use");
     }
 
+    [Fact]
+    public async Task Start_DataFileWrittenByVersion01_ExitsTwoSayingWhatToDo()
+    {
+        // OrleansNodes 0.1 kept each node as one grain-state record; read by this version those
+        // nodes would look never started and the store empty, so the silo must refuse the file.
+        var folder = Directory.CreateTempSubdirectory("orleansnodes-legacy-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "orleansnodes.db");
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText =
+                    "CREATE TABLE grain_state (state_name TEXT NOT NULL, grain_id TEXT NOT NULL, etag INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (state_name, grain_id));" +
+                    "INSERT INTO grain_state VALUES ('node', 'nodegrain/kv/0', 7, x'00'), ('node', 'nodegrain/kv/1', 7, x'00'), ('clusters', 'clusterregistrygrain/all', 1, x'00');";
+                command.ExecuteNonQuery();
+            }
+            var before = File.ReadAllBytes(file);
+
+            var result = await RunSiloAsync(["--data", folder]);
+
+            AssertOneErrorLine(result, exitCode: 2, "holds 2 node record(s) in the whole-state format of OrleansNodes 0.1");
+            Assert.Contains("start with another --data folder", result.Output);
+            Assert.Equal(before, File.ReadAllBytes(file));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TempFolder.TryDelete(folder);
+        }
+    }
+
     /// <summary>Runs a silo that is expected to give up, and returns its exit code and everything it printed.</summary>
     internal static async Task<(int ExitCode, string Output)> RunSiloAsync(string[] arguments, Dictionary<string, string>? environment = null)
     {
