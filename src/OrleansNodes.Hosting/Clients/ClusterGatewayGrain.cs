@@ -96,6 +96,12 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
             // Orleans' messages can run to many lines (diagnostics, inner stack traces): the first says what happened.
             return new RequestOutcome.Unknown($"{target}: {FirstLine(exception.Message)}");
         }
+        catch (Storage.NodeStoreException exception)
+        {
+            // The node could not activate because its storage failed (a server that is down): an
+            // earlier attempt may have reached it before, so the outcome stays unknown.
+            return new RequestOutcome.Unknown($"{target}: {FirstLine(exception.Message)}");
+        }
     }
 
     // The wanted node, or the next one not under suspicion (the wanted one if all are).

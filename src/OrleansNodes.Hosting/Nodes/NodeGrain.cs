@@ -100,23 +100,27 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         if (await _store.ReadAsync(_key, cancellationToken) is not { } stored) return;
 
         ClusterDefinition definition;
-        DurableImage image;
+        NodeRunner? runner = null;
         try
         {
             definition = _serializer.Deserialize<ClusterDefinition>(stored.Definition) ?? throw new InvalidDataException("the stored cluster definition is empty");
-            image = Decode(stored);
+            if (_protocols.TryGet(definition.Protocol, out var protocol))
+                runner = protocol.Start(_self, definition.NodeCount, definition.Settings, definition.Seed, Decode(stored));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Undecodable bytes, or a Recover that refuses what it was given: the node stays down,
+            // and its callers get one line (the cause's own type may not cross to them).
             LogUnreadable(exception, _cluster, _self, _store.Description);
-            throw new InvalidDataException($"node {_key} in {_store.Description} cannot be read: {exception.Message}", exception);
+            throw new NodeStoreException($"node {_key} in {_store.Description} cannot be read: {exception.Message}");
         }
         _definition = definition;
         _version = stored.Version;
         _snapshotIndex = stored.Snapshot?.Index;
         _snapshotBytes = stored.Snapshot?.Bytes ?? 0;
         foreach (var entry in stored.Log) _durableLog.Add(entry.Index);
-        await BootAsync(definition, image);
+        if (runner is null) LogUnknownProtocol(_cluster, _self, definition.Protocol);
+        else await RunAsync(runner);
     }
 
     /// <inheritdoc/>
@@ -214,16 +218,6 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         // A node that was never started has nothing to keep alive.
         if (_definition is null) return UnregisterKeepAliveAsync();
         return Task.CompletedTask;
-    }
-
-    private Task BootAsync(ClusterDefinition definition, DurableImage image)
-    {
-        if (!_protocols.TryGet(definition.Protocol, out var protocol))
-        {
-            LogUnknownProtocol(_cluster, _self, definition.Protocol);
-            return Task.CompletedTask;
-        }
-        return RunAsync(protocol.Start(_self, definition.NodeCount, definition.Settings, definition.Seed, image));
     }
 
     /// <summary>Starts ticking <paramref name="runner"/>'s node and keeps it alive across silo deaths.</summary>

@@ -22,6 +22,7 @@ public abstract class NodeStore
     private long _reads;
     private long _writes;
     private long _bytesWritten;
+    private Exception? _writePointFailure;
 
     /// <summary>A short name for messages, e.g. <c>sqlite /data/orleansnodes.db</c>.</summary>
     public abstract string Description { get; }
@@ -50,10 +51,19 @@ public abstract class NodeStore
 
     /// <summary>What node <paramref name="key"/> has written, or null when it has written nothing.</summary>
     /// <exception cref="InvalidDataException">What is stored is damaged or not in this version's format.</exception>
+    /// <exception cref="NodeStoreException">The backend failed (its server is down, say).</exception>
     public async Task<StoredNode?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var node = await ReadCoreAsync(key, cancellationToken);
+        StoredNode? node;
+        try
+        {
+            node = await ReadCoreAsync(key, cancellationToken);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception))
+        {
+            throw new NodeStoreException($"{Description}: reading node {key} failed: {OneLine(exception.Message)}");
+        }
         Interlocked.Increment(ref _reads);
         return node;
     }
@@ -65,20 +75,47 @@ public abstract class NodeStore
     /// </summary>
     /// <returns>The payload bytes written.</returns>
     /// <exception cref="StaleWriteException">The stored version is another: someone else wrote first.</exception>
+    /// <exception cref="NodeStoreException">The backend failed; the write may or may not have happened.</exception>
     public async Task<long> WriteAsync(string key, NodeWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(write);
         if (write.ExpectedVersion == 0 && write.Definition is null)
             throw new ArgumentException("the first write of a node carries its definition", nameof(write));
-        var bytes = await WriteCoreAsync(key, write, cancellationToken);
+        long bytes;
+        try
+        {
+            bytes = await WriteCoreAsync(key, write, cancellationToken);
+        }
+        catch (Exception exception) when (IsBackendFailure(exception))
+        {
+            throw new NodeStoreException($"{Description}: writing node {key} failed: {OneLine(exception.Message)}");
+        }
         Interlocked.Increment(ref _writes);
         Interlocked.Add(ref _bytesWritten, bytes);
         return bytes;
     }
 
+    // Our own exceptions pass as they are; so do cancellation and what a test's write point threw.
+    private bool IsBackendFailure(Exception exception) =>
+        exception is not (StaleWriteException or InvalidDataException or NodeStoreException or OperationCanceledException or ArgumentException) &&
+        !ReferenceEquals(exception, _writePointFailure);
+
+    private static string OneLine(string message) => message.Split('\n', 2)[0].Trim();
+
     /// <summary>Backends call this at each of their <see cref="WritePoints"/>.</summary>
-    protected void Reached(string point) => OnWritePoint?.Invoke(point);
+    protected void Reached(string point)
+    {
+        try
+        {
+            OnWritePoint?.Invoke(point);
+        }
+        catch (Exception exception)
+        {
+            _writePointFailure = exception;
+            throw;
+        }
+    }
 
     /// <summary>The backend's read. Returns null for a node never written.</summary>
     protected abstract Task<StoredNode?> ReadCoreAsync(string key, CancellationToken cancellationToken);

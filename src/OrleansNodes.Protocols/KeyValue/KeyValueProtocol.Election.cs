@@ -24,10 +24,19 @@ public partial class KeyValueProtocol
     private static KeyValueState OnPreVote(KeyValueContext context, KeyValueState state, NodeId from, PreVote preVote)
     {
         if (preVote.Ballot <= state.Promised) context.Send(from, new Preempted(state.Promised));
-        else if (state.Leadership is null && !IsLoyalToLiveLeader(context, state, preVote.Ballot) && !IsBehindCompaction(state, preVote.AppliedIndex + 1))
+        else if (state.Leadership is null && !IsLoyalToLiveLeader(context, state, preVote.Ballot) && CouldPromise(context, state, preVote.AppliedIndex + 1))
             context.Send(from, new PreVoteGranted(preVote.Ballot));
         return state;
     }
+
+    /// <summary>
+    /// Whether a prepare for slots from <paramref name="fromSlot"/> on would get a promise from this
+    /// replica (its ballot aside). A pre-vote is refused exactly when the prepare would be: a
+    /// candidate granted pre-votes it cannot turn into promises would raise its own ballot, answer
+    /// everyone else's campaigns with <c>Preempted</c>, and keep the cluster without a leader.
+    /// </summary>
+    private static bool CouldPromise(KeyValueContext context, KeyValueState state, long fromSlot) =>
+        !IsBehindCompaction(state, fromSlot) && ReportFrom(state, fromSlot, context.Settings.PromiseBytesMax) is not null;
 
     /// <summary>
     /// True when a candidate asking about slots from <paramref name="fromSlot"/> on is behind this
@@ -72,12 +81,13 @@ public partial class KeyValueProtocol
             return state;
         }
         if (IsLoyalToLiveLeader(context, state, prepare.Ballot) || IsBehindCompaction(state, prepare.FromSlot)) return state;
+        if (ReportFrom(state, prepare.FromSlot, context.Settings.PromiseBytesMax) is not { } report) return state;
 
         var next = StandDownBefore(context, state, prepare.Ballot);
         if (prepare.Ballot != next.OwnBallot)
             next = next with { Leader = null, Timers = next.Timers.RestartElection(context.Settings) };
         next = next.Promised == prepare.Ballot ? next : next with { Promised = prepare.Ballot };
-        context.Send(from, new Promise(prepare.Ballot, ReportFrom(next, prepare.FromSlot)));
+        context.Send(from, new Promise(prepare.Ballot, report));
         return next;
     }
 
@@ -93,14 +103,23 @@ public partial class KeyValueProtocol
         state.Leader is { } leader && leader != ballot.Node && leader != context.Self &&
         state.Timers.Election.ElapsedTicks < context.Settings.ElectionTimeoutTicksMin;
 
-    /// <summary>Every slot from <paramref name="fromSlot"/> on; slots already applied are reported as chosen.</summary>
-    private static ImmutableArray<SlotEntry> ReportFrom(KeyValueState state, long fromSlot)
+    /// <summary>
+    /// Every slot from <paramref name="fromSlot"/> on; slots already applied are reported as
+    /// chosen. Null when the slots this replica has applied past <paramref name="fromSlot"/> would
+    /// make the promise larger than <paramref name="bytesMax"/>: the candidate is that far behind,
+    /// and refusing it (always safe) leaves the election to a replica that is not, whose promise
+    /// holds only the few slots not yet applied and is never refused for its size.
+    /// </summary>
+    private static ImmutableArray<SlotEntry>? ReportFrom(KeyValueState state, long fromSlot, long bytesMax)
     {
         var report = ImmutableArray.CreateBuilder<SlotEntry>();
+        long appliedBytes = 0;
         foreach (var (slot, entry) in state.Log)
         {
             if (slot < fromSlot) continue;
-            var chosen = entry.Chosen || slot <= state.Store.AppliedIndex;
+            var applied = slot <= state.Store.AppliedIndex;
+            if (applied && (appliedBytes += entry.EstimatedBytes) > bytesMax) return null;
+            var chosen = entry.Chosen || applied;
             report.Add(new SlotEntry(slot, chosen == entry.Chosen ? entry : entry with { Chosen = true }));
         }
         return report.DrainToImmutable();

@@ -30,6 +30,11 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// </param>
 /// <param name="SnapshotEntriesMax">A snapshot is also written after this many slots applied since the last, which bounds how much log recovery replays when entries are small.</param>
 /// <param name="SnapshotChunkBytesMax">Most estimated bytes one snapshot chunk (in storage, or sent to a lagging replica) carries.</param>
+/// <param name="PromiseBytesMax">
+/// Most estimated bytes of applied entries a promise reports to a candidate that is behind; a
+/// replica that would report more refuses the candidate instead, so no promise grows with the
+/// values' size times <paramref name="RetainedEntriesMax"/>.
+/// </param>
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueSettings")]
 public sealed record KeyValueSettings(
     [property: Id(0)] int ElectionTimeoutTicksMin = 10,
@@ -43,7 +48,8 @@ public sealed record KeyValueSettings(
     [property: Id(8)] int SessionsMax = 1024,
     [property: Id(9)] long SnapshotLogBytesMin = 4 << 20,
     [property: Id(10)] long SnapshotEntriesMax = 100_000,
-    [property: Id(11)] int SnapshotChunkBytesMax = 256 << 10)
+    [property: Id(11)] int SnapshotChunkBytesMax = 256 << 10,
+    [property: Id(12)] long PromiseBytesMax = 8 << 20)
 {
     /// <summary>The defaults.</summary>
     public static readonly KeyValueSettings Default = new();
@@ -61,6 +67,7 @@ public sealed record KeyValueSettings(
         SnapshotLogBytesMin = 400,
         SnapshotEntriesMax = 12,
         SnapshotChunkBytesMax = 40,
+        PromiseBytesMax = 300,
     };
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
@@ -83,5 +90,6 @@ public sealed record KeyValueSettings(
         Require(SnapshotLogBytesMin >= 0, nameof(SnapshotLogBytesMin), SnapshotLogBytesMin, "must not be negative");
         Require(SnapshotEntriesMax >= 1, nameof(SnapshotEntriesMax), SnapshotEntriesMax, "must be at least 1");
         Require(SnapshotChunkBytesMax >= 1, nameof(SnapshotChunkBytesMax), SnapshotChunkBytesMax, "must be at least 1");
+        Require(PromiseBytesMax >= 1, nameof(PromiseBytesMax), PromiseBytesMax, "must be at least 1");
     }
 }

@@ -343,6 +343,39 @@ public class KeyValueProtocolTests
     }
 
     [Fact]
+    public void Elect_CandidateWhosePromiseWouldBeTooLarge_GetsNoPreVoteAndRaisesNoBallot()
+    {
+        // n1 still holds the 20 slots n2 missed (nothing compacted), but reporting them would make
+        // the promise larger than PromiseBytesMax: n1 refuses n2's pre-vote as it would its prepare,
+        // so n2 never campaigns, never raises its promise, and cannot preempt n1 later.
+        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 100, PromiseBytesMax = 1_000 };
+        var cluster = ElectedCluster(settings: settings);
+        cluster.Isolate(2);
+        for (var i = 1; i <= 20; i++)
+        {
+            cluster.Request(0, 7, i, new KeyValueCommand.Put("x", new string((char)('a' + i), 100)));
+            cluster.DeliverAll();
+        }
+        cluster.Run(rounds: 2);
+        cluster.Crash(0);
+        cluster.Heal();
+        var promised = cluster[1].Promised;
+
+        cluster.Drop = e => e.Message is PreVote or Prepare && e.From == N(1);
+        cluster.Run(rounds: 60);
+        Assert.Null(cluster.Leader);
+        Assert.Equal(promised, cluster[1].Promised);
+        Assert.True(cluster[2].Promised <= promised, $"n2 raised its promise to {cluster[2].Promised}");
+        Assert.Equal(KeyValueRole.PreCandidate, cluster[2].Role);
+
+        cluster.Drop = null;
+        cluster.Run(rounds: 60);
+
+        Assert.Equal(1, cluster.Leader);
+        Assert.Equal(new string((char)('a' + 20), 100), cluster[2].Store.Get("x"));
+    }
+
+    [Fact]
     public void SnapshotTransfer_ChunksLostDuplicatedAndReordered_FollowerInstallsTheWholeStore()
     {
         // One key per chunk, so 30 keys take 30 chunks (plus the dedup table's).
