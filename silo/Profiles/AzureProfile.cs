@@ -6,14 +6,16 @@ using Azure.Storage.Blobs;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansNodes.Hosting;
+using OrleansNodes.Storage.Azure;
 
 namespace OrleansNodes.Silo;
 
 /// <summary>
 /// The azure profile: membership in table <c>OrleansSiloInstances</c> (a partition per cluster
-/// id), reminders in table <c>OrleansReminders</c> (partitions start with the service id), node
-/// state in the blob container named after the service id, one blob per grain, written with
-/// the Orleans serializer and ETag conditions.
+/// id), reminders in table <c>OrleansReminders</c> (partitions start with the service id), and in
+/// the blob container named after the service id: node storage under <c>nodes/</c>
+/// (<see cref="AzureNodeStore"/>: log segments appended conditionally, snapshot blobs) and the
+/// cluster registry's grain state, written with the Orleans serializer and ETag conditions.
 /// </summary>
 internal static partial class AzureProfile
 {
@@ -61,6 +63,7 @@ internal static partial class AzureProfile
             options.TableServiceClient = account.Tables;
             options.TableName = MembershipTable;
         });
+        silo.AddNodeStore(_ => new AzureNodeStore(account.Blobs.GetBlobContainerClient(ContainerName(settings.ServiceId))));
         silo.AddAzureBlobGrainStorage(NodeHostOptions.StorageName, builder => builder.Configure<Serializer>((options, serializer) =>
         {
             options.BlobServiceClient = account.Blobs;

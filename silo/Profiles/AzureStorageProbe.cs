@@ -1,12 +1,14 @@
 using Azure;
 using Azure.Identity;
+using OrleansNodes.Storage.Azure;
 
 namespace OrleansNodes.Silo;
 
 /// <summary>
 /// Asks the account the two questions the providers will ask first: is the membership table
 /// there, is the node state container there. Either answer is fine; no answer, or a refused
-/// credential, is the problem.
+/// credential, is the problem. Then refuses a container holding node records of OrleansNodes 0.1,
+/// which this version would read as nodes never started.
 /// </summary>
 internal sealed class AzureStorageProbe(AzureProfile.StorageAccount account, string containerName) : IStorageProbe
 {
@@ -22,8 +24,13 @@ internal sealed class AzureStorageProbe(AzureProfile.StorageAccount account, str
         {
             await foreach (var _ in account.Tables.QueryAsync(table => table.Name == AzureProfile.MembershipTable, maxPerPage: 1, bound.Token))
                 break;
-            await account.Blobs.GetBlobContainerClient(containerName).ExistsAsync(bound.Token);
-            return null;
+            var container = account.Blobs.GetBlobContainerClient(containerName);
+            await container.ExistsAsync(bound.Token);
+            return await AzureNodeStore.DescribeLegacyStateAsync(container, bound.Token) is { } legacy
+                ? StorageProblem.BadSettings(
+                    $"container '{containerName}' at {where} holds {legacy}, which this version cannot read; give this deployment another " +
+                    "--service-id and keep the old container until its data is copied (docs/operators.md, \"Upgrading from 0.1\")")
+                : null;
         }
         catch (RequestFailedException exception) when (exception.Status is 401 or 403)
         {

@@ -369,7 +369,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         var log = System.Collections.Immutable.ImmutableSortedDictionary.CreateBuilder<long, object>();
         foreach (var entry in stored.Log) log[entry.Index] = Deserialize(entry.Payload, $"log entry {entry.Index}");
         var snapshot = stored.Snapshot is { } s
-            ? new DurableSnapshot(s.Index, s.Chunks.Select((chunk, i) => Deserialize(chunk, $"snapshot chunk {i}")).ToArray())
+            // Decoded as Recover reads them, so the decoded chunks of a large snapshot need not all be in memory at once.
+            ? new DurableSnapshot(s.Index, s.Chunks.Select((chunk, i) => Deserialize(chunk, $"snapshot chunk {i}")))
             : null;
         return new DurableImage(_serializer.Deserialize<object?>(stored.Hard), snapshot, log.ToImmutable());
     }

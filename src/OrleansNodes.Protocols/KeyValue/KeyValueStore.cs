@@ -34,7 +34,7 @@ public sealed record KeyValueStore(
     public long ItemCount => Data.Count + Sessions.Count;
 
     /// <summary>The value of <paramref name="key"/>, or null when it is missing.</summary>
-    public string? Get(string key) => Data.TryGetValue(new KeyValueItem(key, ""), out var item) ? item.Value : null;
+    public string? Get(string key) => Data.TryGetValue(KeyValueItem.Probe(key), out var item) ? item.Value : null;
 
     /// <summary>
     /// Applies the batch chosen for <paramref name="slot"/> (which must be
@@ -103,10 +103,29 @@ public sealed record KeyValueStore(
         return new KeyValueChunk(AppliedIndex, position, ItemCount, items.DrainToImmutable(), sessions.DrainToImmutable(), ExecutedCount, HistoryDigest);
     }
 
-    /// <summary>The whole snapshot, chunk by chunk, lazily (the host enumerates it when it writes the snapshot).</summary>
+    /// <summary>
+    /// The whole snapshot, chunk by chunk, lazily (the host enumerates it when it writes the
+    /// snapshot): the chunks <see cref="Chunk"/> gives at each chunk's position, the full ones
+    /// read in one pass over the map rather than a lookup per item.
+    /// </summary>
     public IEnumerable<KeyValueChunk> Chunks(long bytesMax)
     {
+        var items = ImmutableArray.CreateBuilder<KeyValueItem>();
+        long bytes = 0;
         long position = 0;
+        foreach (var item in Data)
+        {
+            if (items.Count > 0 && bytes + item.EstimatedBytes > bytesMax)
+            {
+                var full = new KeyValueChunk(AppliedIndex, position, ItemCount, items.DrainToImmutable(), [], ExecutedCount, HistoryDigest);
+                position = full.End;
+                bytes = 0;
+                yield return full;
+            }
+            items.Add(item);
+            bytes += item.EstimatedBytes;
+        }
+        // The last map items may share their chunk with sessions: from here on, as Chunk cuts it.
         do
         {
             var chunk = Chunk(position, bytesMax);
@@ -189,7 +208,7 @@ public sealed record KeyValueStore(
     }
 
     private static string? Find(ImmutableSortedSet<KeyValueItem>.Builder data, string key) =>
-        data.TryGetValue(new KeyValueItem(key, ""), out var item) ? item.Value : null;
+        data.TryGetValue(KeyValueItem.Probe(key), out var item) ? item.Value : null;
 
     private static void Set(ImmutableSortedSet<KeyValueItem>.Builder data, string key, string value, ref long bytes)
     {
@@ -201,7 +220,7 @@ public sealed record KeyValueStore(
 
     private static void Remove(ImmutableSortedSet<KeyValueItem>.Builder data, string key, ref long bytes)
     {
-        if (!data.TryGetValue(new KeyValueItem(key, ""), out var old)) return;
+        if (!data.TryGetValue(KeyValueItem.Probe(key), out var old)) return;
         data.Remove(old);
         bytes -= old.EstimatedBytes;
     }

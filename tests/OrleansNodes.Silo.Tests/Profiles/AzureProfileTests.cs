@@ -7,7 +7,7 @@ namespace OrleansNodes.Silo.Tests.Profiles;
 /// <summary>
 /// One silo process on the azure profile against the Azurite emulator: membership rows in
 /// table <c>OrleansSiloInstances</c>, keep-alive reminders in <c>OrleansReminders</c>, node
-/// state as blobs in the container named after the service id.
+/// storage (log segments and snapshots) in the container named after the service id.
 /// </summary>
 public sealed class AzureProfileTests(AzuriteServer azurite) : IClassFixture<AzuriteServer>
 {
@@ -27,7 +27,7 @@ public sealed class AzureProfileTests(AzuriteServer azurite) : IClassFixture<Azu
         Assert.True(put.ExitCode == 0, put.Output);
 
         // This silo is the cluster's one active member; each of the three nodes keeps a
-        // keep-alive reminder and its state blob.
+        // keep-alive reminder and its log segment (docs/operators.md, "Azure Storage").
         var tables = new TableServiceClient(_azurite.ConnectionString);
         var members = tables.GetTableClient("OrleansSiloInstances").QueryAsync<TableEntity>(row => row.PartitionKey == _clusterId);
         var active = await members.Where(row => row.GetString("Status") == "Active").ToListAsync();
@@ -36,8 +36,9 @@ public sealed class AzureProfileTests(AzuriteServer azurite) : IClassFixture<Azu
         Assert.Equal(3, reminders.Count(row => row.GetString("ReminderName") == "on.keepalive"));
         var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(_serviceId);
         var blobs = await container.GetBlobsAsync().Select(blob => blob.Name).ToListAsync();
-        foreach (var node in new[] { "node/kv/0", "node/kv/1", "node/kv/2" })
-            Assert.Contains(blobs, name => name.Contains(node, StringComparison.Ordinal));
+        foreach (var node in new[] { "nodes/kv/0/log-", "nodes/kv/1/log-", "nodes/kv/2/log-" })
+            Assert.Contains(blobs, name => name.StartsWith(node, StringComparison.Ordinal));
+        Assert.DoesNotContain(blobs, name => name.StartsWith("node-", StringComparison.Ordinal));
 
         silo.Kill();
         await silo.StartAsync();
@@ -55,6 +56,24 @@ public sealed class AzureProfileTests(AzuriteServer azurite) : IClassFixture<Azu
         var result = await ProfileErrorTests.RunSiloAsync(["--storage", "azure"], new() { [ConnectionStringVariable] = wrongKey });
 
         ProfileErrorTests.AssertOneErrorLine(result, exitCode: 2, "refused the credentials");
+    }
+
+    [AzuriteFact]
+    public async Task Start_ContainerHoldingVersion01NodeRecords_ExitsTwoSayingWhatToDo()
+    {
+        // OrleansNodes 0.1 kept each node as an Orleans grain-state blob; this version would read
+        // those nodes as never started, so the silo must refuse the container.
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(_serviceId);
+        await container.CreateIfNotExistsAsync();
+        await container.UploadBlobAsync("node-node/kv/0.json", BinaryData.FromString("{}"));
+
+        var result = await ProfileErrorTests.RunSiloAsync(
+            ["--storage", "azure", "--cluster-id", _clusterId, "--service-id", _serviceId],
+            new() { [ConnectionStringVariable] = _azurite.ConnectionString });
+
+        ProfileErrorTests.AssertOneErrorLine(result, exitCode: 2, $"container '{_serviceId}'");
+        Assert.Contains("another --service-id", result.Output);
+        Assert.True(await container.GetBlobClient("node-node/kv/0.json").ExistsAsync());
     }
 
     private SiloProcess NewSilo() => new(
