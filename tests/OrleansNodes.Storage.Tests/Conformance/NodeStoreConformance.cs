@@ -27,6 +27,13 @@ public abstract class NodeStoreConformance
     /// <summary>The store under test, on a real server, fresh or shared (keys are unique per test).</summary>
     protected abstract Task<NodeStore> StoreAsync();
 
+    /// <summary>
+    /// Another store over the same storage, as a second activation on another silo has: what it
+    /// refuses, storage refuses, not a cache in one store instance. The default asks
+    /// <see cref="StoreAsync"/> again, which must then give a new instance.
+    /// </summary>
+    protected virtual Task<NodeStore> OtherStoreAsync() => StoreAsync();
+
     /// <summary>A node key no other test uses.</summary>
     protected static string NewKey() => $"conformance-{Guid.NewGuid():N}/0";
 
@@ -132,6 +139,27 @@ public abstract class NodeStoreConformance
         Assert.Null(read.Snapshot);
         Assert.Equal([(1L, "live entry")], read.Log.Select(e => (e.Index, Text(e.Payload))));
         Assert.Equal(writes + 1, store.Writes);
+    }
+
+    public async Task Write_TwoStoresFromOneVersion_StorageRefusesTheSecond()
+    {
+        var live = await StoreAsync();
+        var stale = await OtherStoreAsync();
+        Assert.NotSame(live, stale);
+        var key = NewKey();
+        await live.WriteAsync(key, Create());
+        Assert.Equal(1, (await stale.ReadAsync(key))!.Version);
+
+        await live.WriteAsync(key, Write(1, "live", puts: [(1, "live entry")]));
+        await Assert.ThrowsAsync<StaleWriteException>(() => stale.WriteAsync(key, Write(1, "stale", puts: [(1, "stale entry"), (2, "b")])));
+        // One that never read the node is refused the same way.
+        var fresh = await OtherStoreAsync();
+        await Assert.ThrowsAsync<StaleWriteException>(() => fresh.WriteAsync(key, Write(1, "fresh", puts: [(3, "c")])));
+
+        var read = await (await OtherStoreAsync()).ReadAsync(key);
+        Assert.Equal(2, read!.Version);
+        Assert.Equal("live", Text(read.Hard));
+        Assert.Equal([(1L, "live entry")], read.Log.Select(e => (e.Index, Text(e.Payload))));
     }
 
     public async Task Write_NoHardState_KeepsTheLastOne()

@@ -27,7 +27,7 @@ public sealed class RedisNodeStoreTests(RedisStoreFixture redis) : IClassFixture
             if (point == RedisNodeStore.SnapshotStagedPoint) Database.ListRightPop(redis.StagedKeys(key).Single());
         };
 
-        var refused = await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(key, Write(2, "after", snapshot: (9, LargeChunks(32)))));
+        var refused = await Assert.ThrowsAsync<NodeStoreException>(() => store.WriteAsync(key, Write(2, "after", snapshot: (9, LargeChunks(32)))));
         store.OnWritePoint = null;
 
         Assert.Contains("31 of its 32 chunks", refused.Message);
@@ -105,7 +105,7 @@ public sealed class RedisNodeStoreTests(RedisStoreFixture redis) : IClassFixture
             Database.ListRightPush(WaitForStagedKey(key), "intruder");
         };
 
-        var refused = await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(key, Write(2, "after", snapshot: (9, LargeChunks(32)))));
+        var refused = await Assert.ThrowsAsync<NodeStoreException>(() => store.WriteAsync(key, Write(2, "after", snapshot: (9, LargeChunks(32)))));
         store.OnWritePoint = null;
 
         Assert.Contains("expected the ones staged before it", refused.Message);

@@ -17,6 +17,10 @@ public sealed class SqliteNodeStoreTests : NodeStoreConformance, IDisposable
 
     protected override Task<NodeStore> StoreAsync() => Task.FromResult<NodeStore>(_store.Value);
 
+    // A second silo opening the same file: its own connections and group-commit writer.
+    protected override Task<NodeStore> OtherStoreAsync() =>
+        Task.FromResult<NodeStore>(new SqliteNodeStore(new SqliteDatabase(new SqliteStorageOptions { DatabasePath = DatabasePath })));
+
     [Theory]
     [MemberData(nameof(Cases))]
     public Task Conformance(string name) => RunAsync(name);
