@@ -24,6 +24,9 @@ public static class Durability
         double FullPutsPerSecond,
         double EmptyBytesPerFlush,
         double FullBytesPerFlush,
+        double EmptyLogBytesPerFlush,
+        double FullLogBytesPerFlush,
+        int SnapshotsInFullWindow,
         double PreloadSeconds,
         double IdleWritesPerSecond,
         double EmptyRestartSeconds,
@@ -72,6 +75,9 @@ public static class Durability
             full.PutsPerSecond,
             BytesPerFlush(before, afterEmpty),
             BytesPerFlush(beforeFull, afterFull),
+            LogBytesPerFlush(before, afterEmpty),
+            LogBytesPerFlush(beforeFull, afterFull),
+            afterFull.Snapshots.Zip(beforeFull.Snapshots).Count(pair => pair.First.Index != pair.Second.Index),
             preloadSummary.PreloadSeconds,
             (idleEnd.Writes - quiet.Writes) / idle.TotalSeconds,
             emptyRestart,
@@ -131,18 +137,29 @@ public static class Durability
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri(silo.Url, "status/kv")));
         long writes = 0, bytes = 0, snapshot = 0;
+        var snapshots = new List<(long? Index, long Bytes)>();
         foreach (var node in status.RootElement.GetProperty("nodes").EnumerateArray())
         {
             var storage = node.GetProperty("storage");
             writes += storage.GetProperty("writes").GetInt64();
             bytes += storage.GetProperty("bytes").GetInt64();
             snapshot = Math.Max(snapshot, storage.GetProperty("snapshotBytes").GetInt64());
+            var index = storage.GetProperty("snapshotIndex");
+            snapshots.Add((index.ValueKind == JsonValueKind.Null ? null : index.GetInt64(), storage.GetProperty("snapshotBytes").GetInt64()));
         }
-        return new StorageView(writes, bytes, snapshot);
+        return new StorageView(writes, bytes, snapshot, snapshots);
     }
 
     private static double BytesPerFlush(StorageView before, StorageView after) =>
         after.Writes == before.Writes ? 0 : (double)(after.Bytes - before.Bytes) / (after.Writes - before.Writes);
+
+    // The same without the snapshots written in the window (one per node whose snapshot moved):
+    // what an ordinary flush costs, which snapshots add to by at most as much again, amortized.
+    private static double LogBytesPerFlush(StorageView before, StorageView after)
+    {
+        var snapshotBytes = after.Snapshots.Zip(before.Snapshots).Where(pair => pair.First.Index != pair.Second.Index).Sum(pair => pair.First.Bytes);
+        return after.Writes == before.Writes ? 0 : (double)(after.Bytes - before.Bytes - snapshotBytes) / (after.Writes - before.Writes);
+    }
 
     /// <summary>The silo process's resident memory, from /proc.</summary>
     private static long Rss(SiloProcess silo)
@@ -155,5 +172,5 @@ public static class Durability
 
     private sealed record LoadSummaryView(double PutsPerSecond, double PreloadSeconds);
 
-    private sealed record StorageView(long Writes, long Bytes, long SnapshotBytes);
+    private sealed record StorageView(long Writes, long Bytes, long SnapshotBytes, List<(long? Index, long Bytes)> Snapshots);
 }

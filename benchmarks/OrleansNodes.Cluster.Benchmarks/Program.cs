@@ -135,8 +135,8 @@ static async Task<int> DurabilityAsync(string[] args)
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; one silo process (Release, tick 20 ms), cluster kv of 3 replicas");
         Console.WriteLine($"# load: `kv load --mix put=100 --clients 32 --keys 16 --value-bytes 100 --duration {seconds}`, on an empty store and after `--preload {keys}` (100-byte values); idle: {idle.TotalSeconds:0} s with no client");
         Console.WriteLine();
-        Console.WriteLine("| profile | puts/s empty | puts/s full | full / empty | bytes/flush empty | bytes/flush full | preload | idle writes/s | restart empty | restart full | RSS empty | RSS full | RSS after restart | snapshot |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| profile | puts/s empty | puts/s full | full / empty | bytes/flush empty | bytes/flush full | of which log, empty / full | snapshots in the full window | preload | idle writes/s | restart empty | restart full | RSS empty | RSS full | RSS after restart | snapshot |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var profile in profiles)
         {
             string[] arguments = profile switch
@@ -146,7 +146,7 @@ static async Task<int> DurabilityAsync(string[] args)
                 _ => [],
             };
             var f = await Durability.MeasureAsync(profile, arguments, keys, TimeSpan.FromSeconds(seconds), idle);
-            Console.WriteLine($"| {f.Profile} | {f.EmptyPutsPerSecond:N0} | {f.FullPutsPerSecond:N0} | {f.FullPutsPerSecond / f.EmptyPutsPerSecond:F2} | {f.EmptyBytesPerFlush:N0} | {f.FullBytesPerFlush:N0} | {f.PreloadSeconds:N0} s | {f.IdleWritesPerSecond:F1} | {f.EmptyRestartSeconds:F1} s | {f.FullRestartSeconds:F1} s | {Mb(f.EmptyRssBytes)} | {Mb(f.FullRssBytes)} | {Mb(f.FullRecoveredRssBytes)} | {Mb(f.SnapshotBytes)} |");
+            Console.WriteLine($"| {f.Profile} | {f.EmptyPutsPerSecond:N0} | {f.FullPutsPerSecond:N0} | {f.FullPutsPerSecond / f.EmptyPutsPerSecond:F2} | {f.EmptyBytesPerFlush:N0} | {f.FullBytesPerFlush:N0} | {f.EmptyLogBytesPerFlush:N0} / {f.FullLogBytesPerFlush:N0} | {f.SnapshotsInFullWindow} | {f.PreloadSeconds:N0} s | {f.IdleWritesPerSecond:F1} | {f.EmptyRestartSeconds:F1} s | {f.FullRestartSeconds:F1} s | {Mb(f.EmptyRssBytes)} | {Mb(f.FullRssBytes)} | {Mb(f.FullRecoveredRssBytes)} | {Mb(f.SnapshotBytes)} |");
         }
         var raw = keys * (ValueBytesOf() + $"p{keys}".Length);
         Console.WriteLine();

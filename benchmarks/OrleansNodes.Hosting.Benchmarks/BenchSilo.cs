@@ -44,8 +44,9 @@ public sealed class BenchSilo : IAsyncDisposable
             silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
             if (folder is null)
             {
-                // Orleans' binary serializer, as the SQLite store uses: the memory provider's default
-                // is JSON, which would make this profile measure Newtonsoft rather than the host.
+                // Nodes in memory; the registry's grain state with Orleans' binary serializer, as the
+                // SQLite store uses: the memory provider's default is JSON.
+                silo.AddNodeStore(_ => new MemoryNodeStore());
                 silo.AddMemoryGrainStorage(NodeHostOptions.StorageName, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
                     options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
                 silo.UseInMemoryReminderService();

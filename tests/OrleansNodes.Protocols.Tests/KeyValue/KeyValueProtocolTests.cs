@@ -310,20 +310,29 @@ public class KeyValueProtocolTests
         Assert.True(cluster[1].Log[1].Value.IsNoop);
     }
 
-    [Fact]
-    public void Elect_CandidateBehindCompactionPoint_IsRefusedAndThenCaughtUpByTheNewLeader()
+    /// <summary>
+    /// n2 misses 20 puts of <paramref name="value"/>(i) while cut off; then the leader n0 crashes
+    /// and n2 is back, with n1 the only replica that has the 20 slots.
+    /// </summary>
+    private static KeyValueCluster LaggingReplicaAndLeaderCrashed(KeyValueSettings settings, Func<int, string> value)
     {
-        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 4 };
         var cluster = ElectedCluster(settings: settings);
         cluster.Isolate(2);
         for (var i = 1; i <= 20; i++)
         {
-            cluster.Request(0, 7, i, new KeyValueCommand.Put("x", i.ToString()));
+            cluster.Request(0, 7, i, new KeyValueCommand.Put("x", value(i)));
             cluster.DeliverAll();
         }
         cluster.Run(rounds: 2);
         cluster.Crash(0);
         cluster.Heal();
+        return cluster;
+    }
+
+    [Fact]
+    public void Elect_CandidateBehindCompactionPoint_IsRefusedAndThenCaughtUpByTheNewLeader()
+    {
+        var cluster = LaggingReplicaAndLeaderCrashed(KeyValueSettings.Default with { RetainedEntriesMax = 4 }, i => i.ToString());
         var promised = cluster[1].Promised;
 
         // n2 missed 20 slots and n1 has compacted all but 4 of them: n1 could not report them, so
@@ -348,17 +357,8 @@ public class KeyValueProtocolTests
         // n1 still holds the 20 slots n2 missed (nothing compacted), but reporting them would make
         // the promise larger than PromiseBytesMax: n1 refuses n2's pre-vote as it would its prepare,
         // so n2 never campaigns, never raises its promise, and cannot preempt n1 later.
-        var settings = KeyValueSettings.Default with { RetainedEntriesMax = 100, PromiseBytesMax = 1_000 };
-        var cluster = ElectedCluster(settings: settings);
-        cluster.Isolate(2);
-        for (var i = 1; i <= 20; i++)
-        {
-            cluster.Request(0, 7, i, new KeyValueCommand.Put("x", new string((char)('a' + i), 100)));
-            cluster.DeliverAll();
-        }
-        cluster.Run(rounds: 2);
-        cluster.Crash(0);
-        cluster.Heal();
+        var cluster = LaggingReplicaAndLeaderCrashed(
+            KeyValueSettings.Default with { RetainedEntriesMax = 100, PromiseBytesMax = 1_000 }, i => new string((char)('a' + i), 100));
         var promised = cluster[1].Promised;
 
         cluster.Drop = e => e.Message is PreVote or Prepare && e.From == N(1);

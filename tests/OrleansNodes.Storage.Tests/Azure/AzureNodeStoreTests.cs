@@ -1,3 +1,4 @@
+using OrleansNodes.Storage.Tests.Conformance;
 using System.Text;
 using Azure.Storage.Blobs.Specialized;
 using OrleansNodes.Hosting.Storage;
@@ -55,7 +56,7 @@ public sealed class AzureNodeStoreTests(AzureStoreFixture azure) : IClassFixture
     {
         var key = NewKey();
         var store = await azure.StoreAsync(container => new AzureNodeStore(container) { AppendBlockBytesMax = 256 });
-        var model = new Model();
+        var model = new StoreModel();
         await WriteAsync(store, key, model, Create());
         var large = Write(1, "large", [(1, new string('x', 1000)), (2, new string('y', 300))]);
 
@@ -79,7 +80,7 @@ public sealed class AzureNodeStoreTests(AzureStoreFixture azure) : IClassFixture
     {
         var key = NewKey();
         var store = await azure.StoreAsync();
-        var model = new Model();
+        var model = new StoreModel();
         await WriteAsync(store, key, model, Create());
         await WriteAsync(store, key, model, Write(1, "h1", [(1, "a")]));
 
@@ -107,7 +108,7 @@ public sealed class AzureNodeStoreTests(AzureStoreFixture azure) : IClassFixture
     {
         var key = NewKey();
         var store = await azure.StoreAsync(container => new AzureNodeStore(container) { SegmentBlocksMax = 4 });
-        var model = new Model();
+        var model = new StoreModel();
         var random = new Random(11);
         await WriteAsync(store, key, model, Create());
         var segmentsMax = 0;
@@ -137,7 +138,7 @@ public sealed class AzureNodeStoreTests(AzureStoreFixture azure) : IClassFixture
     public async Task Write_StoreThatNeverReadTheNode_ReadsTheTailAndAppends()
     {
         var key = NewKey();
-        var model = new Model();
+        var model = new StoreModel();
         await WriteAsync(await azure.StoreAsync(), key, model, Create());
 
         await WriteAsync(await azure.StoreAsync(), key, model, Write(1, "h1", [(1, "a")]));
@@ -232,7 +233,7 @@ public sealed class AzureNodeStoreTests(AzureStoreFixture azure) : IClassFixture
             truncateFrom, compactThrough,
             [.. (puts ?? []).OrderBy(p => p.Item1).Select(p => new StoredEntry(p.Item1, Encoding.UTF8.GetBytes(p.Item2)))]);
 
-    private static async Task WriteAsync(NodeStore store, string key, Model model, NodeWrite write)
+    private static async Task WriteAsync(NodeStore store, string key, StoreModel model, NodeWrite write)
     {
         await store.WriteAsync(key, write);
         model.Apply(write);
@@ -259,39 +260,4 @@ public sealed class AzureNodeStoreTests(AzureStoreFixture azure) : IClassFixture
     private sealed class SimulatedCrash(string point) : Exception($"simulated crash at {point}");
 
     /// <summary>What a read must return after the same writes (DurableImage.Apply's rules on strings).</summary>
-    private sealed class Model
-    {
-        public long Version { get; private set; }
-
-        private string _hard = "";
-        private (long Index, List<string> Chunks)? _snapshot;
-        private readonly SortedDictionary<long, string> _log = [];
-
-        public void Apply(NodeWrite write)
-        {
-            Version = write.ExpectedVersion + 1;
-            if (write.Hard is { } hard) _hard = Text(hard);
-            if (write.Snapshot is { } snapshot)
-            {
-                _snapshot = (snapshot.Index, [.. snapshot.Chunks.Select(Text)]);
-                _log.Clear();
-            }
-            else
-            {
-                foreach (var index in _log.Keys.Where(i => i >= write.TruncateFrom || i <= write.CompactThrough).ToList()) _log.Remove(index);
-            }
-            foreach (var put in write.Puts) _log[put.Index] = Text(put.Payload);
-        }
-
-        public void AssertRead(StoredNode? read)
-        {
-            Assert.NotNull(read);
-            Assert.Equal(Version, read.Version);
-            Assert.Equal("definition", Text(read.Definition));
-            Assert.Equal(_hard, Text(read.Hard));
-            Assert.Equal(_snapshot?.Index, read.Snapshot?.Index);
-            if (_snapshot is { } snapshot) Assert.Equal(snapshot.Chunks, read.Snapshot!.Chunks.Select(Text));
-            Assert.Equal(_log.Select(e => (e.Key, e.Value)), read.Log.Select(e => (e.Index, Text(e.Payload))));
-        }
-    }
 }

@@ -50,45 +50,6 @@ public abstract class NodeStoreConformance
             truncateFrom, compactThrough,
             [.. (puts ?? []).OrderBy(p => p.Item1).Select(p => new StoredEntry(p.Item1, Bytes(p.Item2)))]);
 
-    /// <summary>The model: what a read must return after the same writes.</summary>
-    protected sealed class Model
-    {
-        public long Version { get; private set; }
-
-        public string Hard { get; private set; } = "";
-
-        public (long Index, List<string> Chunks)? Snapshot { get; private set; }
-
-        public SortedDictionary<long, string> Log { get; } = [];
-
-        public void Apply(NodeWrite write)
-        {
-            Version = write.ExpectedVersion + 1;
-            if (write.Hard is { } hard) Hard = Text(hard);
-            if (write.Snapshot is { } snapshot)
-            {
-                Snapshot = (snapshot.Index, [.. snapshot.Chunks.Select(Text)]);
-                Log.Clear();
-            }
-            else
-            {
-                foreach (var index in Log.Keys.Where(i => i >= write.TruncateFrom || i <= write.CompactThrough).ToList()) Log.Remove(index);
-            }
-            foreach (var put in write.Puts) Log[put.Index] = Text(put.Payload);
-        }
-
-        public void AssertRead(StoredNode? read)
-        {
-            Assert.NotNull(read);
-            Assert.Equal(Version, read.Version);
-            Assert.Equal("definition", Text(read.Definition));
-            Assert.Equal(Hard, Text(read.Hard));
-            Assert.Equal(Snapshot?.Index, read.Snapshot?.Index);
-            if (Snapshot is { } snapshot) Assert.Equal(snapshot.Chunks, read.Snapshot!.Chunks.Select(Text));
-            Assert.Equal(Log.Select(e => (e.Key, e.Value)), read.Log.Select(e => (e.Index, Text(e.Payload))));
-        }
-    }
-
     public async Task Read_NodeNeverWritten_Null()
     {
         var store = await StoreAsync();
@@ -177,7 +138,7 @@ public abstract class NodeStoreConformance
     {
         var store = await StoreAsync();
         var key = NewKey();
-        var model = new Model();
+        var model = new StoreModel();
         NodeWrite[] writes =
         [
             Create(),
@@ -245,7 +206,7 @@ public abstract class NodeStoreConformance
     {
         var store = await StoreAsync();
         var key = NewKey();
-        var model = new Model();
+        var model = new StoreModel();
         var random = new Random(7);
         var first = Create();
         await store.WriteAsync(key, first);
@@ -290,7 +251,7 @@ public abstract class NodeStoreConformance
         foreach (var point in store.WritePoints)
         {
             var key = NewKey();
-            var model = new Model();
+            var model = new StoreModel();
             var create = Create();
             await store.WriteAsync(key, create);
             model.Apply(create);
@@ -305,7 +266,7 @@ public abstract class NodeStoreConformance
             store.OnWritePoint = null;
 
             var read = await store.ReadAsync(key);
-            var after = new Model();
+            var after = new StoreModel();
             after.Apply(create);
             after.Apply(setup);
             after.Apply(interrupted);
