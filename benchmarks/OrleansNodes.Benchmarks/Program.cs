@@ -9,7 +9,7 @@ using OrleansNodes.Workloads;
 // it is compared with, measured in the same run: shared machines are noisy, ratios less so.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] known = ["all", "sim", "mutants", "checker"];
+string[] known = ["all", "sim", "mutants", "checker", "store"];
 var which = args.Length > 0 ? args[0] : "all";
 if (!known.Contains(which))
 {
@@ -49,6 +49,12 @@ if (which is "all" or "checker")
     }
     var corpus = CheckerTiming.Corpus();
     Console.WriteLine($"checker corpus: {corpus.Files} files, verdicts only {corpus.VerdictsOnly.TotalMilliseconds:N0} ms, with shrinking and explanations {corpus.WithExplanations.TotalMilliseconds:N0} ms | slowest file {corpus.Slowest}: {corpus.SlowestTime.TotalMilliseconds:N0} ms | verdicts differing from verdicts.tsv: {corpus.Mismatches}");
+}
+
+if (which is "all" or "store")
+{
+    foreach (var r in StoreScale.Run([10_000, 100_000, 1_000_000], replayPuts: 500_000))
+        Console.WriteLine($"store {r.Keys:N0} keys of 100 B: heap {r.HeapBytesPerKey:N0} B/key ({r.HeapBytesPerKey / r.RawBytesPerKey:F1}x the raw {r.RawBytesPerKey:N0} B) | snapshot cut and serialized {r.Snapshot.TotalMilliseconds:N0} ms ({r.SnapshotBytes / 1e6:N1} MB) | decoded and rebuilt {r.Rebuild.TotalMilliseconds:N0} ms | {r.ReplayedPuts:N0} logged puts decoded and replayed on it {r.Replay.TotalMilliseconds:N0} ms");
 }
 
 return 0;

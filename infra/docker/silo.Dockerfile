@@ -14,6 +14,8 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/OrleansNodes.Core/OrleansNodes.Core.csproj src/OrleansNodes.Core/
 COPY src/OrleansNodes.Protocols/OrleansNodes.Protocols.csproj src/OrleansNodes.Protocols/
 COPY src/OrleansNodes.Hosting/OrleansNodes.Hosting.csproj src/OrleansNodes.Hosting/
+COPY src/OrleansNodes.Storage.Redis/OrleansNodes.Storage.Redis.csproj src/OrleansNodes.Storage.Redis/
+COPY src/OrleansNodes.Storage.Azure/OrleansNodes.Storage.Azure.csproj src/OrleansNodes.Storage.Azure/
 COPY silo/OrleansNodes.Silo.csproj silo/
 RUN dotnet restore silo/OrleansNodes.Silo.csproj
 COPY src/ src/

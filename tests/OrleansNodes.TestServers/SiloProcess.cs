@@ -13,6 +13,7 @@ public sealed class SiloProcess : IDisposable
     private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(90);
     private readonly string[] _arguments;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly bool _ownsData;
     private ChildProcess? _process;
 
     /// <summary>
@@ -36,7 +37,8 @@ public sealed class SiloProcess : IDisposable
         GatewayPort = ports[1];
         Url = new Uri($"http://127.0.0.1:{ports[2]}/");
         var given = arguments(this).ToArray();
-        DataPath = given.Contains("--data") ? given[Array.IndexOf(given, "--data") + 1] : Directory.CreateTempSubdirectory("orleansnodes-silo-").FullName;
+        _ownsData = !given.Contains("--data");
+        DataPath = _ownsData ? Directory.CreateTempSubdirectory("orleansnodes-silo-").FullName : given[Array.IndexOf(given, "--data") + 1];
         _arguments =
         [
             "--data", DataPath, "--url", Url.ToString().TrimEnd('/'),
@@ -167,7 +169,8 @@ public sealed class SiloProcess : IDisposable
     public void Dispose()
     {
         _process?.Dispose();
-        if (DataPath.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)) TempFolder.TryDelete(DataPath);
+        // Only the folder this silo made: a --data folder given is the caller's to keep or delete.
+        if (_ownsData) TempFolder.TryDelete(DataPath);
     }
 
     private static IEnumerable<string> RemoveData(string[] arguments)

@@ -27,7 +27,19 @@ public sealed class DurableWritesTests(HostFixture fixture)
             s => s.Nodes.Count(n => n.Description.StartsWith("Leader ", StringComparison.Ordinal)) == 1 &&
                  s.Nodes.All(n => n.Description.Contains(" applied=1 ", StringComparison.Ordinal)),
             "one leader and every replica applied the put");
+        // A write may still be in flight when the status shows the put applied: quiet means the
+        // versions stayed put over ten ticks (a cluster that never stops writing fails below).
         var before = await Silo.Nodes.StatusAsync("quiet");
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var later = await Eventually.Reaches(
+                () => Silo.Nodes.StatusAsync("quiet"),
+                s => s.Nodes.Zip(before.Nodes).All(pair => pair.First.Ticks >= pair.Second.Ticks + 10),
+                "ten more ticks on every node");
+            var settled = later.Nodes.Zip(before.Nodes).All(pair => pair.First.PersistedVersion == pair.Second.PersistedVersion);
+            before = later;
+            if (settled) break;
+        }
         var writes = StoredWrites("quiet");
 
         // A hundred ticks per node: elections timers, heartbeats and their acknowledgements.

@@ -97,8 +97,7 @@ public sealed class ProfileErrorTests
     {
         // OrleansNodes 0.1 kept each node as one grain-state record; read by this version those
         // nodes would look never started and the store empty, so the silo must refuse the file.
-        // Outside the temp folder, which SiloProcess deletes when it is done with the silo.
-        var folder = Directory.CreateDirectory(Path.Combine(Repository.Root, "artifacts", "test-legacy-" + Guid.NewGuid().ToString("N"))).FullName;
+        var folder = Directory.CreateTempSubdirectory("orleansnodes-legacy-").FullName;
         try
         {
             var file = Path.Combine(folder, "orleansnodes.db");
