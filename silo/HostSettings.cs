@@ -55,11 +55,10 @@ public sealed class HostSettings
     public int TickMs { get; set; } = 50;
 
     /// <summary>
-    /// How often each node checks it runs on the silo its cluster's spread assigns it and
-    /// migrates there if not, in milliseconds. 0 (the default) turns it off: experimental, see
-    /// docs/operators.md "Where nodes run".
+    /// How often each silo pings the others and moves a node of an unevenly spread cluster, in
+    /// milliseconds (also the bound on each ping). docs/operators.md "Where nodes run".
     /// </summary>
-    public int RebalanceMs { get; set; }
+    public int PlacementMs { get; set; } = 1000;
 
     /// <summary>The cluster created on first start; empty to create none.</summary>
     public string Cluster { get; set; } = "kv";
@@ -107,7 +106,7 @@ public sealed class HostSettings
         if (string.IsNullOrWhiteSpace(ServiceId)) yield return "ServiceId must not be empty";
         if (AdvertisedIp() is null) yield return $"AdvertisedAddress '{AdvertisedAddress}' is not an IP address";
         if (TickMs is < 1 or > 60_000) yield return $"TickMs {TickMs} is outside 1..60000";
-        if (RebalanceMs is < 0 or > 3_600_000) yield return $"RebalanceMs {RebalanceMs} is outside 0..3600000";
+        if (PlacementMs is < 10 or > 60_000) yield return $"PlacementMs {PlacementMs} is outside 10..60000";
         if (Cluster.Length > 0 && Hosting.Clusters.NodeKey.ValidateClusterName(Cluster) is { } nameProblem) yield return nameProblem;
         if (Nodes is < 1 or > Hosting.Clusters.NodeKey.MaxNodes) yield return $"Nodes {Nodes} is outside 1..{Hosting.Clusters.NodeKey.MaxNodes}";
         foreach (var problem in Membership.Problems()) yield return problem;

@@ -64,7 +64,7 @@ builder.UseOrleans(silo =>
     silo.AddOrleansNodes(node =>
     {
         node.TickPeriod = TimeSpan.FromMilliseconds(options.TickMs);
-        node.RebalancePeriod = options.RebalanceMs == 0 ? null : TimeSpan.FromMilliseconds(options.RebalanceMs);
+        node.PlacementPeriod = TimeSpan.FromMilliseconds(options.PlacementMs);
     });
     silo.AddProtocol(new KeyValueProtocol(), KeyValueSettings.Default);
     silo.AddProtocol(new SingleDecreePaxos(), PaxosSettings.Default);

@@ -8,24 +8,41 @@ namespace OrleansNodes.Silo;
 /// description (role, ballot, log indexes), ticks, steps, messages sent, inbox depth and the
 /// last persisted version, and the silo each node runs on (<c>HOST:PORT@GENERATION</c>). <c>GET /status/{cluster}</c> narrows to one cluster.
 /// </summary>
+/// <remarks>
+/// It answers within a few seconds whatever the cluster is doing: a node that does not answer in
+/// time (its silo died, froze or is overloaded) is listed with <c>answered: false</c> and the
+/// reason; when the cluster definitions cannot be read (storage is down) the answer is 503 with a
+/// JSON <c>error</c>, never an exception for Kestrel to log.
+/// </remarks>
 public static class StatusEndpoint
 {
     /// <summary>Maps the endpoints.</summary>
     public static void MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status", async (IGrainFactory grains) =>
+        app.MapGet("/status", (IGrainFactory grains) => AnswerAsync(async nodes =>
         {
-            var nodes = new NodesClient(grains);
             var clusters = await nodes.ListClustersAsync();
             var statuses = await Task.WhenAll(clusters.Select(c => nodes.StatusAsync(c.Name)));
             return Results.Ok(new { clusters = statuses.Select(View) });
-        });
-        app.MapGet("/status/{cluster}", async (string cluster, IGrainFactory grains) =>
+        }, grains));
+        app.MapGet("/status/{cluster}", (string cluster, IGrainFactory grains) => AnswerAsync(async nodes =>
         {
-            var nodes = new NodesClient(grains);
             if (await nodes.FindClusterAsync(cluster) is null) return Results.NotFound(new { error = $"no cluster named '{cluster}'" });
             return Results.Ok(View(await nodes.StatusAsync(cluster)));
-        });
+        }, grains));
+    }
+
+    private static async Task<IResult> AnswerAsync(Func<NodesClient, Task<IResult>> answer, IGrainFactory grains)
+    {
+        try
+        {
+            return await answer(new NodesClient(grains));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var reason = exception.Message.Split('\n', 2)[0].Trim();
+            return Results.Json(new { error = $"the cluster definitions cannot be read: {reason}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static object View(Hosting.Clusters.ClusterStatus status) => new
@@ -40,6 +57,7 @@ public static class StatusEndpoint
     private static object View(NodeStatus node) => new
     {
         node = node.Node.ToString(),
+        answered = node.Answered,
         running = node.Running,
         state = node.Description,
         ticks = node.Ticks,

@@ -123,18 +123,26 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
         }
     }
 
+    /// <summary>
+    /// Reads every key once, concurrently (each read as a client of its own, numbered after the
+    /// load's sessions), trying an unanswered read again while the phase lasts: at most twice the
+    /// request timeout, so that a load against a cluster that stopped answering still ends soon
+    /// after its duration.
+    /// </summary>
     private async Task FinalReadsAsync(LoadSpec spec, LoadRecorder recorder)
     {
-        var session = nodes.OpenSession(cluster, requestTimeout);
-        for (var key = 0; key < spec.Keys; key++)
+        var phase = Stopwatch.StartNew();
+        var budget = requestTimeout * 2;
+        await Parallel.ForEachAsync(Enumerable.Range(0, spec.Keys), new ParallelOptions { MaxDegreeOfParallelism = spec.Clients }, async (key, _) =>
         {
-            for (var attempt = 0; attempt < FinalReadAttempts; attempt++)
+            var session = nodes.OpenSession(cluster, requestTimeout);
+            for (var attempt = 0; attempt < FinalReadAttempts && phase.Elapsed < budget; attempt++)
             {
-                var (outcome, _) = await ExecuteAsync(session, spec.Clients, Command.Get(LoadSpec.Key(key)), recorder, finalRead: true);
+                var (outcome, _) = await ExecuteAsync(session, spec.Clients + key, Command.Get(LoadSpec.Key(key)), recorder, finalRead: true);
                 if (outcome != Outcome.Unknown) break;
                 await Task.Delay(PauseAfterUnknown);
             }
-        }
+        });
     }
 
     /// <summary>Sends one operation and records it; returns its outcome and the key's value it revealed (null when it revealed none).</summary>

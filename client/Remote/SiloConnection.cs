@@ -19,6 +19,9 @@ public sealed partial class SiloConnection : IAsyncDisposable
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one attempt to start a client may take when another gateway could be tried.</summary>
+    private static readonly TimeSpan AttemptBound = TimeSpan.FromSeconds(3);
     private readonly IHost _host;
 
     private SiloConnection(IHost host, SiloTarget target)
@@ -57,13 +60,37 @@ public sealed partial class SiloConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects, or throws a <see cref="CliException"/> (exit code 3) once the timeout has passed.</summary>
+    /// <summary>
+    /// Connects, or throws a <see cref="CliException"/> (exit code 3) once the timeout has passed.
+    /// With several gateways, connecting goes in attempts of at most <see cref="AttemptBound"/>,
+    /// each preferring the next gateway: an Orleans client starts once one gateway connection
+    /// opens, but then fetches the cluster's manifest from the gateway it prefers, and a gateway
+    /// that dies or freezes just then would hold the whole start until the timeout.
+    /// </summary>
     public static async Task<SiloConnection> ConnectAsync(SiloTarget target, CancellationToken cancellation)
     {
         var endpoints = await ResolveAsync(target, cancellation);
         var deadline = DateTime.UtcNow + target.Timeout;
-        Exception? lastAttempt = null;
         var handshakes = new TlsHandshakeObserver();
+        for (var attempt = 0; ; attempt++)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            var bound = endpoints.Length > 1 && remaining > AttemptBound * 1.5 ? AttemptBound : remaining;
+            var (host, failure, lastAttempt) = await TryConnectAsync(target, endpoints, attempt % endpoints.Length, bound, handshakes, cancellation);
+            if (host is not null) return new SiloConnection(host, target);
+            // An untrusted certificate stays untrusted, and a start that used the whole timeout is the last.
+            if (handshakes.Rejection is not null || bound >= remaining || DateTime.UtcNow + RetryPause >= deadline)
+                throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({await ExplainAsync(target, handshakes, lastAttempt, failure, endpoints[0])})");
+            await Task.Delay(RetryPause, cancellation);
+        }
+    }
+
+    /// <summary>One bounded start of an Orleans client preferring gateway <paramref name="preferred"/>: the started host, or why it did not start.</summary>
+    private static async Task<(IHost? Host, Exception? Failure, Exception? LastAttempt)> TryConnectAsync(
+        SiloTarget target, IPEndPoint[] endpoints, int preferred, TimeSpan bound, TlsHandshakeObserver handshakes, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        Exception? lastAttempt = null;
         var host = new HostBuilder()
             // The console owns Ctrl+C (it ends a watch cleanly); a host's default console
             // lifetime would take the signal and quietly stop the Orleans client instead.
@@ -75,6 +102,7 @@ public sealed partial class SiloConnection : IAsyncDisposable
                     o.ClusterId = target.ClusterId;
                     o.ServiceId = target.ServiceId;
                 })
+                .Configure<GatewayOptions>(o => o.PreferredGatewayIndex = preferred)
                 .Configure<ClientMessagingOptions>(o =>
                 {
                     // A kv request's gateway answers "unknown outcome" at target.Timeout by itself;
@@ -82,13 +110,12 @@ public sealed partial class SiloConnection : IAsyncDisposable
                     // silo where the cluster had a definite answer to give.
                     o.ResponseTimeout = target.Timeout + TimeSpan.FromSeconds(2);
                 })
-                .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = target.Timeout)
-                .UseConnectionRetryFilter(async (attempt, token) =>
+                .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = bound)
+                .UseConnectionRetryFilter(async (failed, token) =>
                 {
                     // Within Orleans' reconnect backoff an attempt only says "will retry after";
                     // the attempt before it says what actually happened.
-                    if (lastAttempt is null || !IsBackoff(attempt)) lastAttempt = attempt;
-                    // An untrusted certificate stays untrusted: no point in waiting out the timeout.
+                    if (lastAttempt is null || !IsBackoff(failed)) lastAttempt = failed;
                     if (handshakes.Rejection is not null || DateTime.UtcNow + RetryPause >= deadline) return false;
                     await Task.Delay(RetryPause, token);
                     return true;
@@ -99,11 +126,11 @@ public sealed partial class SiloConnection : IAsyncDisposable
         Exception? failure;
         using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            bounded.CancelAfter(target.Timeout);
+            bounded.CancelAfter(bound);
             try
             {
                 await host.StartAsync(bounded.Token);
-                return new SiloConnection(host, target);
+                return (host, null, null);
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
@@ -115,7 +142,7 @@ public sealed partial class SiloConnection : IAsyncDisposable
             }
         }
         await StopAsync(host);
-        throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({await ExplainAsync(target, handshakes, lastAttempt, failure, endpoints[0])})");
+        return (null, failure, lastAttempt);
     }
 
     // Why connecting failed, in one clause. Orleans reports a silo that closed the connection

@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using OrleansNodes.Hosting.Clients;
+using OrleansNodes.Hosting.Clusters;
 
 namespace OrleansNodes.Silo;
 
 /// <summary>
-/// Readiness: the silo is an active member of its cluster (else Unhealthy, 503). It also asks
-/// the cluster registry for its list, bounded so a probe never outwaits its own timeout; when
-/// that call fails the answer is Degraded (still 200). The registry is one grain for the whole
-/// cluster: after the silo hosting it dies, it answers nobody until membership declares that
-/// silo dead, and failing readiness on it would take every silo out of its Service at once.
+/// Readiness: the silo is an active member of its cluster, and it can read the cluster
+/// definitions from storage (bounded, so a probe never outwaits its own timeout); otherwise
+/// Unhealthy, 503. The definitions are read by this silo itself (<see cref="ClusterCatalog"/>),
+/// not asked of the one registry grain, so the death of the silo that hosts the registry does not
+/// make every other silo unready; storage that does not answer does, since nothing can be served
+/// without it.
 /// </summary>
-public sealed class SiloReadinessCheck(ISiloStatusOracle oracle, IGrainFactory grains) : IHealthCheck
+public sealed class SiloReadinessCheck(ISiloStatusOracle oracle, ClusterCatalog catalog) : IHealthCheck
 {
     private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(3);
 
@@ -21,12 +22,12 @@ public sealed class SiloReadinessCheck(ISiloStatusOracle oracle, IGrainFactory g
         if (status != SiloStatus.Active) return HealthCheckResult.Unhealthy($"the silo is {status}, not Active");
         try
         {
-            await new NodesClient(grains).ListClustersAsync().WaitAsync(CallBound, cancellationToken);
+            await catalog.ListAsync().WaitAsync(CallBound, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Degraded("the silo is active, but the cluster registry did not answer", exception);
+            return HealthCheckResult.Unhealthy($"the silo is active, but storage did not answer within {CallBound.TotalSeconds:0} s: {exception.Message.Split('\n', 2)[0].Trim()}");
         }
     }
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansNodes.Hosting;
@@ -11,10 +14,14 @@ namespace OrleansNodes.Silo;
 /// The redis profile: membership, node storage, the cluster registry and reminders on one Redis
 /// server, under keys that start with the service id (<c>&lt;ServiceId&gt;/members/&lt;ClusterId&gt;</c>,
 /// <c>&lt;ServiceId&gt;/nodes/…</c> (<see cref="RedisNodeStore"/>), <c>&lt;ServiceId&gt;/state/…</c>,
-/// <c>&lt;ServiceId&gt;/reminders</c>), through one multiplexer.
+/// <c>&lt;ServiceId&gt;/reminders</c>, and the node grains' directory, <c>&lt;ServiceId&gt;/directory/&lt;ClusterId&gt;/…</c>
+/// (<see cref="RedisNodeDirectory"/>)), through one multiplexer.
 /// </summary>
 internal static class RedisProfile
 {
+    /// <summary>The node grains' directory (<see cref="RedisNodeDirectory"/>).</summary>
+    public const string NodeDirectoryName = "orleansnodes-nodes";
+
     /// <summary>Why <paramref name="connectionString"/> is not a usable StackExchange.Redis configuration, or null.</summary>
     public static StorageProblem? SettingsProblem(string connectionString)
     {
@@ -53,6 +60,12 @@ internal static class RedisProfile
             options.ConfigurationOptions = connection.Configuration;
             options.CreateMultiplexer = _ => connection.ForProviderAsync();
         });
+        // Node grains' directory entries in Redis, not in Orleans' default directory, whose
+        // entries are partitioned over the silos: until a dead silo is voted dead, nodes whose
+        // entries it owned could be neither found nor activated, even on live silos.
+        silo.AddGrainDirectory(NodeDirectoryName, (services, _) => new RedisNodeDirectory(
+            async () => (await connection.ForProviderAsync()).Multiplexer, serviceId, services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
+        silo.UseNodeDirectory(NodeDirectoryName);
     }
 
     private static ConfigurationOptions Options(string connectionString)

@@ -1,6 +1,6 @@
 namespace OrleansNodes.Hosting;
 
-/// <summary>How node grains run: tick period, batch size, request timeout, keep-alive reminder.</summary>
+/// <summary>How node grains run: tick period, batch size, request timeout, placement, keep-alive reminder.</summary>
 public sealed class NodeHostOptions
 {
     /// <summary>The grain storage provider name node and registry state is written to.</summary>
@@ -24,12 +24,11 @@ public sealed class NodeHostOptions
     public TimeSpan GatewayAttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often a node checks that it runs on the silo <see cref="Nodes.NodeSpread"/>
-    /// assigns it, and migrates if not (nodes woken while few silos were up gather on them).
-    /// Null (the default) disables the check: it is experimental, because a migration toward a
-    /// silo that just restarted has been seen to strand the node.
+    /// How often each silo's <see cref="Placement.PlacementKeeper"/> pings the other silos, learns
+    /// where its nodes' clusters run and moves a node of an unevenly spread cluster. Also the bound
+    /// on each ping: a silo that does not answer within it is not a placement target.
     /// </summary>
-    public TimeSpan? RebalancePeriod { get; set; }
+    public TimeSpan PlacementPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Period of the durable reminder that re-activates every started node after its silo dies
@@ -45,8 +44,8 @@ public sealed class NodeHostOptions
         if (RequestTimeoutTicks < 1) throw new ArgumentOutOfRangeException(nameof(RequestTimeoutTicks), RequestTimeoutTicks, "RequestTimeoutTicks must be at least 1");
         if (GatewayAttemptTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(GatewayAttemptTimeout), GatewayAttemptTimeout, "GatewayAttemptTimeout must be positive");
-        if (RebalancePeriod is { } rebalance && rebalance <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(RebalancePeriod), rebalance, "RebalancePeriod must be positive");
+        if (PlacementPeriod < TimeSpan.FromMilliseconds(10))
+            throw new ArgumentOutOfRangeException(nameof(PlacementPeriod), PlacementPeriod, "PlacementPeriod must be at least 10 ms");
         if (KeepAliveReminderPeriod is { } period && period <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(KeepAliveReminderPeriod), period, "KeepAliveReminderPeriod must be positive");
     }

@@ -5,7 +5,10 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using OrleansNodes.Core;
+using Orleans.Runtime.GrainDirectory;
+using OrleansNodes.Hosting.Clusters;
 using OrleansNodes.Hosting.Nodes;
+using OrleansNodes.Hosting.Placement;
 using OrleansNodes.Hosting.Protocols;
 using OrleansNodes.Hosting.Storage;
 
@@ -31,6 +34,16 @@ public static class SiloBuilderExtensions
         });
         builder.Services.TryAddSingleton<ProtocolRegistry>();
         builder.Services.TryAddSingleton<INodeNetwork, GrainNodeNetwork>();
+        builder.Services.TryAddSingleton<ClusterCatalog>();
+
+        // Placement: nodes apart from their cluster's other nodes, on silos that answer.
+        builder.Services.TryAddSingleton<NodeLocations>();
+        builder.Services.TryAddSingleton<SiloReachability>();
+        builder.Services.TryAddSingleton<SiloProbeClient>();
+        builder.AddGrainService<SiloProbe>();
+        builder.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
+        builder.Services.AddSingleton<PlacementKeeper>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<PlacementKeeper>());
         return builder;
     }
 
@@ -51,6 +64,20 @@ public static class SiloBuilderExtensions
         where TReply : notnull
     {
         builder.Services.AddSingleton(HostedProtocol.Create(protocol, defaultSettings, redirect));
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps the node grains' directory entries in the grain directory registered under
+    /// <paramref name="directoryName"/> (e.g. <c>AddRedisGrainDirectory</c>) instead of Orleans'
+    /// default, which partitions entries over the silos: until a dead silo is declared dead (tens
+    /// of seconds with Orleans' defaults), every lookup or activation of a node whose entry that
+    /// silo owned fails, even for nodes running on live silos. An external directory has no such
+    /// partition. Other grains keep the default.
+    /// </summary>
+    public static ISiloBuilder UseNodeDirectory(this ISiloBuilder builder, string directoryName)
+    {
+        builder.Services.AddSingleton<IGrainDirectoryResolver>(services => new NodeDirectoryResolver(services, directoryName));
         return builder;
     }
 

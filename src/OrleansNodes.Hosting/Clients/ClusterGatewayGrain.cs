@@ -22,7 +22,7 @@ namespace OrleansNodes.Hosting.Clients;
 /// </para>
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
+public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatalog catalog, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
 {
     /// <summary>How many attempt periods a node that let one expire is passed over as a first choice.</summary>
     public const int SuspectAttempts = 5;
@@ -37,8 +37,9 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
     /// <inheritdoc/>
     public async Task<RequestOutcome> Submit(ClientId client, long sequence, object command, NodeId? preferred, TimeSpan timeout)
     {
-        var definition = _definition ??= await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Find(this.GetPrimaryKeyString());
-        if (definition is null) return new RequestOutcome.Rejected($"no cluster named '{this.GetPrimaryKeyString()}'");
+        var cluster = IClusterGatewayGrain.ClusterOf(this.GetPrimaryKeyString());
+        var definition = _definition ??= await catalog.FindAsync(cluster);
+        if (definition is null) return new RequestOutcome.Rejected($"no cluster named '{cluster}'");
         if (!protocols.TryGet(definition.Protocol, out var protocol))
             return new RequestOutcome.Rejected($"protocol '{definition.Protocol}' is not registered in this silo");
 
@@ -46,10 +47,19 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
         var target = FirstChoice(ValidOrNull(preferred, definition) ?? ValidOrNull(_lastAnswered, definition) ?? new NodeId(0), definition);
         var hops = 0;
         string lastProblem = "no node answered";
+        // Whether an attempt may have reached the protocol: until one may have, a deadline that
+        // passes after refusals only (nodes not started yet) is still a definite refusal.
+        var mayHaveTakenEffect = false;
+        RequestOutcome.Rejected? refusal = null;
         while (true)
         {
             var remaining = timeout - Stopwatch.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero) return new RequestOutcome.Unknown($"no answer within {timeout.TotalSeconds:0.#} s; last: {lastProblem}");
+            if (remaining <= TimeSpan.Zero)
+            {
+                return refusal is not null && !mayHaveTakenEffect
+                    ? refusal
+                    : new RequestOutcome.Unknown($"no answer within {timeout.TotalSeconds:0.#} s; last: {lastProblem}");
+            }
 
             var attempt = options.Value.GatewayAttemptTimeout * (1 << Math.Min(hops, MaxBackoffShift));
             var outcome = await AskAsync(definition, target, client, sequence, command, attempt < remaining ? attempt : remaining);
@@ -67,10 +77,17 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, IOptions<Nod
                     _lastAnswered = replied.By;
                     _suspectUntil.Remove(replied.By);
                     return replied;
+                case RequestOutcome.Rejected { Transient: true } rejected:
+                    refusal = rejected;
+                    lastProblem = rejected.Reason;
+                    target = new NodeId((target.Value + 1) % definition.NodeCount);
+                    if (++hops % definition.NodeCount == 0) await Task.Delay(options.Value.TickPeriod);
+                    break;
                 case RequestOutcome.Rejected:
                     return outcome;
                 case RequestOutcome.Unknown unknown:
                     // Same id, next node: the protocol's deduplication makes this safe.
+                    mayHaveTakenEffect = true;
                     lastProblem = unknown.Reason;
                     target = new NodeId((target.Value + 1) % definition.NodeCount);
                     if (++hops % definition.NodeCount == 0) await Task.Delay(options.Value.TickPeriod);

@@ -28,9 +28,14 @@ public abstract record RequestOutcome
         public override string ToString() => $"unknown outcome: {Reason}";
     }
 
-    /// <summary>The request was not handed to the protocol at all (unknown cluster, wrong command type): it certainly did not take effect.</summary>
+    /// <summary>
+    /// The request was not handed to the protocol at all (unknown cluster, wrong command type): it
+    /// certainly did not take effect. <paramref name="Transient"/>: the same request may be taken
+    /// later (a node whose cluster is being created and which has not started yet), so gateways
+    /// and sessions try again until their deadline.
+    /// </summary>
     [GenerateSerializer, Immutable, Alias("on.hosting.RequestOutcome.Rejected")]
-    public sealed record Rejected([property: Id(0)] string Reason) : RequestOutcome
+    public sealed record Rejected([property: Id(0)] string Reason, [property: Id(1)] bool Transient = false) : RequestOutcome
     {
         /// <inheritdoc/>
         public override string ToString() => $"rejected: {Reason}";

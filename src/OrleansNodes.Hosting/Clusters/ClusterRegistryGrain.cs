@@ -7,9 +7,12 @@ namespace OrleansNodes.Hosting.Clusters;
 
 /// <summary>Keeps cluster definitions durably and starts their nodes. See <see cref="IClusterRegistryGrain"/>.</summary>
 public sealed class ClusterRegistryGrain(
-    [PersistentState("clusters", NodeHostOptions.StorageName)] IPersistentState<ClusterRegistryState> state,
+    [PersistentState(ClusterRegistryGrain.StateName, NodeHostOptions.StorageName)] IPersistentState<ClusterRegistryState> state,
     ProtocolRegistry protocols) : Grain, IClusterRegistryGrain
 {
+    /// <summary>The name the definitions are stored under (<see cref="ClusterCatalog"/> reads them there).</summary>
+    public const string StateName = "clusters";
+
     /// <inheritdoc/>
     public async Task<ClusterDefinition> Create(ClusterSpec spec)
     {
@@ -38,15 +41,6 @@ public sealed class ClusterRegistryGrain(
     /// <inheritdoc/>
     public Task<ImmutableArray<ClusterDefinition>> List() =>
         Task.FromResult<ImmutableArray<ClusterDefinition>>([.. state.State.Clusters.Values.OrderBy(c => c.Name, StringComparer.Ordinal)]);
-
-    /// <inheritdoc/>
-    public async Task<ClusterStatus> Status(string name)
-    {
-        if (!state.State.Clusters.TryGetValue(name, out var definition))
-            throw new ArgumentException($"no cluster named '{name}'", nameof(name));
-        var nodes = await Task.WhenAll(definition.Members.Select(node => GrainFactory.GetGrain<INodeGrain>(definition.NodeKey(node)).GetStatus()));
-        return new ClusterStatus(definition, [.. nodes]);
-    }
 
     private ClusterDefinition Define(ClusterSpec spec)
     {

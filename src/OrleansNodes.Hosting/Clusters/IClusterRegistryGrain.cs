@@ -4,9 +4,11 @@ using Orleans.Concurrency;
 namespace OrleansNodes.Hosting.Clusters;
 
 /// <summary>
-/// The durable list of clusters (one grain per silo cluster, key 0). Creating a cluster
-/// records it, then starts each node, which persists its own copy of the definition; nodes
-/// never call the registry, so the registry may await nodes without risk of a cycle.
+/// The durable list of clusters (one grain per silo cluster, key 0), and its one writer. Creating
+/// a cluster records it, then starts each node, which persists its own copy of the definition;
+/// nodes never call the registry, so the registry may await nodes without risk of a cycle. Reads
+/// on the serving path go through <see cref="ClusterCatalog"/> instead, which reads the same
+/// storage without waiting on this one grain's silo.
 /// </summary>
 [Alias("on.hosting.IClusterRegistryGrain")]
 public interface IClusterRegistryGrain : IGrainWithIntegerKey
@@ -25,8 +27,4 @@ public interface IClusterRegistryGrain : IGrainWithIntegerKey
     /// <summary>Every cluster, by name.</summary>
     [AlwaysInterleave, Alias("List")]
     Task<ImmutableArray<ClusterDefinition>> List();
-
-    /// <summary>The status of every node of cluster <paramref name="name"/>.</summary>
-    [AlwaysInterleave, Alias("Status")]
-    Task<ClusterStatus> Status(string name);
 }

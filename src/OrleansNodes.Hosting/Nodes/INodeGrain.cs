@@ -32,4 +32,12 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>This node's status.</summary>
     [AlwaysInterleave, Alias("GetStatus")]
     Task<NodeStatus> GetStatus();
+
+    /// <summary>
+    /// Leaves this silo: waiting requests end as "unknown outcome" (their clients retry them),
+    /// and the activation deactivates once its batch in flight is written. The next call places
+    /// it anew (<see cref="Placement.SpreadPlacementDirector"/>). Called by <see cref="Placement.PlacementKeeper"/>.
+    /// </summary>
+    [AlwaysInterleave, Alias("Move")]
+    Task Move();
 }

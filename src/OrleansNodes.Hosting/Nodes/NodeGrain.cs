@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime.Placement;
 using Orleans.Serialization;
 using OrleansNodes.Core;
 using OrleansNodes.Hosting.Clients;
 using OrleansNodes.Hosting.Clusters;
+using OrleansNodes.Hosting.Placement;
 using OrleansNodes.Hosting.Protocols;
 using OrleansNodes.Hosting.Storage;
 
@@ -28,13 +28,18 @@ namespace OrleansNodes.Hosting.Nodes;
 /// batch's outbox is dropped, waiting clients get "unknown outcome", and the activation
 /// deactivates. The next activation recovers from what storage holds (<c>Recover</c>), exactly as
 /// the simulator models a crash.</para>
+/// <para>Where it runs is not its business: <see cref="SpreadPlacement"/> chooses the silo, and
+/// <see cref="PlacementKeeper"/> moves it (<see cref="Move"/>) when its cluster is unevenly
+/// spread; the grain only tells <see cref="NodeLocations"/> when it starts and stops here.</para>
 /// </remarks>
+[SpreadPlacement]
+[GrainType(GrainTypeName)]
 public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 {
-    private const string KeepAliveReminderName = "on.keepalive";
+    /// <summary>The grain type of every node (grain ids are <c>node/&lt;cluster&gt;/&lt;index&gt;</c>).</summary>
+    public const string GrainTypeName = "node";
 
-    // Rebalance checks the active silos must stay the same for before a node moves.
-    private const int StableChecksBeforeMove = 2;
+    private const string KeepAliveReminderName = "on.keepalive";
 
     private readonly NodeStore _store;
     private readonly Serializer _serializer;
@@ -42,7 +47,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private readonly INodeNetwork _network;
     private readonly NodeHostOptions _options;
     private readonly ILogger<NodeGrain> _logger;
-    private readonly IClusterMembershipService _membership;
+    private readonly NodeLocations _locations;
     private readonly Queue<NodeInput> _inbox = new();
     private readonly Dictionary<(ClientId Client, long Sequence), List<Waiter>> _waiting = [];
     private readonly List<Envelope<object>> _sends = [];
@@ -69,8 +74,6 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private long _steps;
     private long _messagesSent;
     private long _expiryCheckedAtTick;
-    private SiloAddress[] _lastActive = [];
-    private int _stableChecks;
 
     /// <summary>Created by Orleans.</summary>
     public NodeGrain(
@@ -79,10 +82,10 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         ProtocolRegistry protocols,
         INodeNetwork network,
         IOptions<NodeHostOptions> options,
-        IClusterMembershipService membership,
+        NodeLocations locations,
         ILogger<NodeGrain> logger)
     {
-        _membership = membership;
+        _locations = locations;
         _store = store;
         _serializer = serializer;
         _protocols = protocols;
@@ -97,6 +100,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _key = this.GetPrimaryKeyString();
         if (!NodeKey.TryParse(_key, out _cluster, out _self))
             throw new ArgumentException($"'{_key}' is not a node key (<cluster>/<index>)");
+        if (GrainContext.Address.SiloAddress is { } here) _locations.Activated(_key, _cluster, _self, here);
         if (await _store.ReadAsync(_key, cancellationToken) is not { } stored) return;
 
         ClusterDefinition definition;
@@ -126,6 +130,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     /// <inheritdoc/>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _locations.Deactivated(_key);
         // Let a batch whose write is in flight finish, so its replies are not failed needlessly.
         try
         {
@@ -175,7 +180,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     public Task<RequestOutcome> Request(ClientId client, long sequence, object command)
     {
         if (_stopped) return Task.FromResult<RequestOutcome>(new RequestOutcome.Unknown($"{_self} is stopping"));
-        if (_runner is null) return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{_key} is not a started node"));
+        if (_runner is null) return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{_key} is not a started node", Transient: true));
         if (!_runner.AcceptsCommand(command))
             return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{command.GetType().Name} is not a command of protocol {_definition!.Protocol}"));
 
@@ -212,6 +217,17 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     }
 
     /// <inheritdoc/>
+    public Task Move()
+    {
+        LogMoving(_cluster, _self, GrainContext.Address.SiloAddress?.ToString() ?? "?");
+        // Waiting requests would hold the activation until they time out (inputs queue while it
+        // deactivates, so nothing else can answer them); they end now, and clients retry them.
+        FailWaiting($"{_self} is moving to another silo");
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Being activated is the whole point of the reminder: activation restarted the ticker.
@@ -227,36 +243,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _ticker = this.RegisterGrainTimer(
             OnTickAsync,
             new GrainTimerCreationOptions(_options.TickPeriod, _options.TickPeriod) { KeepAlive = true, Interleave = false });
-        if (_options.RebalancePeriod is { } rebalance)
-            this.RegisterGrainTimer(MoveIfMisplacedAsync, new GrainTimerCreationOptions(rebalance, rebalance) { KeepAlive = true, Interleave = false });
         if (_options.KeepAliveReminderPeriod is { } period)
             await this.RegisterOrUpdateReminder(KeepAliveReminderName, period, period);
-    }
-
-    // Orleans activates a node on a live silo, usually its caller's, so a whole cluster woken by
-    // one silo gathers there. Every RebalancePeriod, a node not where NodeSpread puts it migrates
-    // there, with that silo as the placement hint. Only a settled membership counts: the same
-    // active silos for StableChecksBeforeMove checks in a row and no endpoint listed twice (a
-    // restarted silo whose dead generation is not yet declared dead), since moving toward a
-    // silo that is joining or gone would strand the node. Checked here first because
-    // MigrateOnIdle deactivates even when placement picks this same silo.
-    private async Task MoveIfMisplacedAsync(CancellationToken cancellationToken)
-    {
-        var here = GrainContext.Address.SiloAddress;
-        var active = _membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).Order().ToArray();
-        _stableChecks = active.SequenceEqual(_lastActive) ? _stableChecks + 1 : 0;
-        _lastActive = active;
-        if (_stopped || here is null || active.Length < 2 || !active.Contains(here) || _stableChecks < StableChecksBeforeMove) return;
-        if (active.Select(s => s.Endpoint).Distinct().Count() != active.Length) return;
-
-        var wanted = NodeSpread.Choose(this.GetPrimaryKeyString(), active);
-        if (wanted.Equals(here)) return;
-        LogMoving(_cluster, _self, here.ToString(), wanted.ToString());
-        // Async, so the hint stays in this callback's request context and no later call carries it.
-        await Task.Yield();
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, wanted);
-        MigrateOnIdle();
     }
 
     private async Task UnregisterKeepAliveAsync()
@@ -444,8 +432,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Cluster}/{Node}: another activation wrote the state first ({Detail}); stopping this one without sending")]
     private partial void LogStaleActivation(string cluster, NodeId node, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Cluster}/{Node} moves from silo {From} to {To}, where it belongs now that more silos are up")]
-    private partial void LogMoving(string cluster, NodeId node, string from, string to);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Cluster}/{Node} leaves silo {From}: its cluster is spread unevenly")]
+    private partial void LogMoving(string cluster, NodeId node, string from);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Cluster}/{Node}: what {Store} holds for this node cannot be read; the node stays down")]
     private partial void LogUnreadable(Exception exception, string cluster, NodeId node, string store);

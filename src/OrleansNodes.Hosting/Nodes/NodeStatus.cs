@@ -9,6 +9,8 @@ namespace OrleansNodes.Hosting.Nodes;
 /// moves when its silo dies, and an operator (or a test that kills the leader's silo) needs to
 /// see where it went. The storage figures say what the node costs its store: writes and bytes
 /// per second over the last ten seconds, and the size of its durable log and snapshot.
+/// <see cref="Answered"/> is false for a node that did not answer in time (<see cref="NotAnswering"/>):
+/// then only its identity and the reason are known.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("on.hosting.NodeStatus")]
 public sealed record NodeStatus(
@@ -29,8 +31,13 @@ public sealed record NodeStatus(
     [property: Id(14)] double BytesPerSecond = 0,
     [property: Id(15)] long LogLength = 0,
     [property: Id(16)] long? SnapshotIndex = null,
-    [property: Id(17)] long SnapshotBytes = 0)
+    [property: Id(17)] long SnapshotBytes = 0,
+    [property: Id(18)] bool Answered = true)
 {
+    /// <summary>A node that did not answer a status request in time: its silo may be gone, frozen or overloaded.</summary>
+    public static NodeStatus NotAnswering(string cluster, NodeId node, string reason) =>
+        new(cluster, node, Running: false, Description: $"not answering: {reason}", 0, 0, 0, 0, 0, 0, Answered: false);
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Node} {(Running ? "up" : "down")} v{PersistedVersion} ticks={Ticks} steps={Steps} sent={MessagesSent} inbox={InboxDepth} pending={PendingRequests} " +
