@@ -6,27 +6,41 @@ namespace OrleansNodes.Cluster.Benchmarks;
 
 /// <summary>
 /// One <c>orleansnodes kv load --json</c> run as a child process, the way an operator would
-/// measure a deployment, and the figures its summary reports.
+/// measure a deployment, and the figures its summary reports. <see cref="StartMicros"/> and
+/// <see cref="Seconds"/> place the load phase (final reads excluded) on the Unix-microsecond
+/// axis of its history, where a benchmark puts its own fault times.
 /// </summary>
-public sealed record LoadRun(double PutsPerSecond, double LatencyMsP50, double LatencyMsP99, long Ok, long Unknown)
+public sealed record LoadRun(double PutsPerSecond, double LatencyMsP50, double LatencyMsP99, long Ops, long Ok, long Unknown, long StartMicros, double Seconds)
 {
+    /// <summary>The console line that says the load reached the cluster (<c>KvLoadCommand.FirstAcknowledgedLine</c>; the client project is not referenced).</summary>
+    public const string FirstAcknowledgedLine = "kv load: first operation acknowledged";
+
+    /// <summary>When the load phase ended, in Unix microseconds.</summary>
+    public long EndMicros => StartMicros + (long)(Seconds * 1e6);
+
     /// <summary>
-    /// Loads <paramref name="gateways"/> with puts only from <paramref name="clients"/> sessions
-    /// for <paramref name="duration"/>; with <paramref name="history"/>, records every operation there.
+    /// The console's arguments for puts only from <paramref name="clients"/> sessions on 16 keys
+    /// for <paramref name="duration"/>, each request bounded by <paramref name="timeoutMs"/>; with
+    /// <paramref name="history"/>, every operation is recorded there, and with
+    /// <paramref name="finalReads"/> every key is read once after the load.
     /// </summary>
-    public static ChildProcess Start(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null) =>
-        ConsoleProcess.Start(
-        [
-            "kv", "load", "--gateway", string.Join(",", gateways), .. ids,
-            "--clients", clients.ToString(CultureInfo.InvariantCulture), "--keys", "16", "--mix", "put=100",
-            "--duration", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--timeout-ms", "5000", "--json",
-            .. history is null ? Array.Empty<string>() : ["--history", history],
-        ]);
+    public static string[] Arguments(string gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000, bool finalReads = false) =>
+    [
+        "kv", "load", "--gateway", gateways, .. ids,
+        "--clients", clients.ToString(CultureInfo.InvariantCulture), "--keys", "16", "--mix", "put=100",
+        "--duration", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture), "--json",
+        .. history is null ? Array.Empty<string>() : ["--history", history],
+        .. finalReads ? ["--final-reads"] : Array.Empty<string>(),
+    ];
+
+    /// <summary>Starts a load (see <see cref="Arguments"/>) on <paramref name="gateways"/>.</summary>
+    public static ChildProcess Start(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000, bool finalReads = false) =>
+        ConsoleProcess.Start(Arguments(string.Join(",", gateways), ids, clients, duration, history, timeoutMs, finalReads));
 
     /// <summary>Runs a load to its end and reads its summary.</summary>
-    public static async Task<LoadRun> RunAsync(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null)
+    public static async Task<LoadRun> RunAsync(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000)
     {
-        using var process = Start(gateways, ids, clients, duration, history);
+        using var process = Start(gateways, ids, clients, duration, history, timeoutMs);
         return await FinishAsync(process, duration);
     }
 
@@ -43,7 +57,10 @@ public sealed record LoadRun(double PutsPerSecond, double LatencyMsP50, double L
             root.GetProperty("putsPerSecond").GetDouble(),
             root.GetProperty("latencyMsP50").GetDouble(),
             root.GetProperty("latencyMsP99").GetDouble(),
+            root.GetProperty("ops").GetInt64(),
             root.GetProperty("ok").GetInt64(),
-            root.GetProperty("unknown").GetInt64());
+            root.GetProperty("unknown").GetInt64(),
+            root.GetProperty("startMicros").GetInt64(),
+            root.GetProperty("seconds").GetDouble());
     }
 }

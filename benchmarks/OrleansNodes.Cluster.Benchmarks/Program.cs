@@ -12,9 +12,11 @@ using OrleansNodes.TestServers;
 // with the replicas where Orleans put them and spread by the experimental rebalancer.
 // Usage: dotnet run -c Release --project benchmarks/OrleansNodes.Cluster.Benchmarks -- [seconds per figure] [clients]
 // Issue 9's durable-state figures: ... -- durability [keys] [seconds per figure] [profiles, e.g. embedded,redis,azure]
+// Failover with replicas spread and Orleans' default membership: ... -- failover [runs] [clients] [chaos-minutes] [seed] (Failover.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["durability", ..]) return await DurabilityAsync(args[1..]);
+if (args is ["failover", ..]) return await Failover.RunAsync(args[1..]);
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
 var duration = TimeSpan.FromSeconds(seconds);

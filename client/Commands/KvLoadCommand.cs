@@ -21,6 +21,9 @@ public static class KvLoadCommand
     /// <summary>The default length of a load when neither <c>--duration</c> nor <c>--ops</c> is given.</summary>
     public const double DefaultDurationSeconds = 10;
 
+    /// <summary>The line written to standard error once the first operation of the load is answered.</summary>
+    public const string FirstAcknowledgedLine = "kv load: first operation acknowledged";
+
     /// <summary>Builds the command.</summary>
     public static Command Create(IAnsiConsole console)
     {
@@ -83,7 +86,8 @@ public static class KvLoadCommand
             return SiloConnection.RunAsync(target, async (silo, token) =>
             {
                 await ClusterOption.RequireAsync(silo, clusterName, KvCommand.Protocol);
-                var recorder = new LoadRecorder();
+                // On standard error, so that it neither mixes into --json nor needs a terminal.
+                var recorder = new LoadRecorder { FirstAcknowledged = () => Console.Error.WriteLine(FirstAcknowledgedLine) };
                 var progress = asJson || !console.Profile.Capabilities.Interactive
                     ? (Action<long, long>?)null
                     : (done, of) => console.Profile.Out.Writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"preloaded {done:N0} of {of:N0} keys"));

@@ -23,6 +23,7 @@ public sealed class LoadRecorder
     private readonly long _anchorMicros = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
     private readonly long _anchorTimestamp = Stopwatch.GetTimestamp();
     private int _nextId;
+    private int _acknowledged;
 
     /// <summary>Microseconds since the Unix epoch, never going backwards.</summary>
     public long NowMicros() => _anchorMicros + (long)Stopwatch.GetElapsedTime(_anchorTimestamp).TotalMicroseconds;
@@ -43,7 +44,14 @@ public sealed class LoadRecorder
             _operations.Add(operation);
             _samples.Add(new Sample(pending.Command.Kind, result.Outcome, now - pending.InvokeMicros, pending.FinalRead, Rejected: false));
         }
+        if (result.Outcome != Outcome.Unknown && Interlocked.Exchange(ref _acknowledged, 1) == 0) FirstAcknowledged?.Invoke();
     }
+
+    /// <summary>
+    /// Called once, when the first operation gets a definite answer: the moment a load is known to
+    /// reach the cluster (a test that breaks the cluster under load waits for it, not for a time).
+    /// </summary>
+    public Action? FirstAcknowledged { get; init; }
 
     /// <summary>
     /// Records that <paramref name="pending"/> was refused before reaching the protocol: it

@@ -5,7 +5,7 @@ namespace OrleansNodes.Silo;
 
 /// <summary>
 /// <c>GET /healthz/live</c> and <c>GET /healthz/ready</c>, for Kubernetes probes and load
-/// balancers: plain text <c>Healthy</c> or <c>Degraded</c> with 200, or <c>Unhealthy</c> with 503. Always
+/// balancers: plain text <c>Healthy</c> with 200, or <c>Unhealthy</c> with 503. Always
 /// anonymous (<see cref="DashboardAuthentication"/> lets them through): a probe carries no
 /// credentials, and the answer reveals nothing but the word.
 /// </summary>
@@ -14,7 +14,7 @@ public static class HealthEndpoints
     /// <summary>Liveness: the silo process is not dead or stopping.</summary>
     public const string LivePath = "/healthz/live";
 
-    /// <summary>Readiness: the silo is an active member (Degraded when the cluster registry does not answer).</summary>
+    /// <summary>Readiness: the silo is an active member and reads the cluster definitions from storage (<see cref="SiloReadinessCheck"/>).</summary>
     public const string ReadyPath = "/healthz/ready";
 
     private const string LiveTag = "live";

@@ -3,6 +3,9 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansNodes.Hosting;
@@ -14,13 +17,17 @@ namespace OrleansNodes.Silo;
 /// The azure profile: membership in table <c>OrleansSiloInstances</c> (a partition per cluster
 /// id), reminders in table <c>OrleansReminders</c> (partitions start with the service id), and in
 /// the blob container named after the service id: node storage under <c>nodes/</c>
-/// (<see cref="AzureNodeStore"/>: log segments appended conditionally, snapshot blobs) and the
+/// (<see cref="AzureNodeStore"/>: log segments appended conditionally, snapshot blobs), the node
+/// grains' directory under <c>directory/&lt;ClusterId&gt;/</c> (<see cref="AzureNodeDirectory"/>) and the
 /// cluster registry's grain state, written with the Orleans serializer and ETag conditions.
 /// </summary>
 internal static partial class AzureProfile
 {
     public const string MembershipTable = "OrleansSiloInstances";
     public const string RemindersTable = "OrleansReminders";
+
+    /// <summary>The node grains' directory (<see cref="AzureNodeDirectory"/>).</summary>
+    public const string NodeDirectoryName = "orleansnodes-nodes";
 
     /// <summary>
     /// The node state container: one per service, so services sharing an account (or tests
@@ -75,6 +82,11 @@ internal static partial class AzureProfile
             options.TableServiceClient = account.Tables;
             options.TableName = RemindersTable;
         });
+        // Node grains' directory entries in the container, not in Orleans' default directory,
+        // whose entries are partitioned over the silos (RedisProfile says why).
+        silo.AddGrainDirectory(NodeDirectoryName, (services, _) => new AzureNodeDirectory(
+            account.Blobs.GetBlobContainerClient(ContainerName(settings.ServiceId)), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId));
+        silo.UseNodeDirectory(NodeDirectoryName);
     }
 
     /// <summary>A table and a blob client for one account.</summary>

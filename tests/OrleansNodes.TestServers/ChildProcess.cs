@@ -81,6 +81,29 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process freezes, its sockets open, as in a long GC pause or a stalled VM.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a paused process runs again.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    /// <summary>Waits until the process has written <paramref name="text"/> (on either stream); fails if it ends first or the bound passes.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (!Output().Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                if (Output().Contains(text, StringComparison.Ordinal)) return;
+                throw new InvalidOperationException($"process {_process.Id} exited with {_process.ExitCode} before writing '{text}':\n{Tail()}");
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"process {_process.Id} did not write '{text}' within {bound.TotalSeconds:0} s:\n{Tail()}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Waits for the process to end by itself.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan bound)
     {
@@ -121,6 +144,12 @@ public sealed class ChildProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString()]);
+        await kill.WaitForExitAsync();
     }
 
     private void Append(string? line, bool error = false)

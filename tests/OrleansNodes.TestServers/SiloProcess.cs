@@ -137,6 +137,12 @@ public sealed class SiloProcess : IDisposable
     /// <summary>SIGKILL: the silo dies mid-whatever, as when its machine does.</summary>
     public void Kill() => _process?.Kill();
 
+    /// <summary>SIGSTOP: the silo freezes with its connections open (a long GC pause, a stalled VM).</summary>
+    public Task PauseAsync() => Process.PauseAsync();
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => Process.ResumeAsync();
+
     /// <summary>SIGTERM and a clean shutdown; null when it had to be killed.</summary>
     public Task<int?> StopAsync() => _process?.StopAsync(TimeSpan.FromSeconds(30)) ?? Task.FromResult<int?>(null);
 

@@ -29,6 +29,43 @@ public sealed class MultiSiloTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task ThreeSilos_ClusterCreated_EachNodeOnASiloOfItsOwnWithoutHelp()
+    {
+        await using var silos = await SiloCluster.StartAsync();
+        await silos.Nodes.CreateClusterAsync(new ClusterSpec("apart", "tally", 3));
+
+        var hosts = await Eventually.Reaches(
+            () => Task.WhenAll(Enumerable.Range(0, 3).Select(i => silos.SiloOf("apart", i))),
+            at => at.All(silo => silo is not null) && at.Distinct().Count() == 3,
+            "every node on a silo of its own");
+
+        Assert.Equal(3, hosts.Distinct().Count());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TwoNodesPushedOntoOneSilo_KeeperMovesOneAwayWithItsState()
+    {
+        await using var silos = await SiloCluster.StartAsync();
+        await silos.Nodes.CreateClusterAsync(new ClusterSpec("pushed", "tally", 3));
+        Assert.IsType<RequestOutcome.Replied>(await silos.Nodes.OpenSession("pushed").SubmitAsync(new Add(5)));
+        var zero = await Eventually.Reaches(() => silos.SiloOf("pushed", 0), at => at is not null, "n0 runs");
+        await silos.MoveAsync("pushed", 1, silos.Cluster.Silos.Single(s => s.SiloAddress == zero));
+
+        // The keeper of that silo sees two of the cluster's nodes on it and an empty silo: it moves one.
+        await Eventually.Reaches(
+            () => Task.WhenAll(Enumerable.Range(0, 3).Select(i => silos.SiloOf("pushed", i))),
+            at => at.All(silo => silo is not null) && at.Distinct().Count() == 3,
+            "every node on a silo of its own again",
+            timeoutSeconds: 60);
+        var status = await Eventually.Reaches(
+            () => silos.Nodes.StatusAsync("pushed"),
+            s => s.Nodes.All(n => n.Running && n.Description.StartsWith("total=5 ", StringComparison.Ordinal)),
+            "every node runs with total 5");
+
+        Assert.All(status.Nodes, node => Assert.True(node.Answered, node.ToString()));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task PingPeer_NodesOnDifferentSilosPingEachOtherAtOnce_NoDeadlock()
     {
         // The seed's ping-pong across silos: n0 and n1 each ask the other at the same time. With

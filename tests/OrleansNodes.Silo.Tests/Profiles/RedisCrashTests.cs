@@ -1,3 +1,4 @@
+using System.Net;
 using OrleansNodes.TestServers;
 
 namespace OrleansNodes.Silo.Tests.Profiles;
@@ -54,11 +55,28 @@ public sealed class RedisCrashTests : IAsyncLifetime
         var duringOutage = await KvAsync(TimeoutMs, "put", "during", "maybe");
         Assert.True(duringOutage.ExitCode == 5, $"a put while Redis is down must end 'unknown outcome' (exit 5), not exit {duringOutage.ExitCode}:\n{duringOutage.Output}");
         Assert.True(Silo.IsRunning, Silo.Process.Tail());
+        // Nothing can be served without storage: readiness says so (and takes the silo out of a Service).
+        await ReadinessBecomesAsync(HttpStatusCode.ServiceUnavailable);
 
         await _redis.RestartAsync();
+        await ReadinessBecomesAsync(HttpStatusCode.OK);
         Assert.Equal("kept", await GetEventuallyAsync("before"));
         await RetryAsync("put", "after", "written");
         Assert.Equal("written", await GetEventuallyAsync("after"));
+    }
+
+    private async Task ReadinessBecomesAsync(HttpStatusCode expected)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        HttpStatusCode? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync(new Uri(Silo.Url, "healthz/ready"));
+            if ((last = response.StatusCode) == expected) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"/healthz/ready stayed {last}, not {expected}\n{Silo.Process.Tail()}");
     }
 
     private async Task PutAcknowledgedAsync(string key, string value)

@@ -1,0 +1,52 @@
+using System.Text;
+using OrleansNodes.TestServers;
+using Xunit.Abstractions;
+
+namespace OrleansNodes.Silo.Tests.Cluster;
+
+/// <summary>Where the replicas run as silos join: spread over them, moved one at a time, under load.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterPlacementTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+    private readonly RedisServer _redis = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("orleansnodes-placement-").FullName;
+    private readonly StringBuilder _report = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        output.WriteLine(_report.ToString());
+        await _redis.DisposeAsync();
+        TempFolder.TryDelete(_folder);
+    }
+
+    [RedisFact]
+    public async Task TwoSilosJoinAfterTheClusterStarted_ReplicasMoveOntoThemUnderLoad_HistoryLinearizable()
+    {
+        using var group = await SiloGroup.StartAsync(1, ["--storage", "redis", "--redis", _redis.ConnectionString]);
+        var alone = await group.WaitForAllAnsweringAsync(Generous);
+        Assert.All(alone, place => Assert.Same(group.Silos[0], place.Silo));
+
+        var historyPath = Path.Combine(_folder, "history.jsonl");
+        using var load = ConsoleProcess.Start(
+        [
+            "kv", "load", "--gateway", group.Gateways, .. group.Ids, "--clients", "8", "--duration", "20", "--timeout-ms", "10000",
+            "--history", historyPath, "--final-reads", "--json",
+        ]);
+        await load.WaitForOutputAsync("kv load: first operation acknowledged", Generous);
+
+        await group.AddAsync(2);
+        var spread = await group.WaitForSpreadAsync(Generous);
+        _report.AppendLine($"after two silos joined: {group.Describe(spread)}");
+
+        var exit = await load.WaitForExitAsync(Generous);
+        Assert.True(exit == 0, $"kv load exited with {exit}:\n{load.Tail()}");
+        _report.AppendLine($"load summary: {load.Output().Split('\n').Last(l => l.StartsWith('{'))}");
+        // Moving a replica ends its waiting requests as unknown outcomes; the clients retry them
+        // with the same id, and the protocol applies each at most once.
+        var result = LoadHistory.Load(historyPath).Check(_report);
+        Assert.True(result.IsLinearizable, $"{result.Explanation}\n{_report}\n{group.Tails()}");
+    }
+}

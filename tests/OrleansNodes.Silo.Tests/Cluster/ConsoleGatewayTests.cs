@@ -1,0 +1,75 @@
+using OrleansNodes.TestServers;
+
+namespace OrleansNodes.Silo.Tests.Cluster;
+
+/// <summary>The console against gateways that are dead, frozen or gone mid-load.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ConsoleGatewayTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+    private readonly RedisServer _redis = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public Task DisposeAsync() => _redis.DisposeAsync();
+
+    [RedisFact]
+    public async Task Put_SomeListedGatewaysDeadOrFrozen_ConnectsThroughOneThatAnswers()
+    {
+        using var group = await SiloGroup.StartAsync(3, ["--storage", "redis", "--redis", _redis.ConnectionString]);
+        await group.WaitForSpreadAsync(Generous);
+        var nobody = $"127.0.0.1:{FreePorts.Take(1)[0]}";
+        var frozen = group.Silos[0];
+        await frozen.PauseAsync();
+        try
+        {
+            // Listed first, then the frozen one: a refused connection and one that never answers its handshake.
+            string gateways = $"{nobody},{frozen.Gateway},{group.Silos[1].Gateway},{group.Silos[2].Gateway}";
+            for (var i = 0; i < 3; i++)
+            {
+                var put = await ConsoleProcess.RunAsync(["kv", "put", "k", $"v{i}", "--gateway", gateways, .. group.Ids], Generous);
+                Assert.True(put.ExitCode == 0, $"put {i}: {put.Output}");
+            }
+            var get = await ConsoleProcess.RunAsync(["kv", "get", "k", "--gateway", gateways, .. group.Ids], Generous);
+            Assert.True(get.ExitCode == 0, get.Output);
+            Assert.Equal("v2", get.Output.Trim());
+        }
+        finally
+        {
+            await frozen.ResumeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Put_NoListedGatewayAnswers_ExitsThreeWithinItsTimeout()
+    {
+        var ports = FreePorts.Take(2);
+        var run = await ConsoleProcess.RunAsync(["kv", "put", "k", "v", "--gateway", $"127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}", "--timeout-ms", "3000"], Generous);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.StartsWith("error: cannot reach a silo at", run.Output.Trim());
+    }
+
+    [Fact]
+    public async Task KvLoad_ClusterStopsAnsweringMidLoad_EndsSoonAfterItsDurationWithUnknownOutcomes()
+    {
+        // One embedded silo: killing it leaves the load nothing to talk to, for the load's whole
+        // rest, its final reads included. Each unanswered request takes its timeout; the load must
+        // still end, and not after every key's every final-read attempt has waited it out.
+        using var silo = new SiloProcess([]);
+        await silo.StartAsync();
+        using var load = ConsoleProcess.Start(
+        [
+            "kv", "load", "--gateway", silo.Gateway, "--clients", "4", "--keys", "16", "--duration", "4", "--timeout-ms", "2000",
+            "--final-reads", "--json",
+        ]);
+        await load.WaitForOutputAsync("kv load: first operation acknowledged", Generous);
+        silo.Kill();
+
+        // Load 4 s, an operation in flight 2 s, final reads at most twice the timeout: well inside a minute.
+        var exit = await load.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, load.Tail());
+        Assert.Matches("\"unknown\":[1-9]", load.Output());
+    }
+}
