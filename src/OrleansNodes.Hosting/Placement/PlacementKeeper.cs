@@ -40,8 +40,13 @@ internal sealed partial class PlacementKeeper(
     IOptions<NodeHostOptions> options,
     ILogger<PlacementKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    /// <summary>Checks in a row the active silos must stay the same for before a node moves.</summary>
-    public const int SettleChecks = 2;
+    /// <summary>
+    /// Checks in a row the active silos must stay the same for before a node moves (besides every
+    /// one of them answering its ping). One is enough: a silo that joins or leaves changes the set,
+    /// and waiting longer leaves a cluster doubled up on one silo, where a second failure costs the
+    /// majority, for longer.
+    /// </summary>
+    public const int SettleChecks = 1;
 
     // How long a moved node may take to deactivate and start at its target before the keeper
     // stops waiting (the node still starts there; the keeper just checks again next period).
