@@ -41,9 +41,14 @@ public static class Failover
             Console.WriteLine($"# load: `{command}`; the fault {FailoverRun.Before.TotalSeconds:0} s after `{LoadRun.FirstAcknowledgedLine}`, then ~{FailoverRun.After.TotalSeconds:0} s more; {runs} run(s) per scenario, each on a fresh group of 3 silos");
             Console.WriteLine();
 
-            await FaultScenarioAsync("1. SIGKILL of the silo hosting the leader (it stays down); times from the kill", Fault.KillLeaderSilo, runs, silos, clients, folder);
-            await FaultScenarioAsync("2. SIGKILL of a silo hosting followers only (it stays down); times from the kill; goal: no window over 0.5 s without an acknowledged write", Fault.KillFollowerSilo, runs, silos, clients, folder);
-            await FaultScenarioAsync($"3. SIGSTOP of the silo hosting the leader for {FailoverRun.PauseLength.TotalSeconds:0} s, then SIGCONT; times from the SIGSTOP", Fault.PauseLeaderSilo, runs, silos, clients, folder);
+            // 0 runs: chaos and throughput only.
+            if (runs > 0)
+            {
+                await FaultScenarioAsync("1. SIGKILL of the silo hosting the leader (it stays down); times from the kill", Fault.KillLeaderSilo, runs, silos, clients, folder);
+                await FaultScenarioAsync("2. SIGKILL of a silo hosting followers only (it stays down); times from the kill; goal: no window over 0.5 s without an acknowledged write", Fault.KillFollowerSilo, runs, silos, clients, folder);
+                await FaultScenarioAsync($"3. SIGSTOP of the silo hosting the leader for {FailoverRun.PauseLength.TotalSeconds:0} s, then SIGCONT; times from the SIGSTOP", Fault.PauseLeaderSilo, runs, silos, clients, folder);
+            }
+
             await ChaosAsync(seed, TimeSpan.FromMinutes(chaosMinutes), runs, silos, clients, folder, args);
             await ThroughputAsync(silos, clients);
         }

@@ -20,7 +20,8 @@ public static class StatusTables
     }
 
     /// <summary>
-    /// One row per node: its id (marked down when its activation is not running), ticks,
+    /// One row per node: its id (marked down when its activation is not running, "no answer" when
+    /// it did not answer in time: its silo may be gone or frozen), ticks,
     /// steps, messages sent, inbox depth, requests waiting for an answer, the durable version
     /// (writes ever), and last the protocol's description of its state (role, ballot, log
     /// indexes), which gets the width that is left. Counters count since the node's activation.
@@ -68,7 +69,7 @@ public static class StatusTables
     }
 
     private static Spectre.Console.Rendering.IRenderable NodeCell(Hosting.Nodes.NodeStatus n) =>
-        n.Running ? Text(n.Node.ToString()) : new Markup($"[red]{n.Node} down[/]");
+        n.Running ? Text(n.Node.ToString()) : new Markup($"[red]{n.Node} {(n.Answered ? "down" : "no answer")}[/]");
 
     /// <summary>A byte count for a person: <c>812 B</c>, <c>4.2 KB</c>, <c>130 MB</c>.</summary>
     public static string Bytes(double bytes) => bytes switch

@@ -9,7 +9,8 @@ using OrleansNodes.Hosting.Nodes;
 namespace OrleansNodes.Hosting.Placement;
 
 /// <summary>
-/// Runs on every silo, once per <see cref="NodeHostOptions.PlacementPeriod"/>: pings the other
+/// Runs on every silo, once per <see cref="NodeHostOptions.PlacementPeriod"/> and whenever
+/// membership changes: pings the other
 /// active silos (<see cref="SiloReachability"/>), learns where the nodes of its own nodes'
 /// clusters run (<see cref="NodeLocations"/>), and moves at most one of its nodes when its cluster
 /// is spread unevenly (<see cref="NodeSpread.NextMove"/>). After a silo is declared dead, the
@@ -53,6 +54,7 @@ internal sealed partial class PlacementKeeper(
     private static readonly TimeSpan MoveBound = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _membershipChanged = new(0);
     private Task _loop = Task.CompletedTask;
     private SiloAddress[] _lastActive = [];
     private int _stableChecks;
@@ -66,7 +68,7 @@ internal sealed partial class PlacementKeeper(
 
     private Task OnStartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _loop = Task.WhenAll(Task.Run(RunAsync, CancellationToken.None), Task.Run(WatchMembershipAsync, CancellationToken.None));
         return Task.CompletedTask;
     }
 
@@ -76,12 +78,25 @@ internal sealed partial class PlacementKeeper(
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task RunAsync()
+    // A check runs once a period, and also as soon as membership changes: a silo that joins should
+    // receive the nodes doubled up elsewhere while no second failure has hit them.
+    private async Task WatchMembershipAsync()
     {
-        using var timer = new PeriodicTimer(Period);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            await foreach (var _ in membership.MembershipUpdates.WithCancellation(_stopping.Token))
+                if (_membershipChanged.CurrentCount == 0) _membershipChanged.Release();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
             {
                 try
                 {
@@ -91,6 +106,9 @@ internal sealed partial class PlacementKeeper(
                 {
                     LogCheckFailed(exception.Message.Split('\n', 2)[0]);
                 }
+                // Right after a change, look again soon: the change is settled once it held across
+                // one check, and a quarter period is long enough for a joining silo's ping to tell.
+                await _membershipChanged.WaitAsync(_stableChecks == 0 ? Period / 4 : Period, _stopping.Token);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

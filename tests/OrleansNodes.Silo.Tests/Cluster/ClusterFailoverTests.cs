@@ -82,6 +82,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         {
             // A frozen process keeps its sockets open: nothing fails fast, so only bounded waits help.
             await group.WaitForPlacementAsync(places => places.Any(p => p.Leader && p.Silo != victim), "a leader on a silo that is not frozen", Generous);
+            // The live silos' status still answers, and says which node does not.
+            await group.WaitForPlacementAsync(places => places.Count(p => !p.Answered) == 1, "the frozen node listed as not answering", Generous);
             var remaining = TimeSpan.FromSeconds(15) - TimeSpan.FromMicroseconds(LoadHistory.NowMicros() - frozenAt);
             if (remaining > TimeSpan.Zero) await Task.Delay(remaining);
         }

@@ -40,6 +40,27 @@ public sealed class ConsoleGatewayTests : IAsyncLifetime
         }
     }
 
+    [RedisFact]
+    public async Task ConsoleCommands_SiloHostingTheClusterRegistryKilled_AnswerThroughTheOthers()
+    {
+        // The first silo creates the cluster, so the registry grain lives there; two more join.
+        using var group = await SiloGroup.StartAsync(1, ["--storage", "redis", "--redis", _redis.ConnectionString]);
+        await group.WaitForAllAnsweringAsync(Generous);
+        await group.AddAsync(2);
+        await group.WaitForSpreadAsync(Generous);
+        var registrySilo = group.Silos[0];
+
+        registrySilo.Kill();
+
+        // Until membership declares that silo dead, the registry answers nobody; nothing here asks it.
+        string[][] commands = [["cluster", "list"], ["cluster", "status", "kv"], ["kv", "put", "a", "b"], ["kv", "get", "a"]];
+        foreach (var command in commands)
+        {
+            var run = await ConsoleProcess.RunAsync([.. command, "--gateway", group.Gateways, .. group.Ids], Generous);
+            Assert.True(run.ExitCode == 0, $"{string.Join(' ', command)}: exit {run.ExitCode}\n{run.Output}");
+        }
+    }
+
     [Fact]
     public async Task Put_NoListedGatewayAnswers_ExitsThreeWithinItsTimeout()
     {
