@@ -29,6 +29,13 @@ public sealed record ChaosRun(
     /// <summary>The end of the load without faults.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Keys the chaos load spreads over: more than the other scenarios' 16, because five minutes
+    /// of load make a history of about a million operations, and the checker's search per key
+    /// grows with the key's operations (with 16 keys it once needed more than this machine's 24 GB).
+    /// </summary>
+    public const int Keys = 128;
+
     /// <summary>What counts as slow from a returned silo to every node answering.</summary>
     public static readonly TimeSpan SlowAnswering = TimeSpan.FromSeconds(5);
 
@@ -70,7 +77,7 @@ public sealed record ChaosRun(
             await group.WaitForSpreadAsync(StartBound);
             // A few seconds more than the chaos, for the load's first acknowledgment.
             var loadDuration = duration + TimeSpan.FromSeconds(5);
-            load = LoadRun.Start(group.Silos.Select(s => s.Gateway), group.Ids, clients, loadDuration, history, FailoverRun.TimeoutMs, finalReads: true);
+            load = LoadRun.Start(group.Silos.Select(s => s.Gateway), group.Ids, clients, loadDuration, history, FailoverRun.TimeoutMs, finalReads: true, keys: Keys);
             await load.WaitForOutputAsync(LoadRun.FirstAcknowledgedLine, StartBound);
             var clock = Stopwatch.StartNew();
             long? firstKillMicros = null;

@@ -110,7 +110,7 @@ public static class Failover
 
     private static async Task ChaosAsync(int seed, TimeSpan duration, int runs, string[] silos, int clients, string folder, string[] args)
     {
-        Console.WriteLine($"### 4. Chaos, {duration.TotalMinutes:0.#} min: every {ChaosRun.Period.TotalSeconds:0} s (or as soon as the previous restart was measured) SIGKILL of a random silo, restarted {ChaosRun.DownFor.TotalSeconds:0} s later on the same ports; no fault in the last {ChaosRun.Quiet.TotalSeconds:0} s");
+        Console.WriteLine($"### 4. Chaos, {duration.TotalMinutes:0.#} min: every {ChaosRun.Period.TotalSeconds:0} s (or as soon as the previous restart was measured) SIGKILL of a random silo, restarted {ChaosRun.DownFor.TotalSeconds:0} s later on the same ports; no fault in the last {ChaosRun.Quiet.TotalSeconds:0} s; the load on {ChaosRun.Keys} keys");
         Console.WriteLine();
         Console.WriteLine($"Seed {seed} (replay the same choice of silos: `dotnet run -c Release --project benchmarks/OrleansNodes.Cluster.Benchmarks -- failover {runs} {clients} {duration.TotalMinutes:0.##} {seed}`).");
         Console.WriteLine();

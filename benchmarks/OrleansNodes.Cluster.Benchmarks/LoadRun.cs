@@ -19,23 +19,23 @@ public sealed record LoadRun(double PutsPerSecond, double LatencyMsP50, double L
     public long EndMicros => StartMicros + (long)(Seconds * 1e6);
 
     /// <summary>
-    /// The console's arguments for puts only from <paramref name="clients"/> sessions on 16 keys
-    /// for <paramref name="duration"/>, each request bounded by <paramref name="timeoutMs"/>; with
+    /// The console's arguments for puts only from <paramref name="clients"/> sessions on
+    /// <paramref name="keys"/> keys (16 by default) for <paramref name="duration"/>, each request bounded by <paramref name="timeoutMs"/>; with
     /// <paramref name="history"/>, every operation is recorded there, and with
     /// <paramref name="finalReads"/> every key is read once after the load.
     /// </summary>
-    public static string[] Arguments(string gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000, bool finalReads = false) =>
+    public static string[] Arguments(string gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000, bool finalReads = false, int keys = 16) =>
     [
         "kv", "load", "--gateway", gateways, .. ids,
-        "--clients", clients.ToString(CultureInfo.InvariantCulture), "--keys", "16", "--mix", "put=100",
+        "--clients", clients.ToString(CultureInfo.InvariantCulture), "--keys", keys.ToString(CultureInfo.InvariantCulture), "--mix", "put=100",
         "--duration", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture), "--json",
         .. history is null ? Array.Empty<string>() : ["--history", history],
         .. finalReads ? ["--final-reads"] : Array.Empty<string>(),
     ];
 
     /// <summary>Starts a load (see <see cref="Arguments"/>) on <paramref name="gateways"/>.</summary>
-    public static ChildProcess Start(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000, bool finalReads = false) =>
-        ConsoleProcess.Start(Arguments(string.Join(",", gateways), ids, clients, duration, history, timeoutMs, finalReads));
+    public static ChildProcess Start(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000, bool finalReads = false, int keys = 16) =>
+        ConsoleProcess.Start(Arguments(string.Join(",", gateways), ids, clients, duration, history, timeoutMs, finalReads, keys));
 
     /// <summary>Runs a load to its end and reads its summary.</summary>
     public static async Task<LoadRun> RunAsync(IEnumerable<string> gateways, string[] ids, int clients, TimeSpan duration, string? history = null, int timeoutMs = 5000)
