@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Orleans.GrainDirectory;
+using OrleansNodes.Hosting.Placement;
 
 namespace OrleansNodes.Storage.Azure;
 
@@ -44,7 +44,7 @@ public sealed class AzureNodeDirectory(BlobContainerClient container, string clu
     public async Task<GrainAddress?> Register(GrainAddress address, GrainAddress? previousAddress)
     {
         var blob = container.GetBlobClient(BlobNameOf(address.GrainId));
-        var value = BinaryData.FromString(Format(address));
+        var value = BinaryData.FromString(NodeDirectoryEntry.Format(address));
         for (var attempt = 0; attempt < RegisterAttemptsMax; attempt++)
         {
             var (current, etag) = await ReadAsync(address.GrainId);
@@ -89,29 +89,12 @@ public sealed class AzureNodeDirectory(BlobContainerClient container, string clu
         try
         {
             var content = await RunAsync(() => container.GetBlobClient(BlobNameOf(grain)).DownloadContentAsync(), grain, "look up");
-            return (Parse(grain, content.Value.Content.ToString()), content.Value.Details.ETag);
+            return (NodeDirectoryEntry.Parse(grain, content.Value.Content.ToString()), content.Value.Details.ETag);
         }
         catch (OrleansException exception) when (exception.InnerException is RequestFailedException { Status: (int)HttpStatusCode.NotFound })
         {
             return (null, default);
         }
-    }
-
-    private static string Format(GrainAddress address) =>
-        string.Create(CultureInfo.InvariantCulture, $"{address.ActivationId.ToParsableString()} {address.SiloAddress!.ToParsableString()} {address.MembershipVersion.Value}");
-
-    private static GrainAddress Parse(GrainId grain, string value)
-    {
-        var parts = value.Split(' ');
-        if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var version))
-            throw new OrleansException($"the directory entry of {grain} is not '<activation> <silo> <version>': '{value}'");
-        return new GrainAddress
-        {
-            GrainId = grain,
-            ActivationId = ActivationId.FromParsableString(parts[0]),
-            SiloAddress = SiloAddress.FromParsableString(parts[1]),
-            MembershipVersion = new MembershipVersion(version),
-        };
     }
 
     // Storage failures reach Orleans as OrleansException (the cause inside), which its locator

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Orleans.GrainDirectory;
+using OrleansNodes.Hosting.Placement;
 using StackExchange.Redis;
 
 namespace OrleansNodes.Storage.Redis;
@@ -51,7 +51,7 @@ public sealed class RedisNodeDirectory(Func<Task<IConnectionMultiplexer>> connec
     public async Task<GrainAddress?> Lookup(GrainId grainId)
     {
         var value = await RunAsync(database => database.StringGetAsync(KeyOf(grainId)), grainId, "look up");
-        return value.IsNull ? null : Parse(grainId, value!);
+        return value.IsNull ? null : NodeDirectoryEntry.Parse(grainId, value!);
     }
 
     /// <inheritdoc/>
@@ -61,10 +61,10 @@ public sealed class RedisNodeDirectory(Func<Task<IConnectionMultiplexer>> connec
     public async Task<GrainAddress?> Register(GrainAddress address, GrainAddress? previousAddress)
     {
         var current = await RunAsync(
-            database => database.ScriptEvaluateAsync(RegisterScript, [KeyOf(address.GrainId)], [Format(address), previousAddress?.ActivationId.ToParsableString() ?? ""]),
+            database => database.ScriptEvaluateAsync(RegisterScript, [KeyOf(address.GrainId)], [NodeDirectoryEntry.Format(address), previousAddress?.ActivationId.ToParsableString() ?? ""]),
             address.GrainId,
             "register");
-        return current.IsNull ? address : Parse(address.GrainId, (string)current!);
+        return current.IsNull ? address : NodeDirectoryEntry.Parse(address.GrainId, (string)current!);
     }
 
     /// <inheritdoc/>
@@ -76,23 +76,6 @@ public sealed class RedisNodeDirectory(Func<Task<IConnectionMultiplexer>> connec
 
     /// <inheritdoc/>
     public Task UnregisterSilos(List<SiloAddress> siloAddresses) => Task.CompletedTask;
-
-    private static string Format(GrainAddress address) =>
-        string.Create(CultureInfo.InvariantCulture, $"{address.ActivationId.ToParsableString()} {address.SiloAddress!.ToParsableString()} {address.MembershipVersion.Value}");
-
-    private static GrainAddress Parse(GrainId grain, string value)
-    {
-        var parts = value.Split(' ');
-        if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var version))
-            throw new OrleansException($"the directory entry of {grain} is not '<activation> <silo> <version>': '{value}'");
-        return new GrainAddress
-        {
-            GrainId = grain,
-            ActivationId = ActivationId.FromParsableString(parts[0]),
-            SiloAddress = SiloAddress.FromParsableString(parts[1]),
-            MembershipVersion = new MembershipVersion(version),
-        };
-    }
 
     // Redis failures reach Orleans as OrleansException, which its locator and callers treat as a
     // directory that could not answer (the caller's message fails; it is retried or reported).
