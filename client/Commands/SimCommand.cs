@@ -154,14 +154,31 @@ public static class SimCommand
         }
 
         var entry = ProtocolCatalog.Find(schedule.Protocol);
-        var report = entry.Create(null).Replay(schedule);
+        RunReport report;
+        try
+        {
+            report = entry.Create(null).Replay(schedule);
+        }
+        catch (Exception e) when (e is ScheduleFormatException or ArgumentException)
+        {
+            // Another protocol's or other settings' schedule, or options out of range: one line.
+            throw CliException.BadInput(e.Message);
+        }
+
         console.MarkupLineInterpolated($"[bold]replay[/] of {file.Name}: {entry.Name}, seed {schedule.Seed}, {schedule.Nodes} nodes, {schedule.Decisions.Length} decisions");
+        // A schedule replays exactly on what it was recorded with; a decision that does not apply
+        // means it does not fit, and whatever the replay then shows is not the recorded run.
+        var misfit = report.SkippedDecisions > 0
+            ? $"{report.SkippedDecisions} of {schedule.Decisions.Length} decisions did not apply (first: {report.FirstSkipped}): the schedule does not fit this protocol, its settings or its clients"
+            : null;
         if (report.Violation is { } violation)
         {
+            if (misfit is not null) console.MarkupLineInterpolated($"[yellow]warning[/]: {misfit}");
             console.WriteLine(violation.ToString());
             return ExitCodes.Failed;
         }
 
+        if (misfit is not null) throw CliException.BadInput($"did not replay: {misfit}");
         console.MarkupLineInterpolated($"[green]passed[/]: {report}");
         return ExitCodes.Ok;
     }

@@ -29,6 +29,8 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
     public async Task<LoadSummary> RunAsync(LoadSpec spec, LoadRecorder recorder, string? historyPath, CancellationToken cancellation)
     {
         var (preloaded, preloadSeconds) = spec.Preload > 0 ? await PreloadAsync(spec, cancellation) : (0, 0);
+        // A history must be checkable on its own: earlier loads may have left values in these keys.
+        if (historyPath is not null) recorder.Initial = await ReadInitialValuesAsync(spec, cancellation);
         _remaining = spec.Ops ?? long.MaxValue;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (spec.Duration is { } duration) stop.CancelAfter(duration);
@@ -78,6 +80,42 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
             }
         }, CancellationToken.None)));
         return (Interlocked.Read(ref done), Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>
+    /// Reads every key of the load once before it starts (not recorded as operations), so that the
+    /// history says what each key held (<c>initial</c> in docs/history-format.md) and checks on its
+    /// own even when earlier loads wrote the same keys. A key whose read gets no answer after a few
+    /// attempts stops the load: without its value the history could not be checked.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string?>> ReadInitialValuesAsync(LoadSpec spec, CancellationToken cancellation)
+    {
+        var initial = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(Enumerable.Range(0, spec.Keys), new ParallelOptions { MaxDegreeOfParallelism = spec.Clients, CancellationToken = cancellation }, async (index, token) =>
+        {
+            var session = nodes.OpenSession(cluster, requestTimeout);
+            var key = LoadSpec.Key(index);
+            for (var attempt = 0; ; attempt++)
+            {
+                RequestOutcome outcome;
+                try
+                {
+                    outcome = await session.SubmitAsync(new KeyValueCommand.Get(key));
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    outcome = new RequestOutcome.Unknown(exception.Message);
+                }
+                if (outcome is RequestOutcome.Replied { Reply: KeyValueReply.Value read })
+                {
+                    if (read.Current is not null) initial[key] = read.Current;
+                    return;
+                }
+                if (attempt >= FinalReadAttempts) throw CliException.Unavailable($"could not read key {key} before the load, so its history could not be checked ({outcome})");
+                await Task.Delay(PauseAfterUnknown, token);
+            }
+        });
+        return initial;
     }
 
     /// <summary>Called every 10,000 preloaded keys with (written, of).</summary>

@@ -47,6 +47,9 @@ public sealed class LoadRecorder
         if (result.Outcome != Outcome.Unknown && Interlocked.Exchange(ref _acknowledged, 1) == 0) FirstAcknowledged?.Invoke();
     }
 
+    /// <summary>What the load's keys held before its first operation (<see cref="History.Initial"/>), once read.</summary>
+    public IReadOnlyDictionary<string, string?>? Initial { get; set; }
+
     /// <summary>
     /// Called once, when the first operation gets a definite answer: the moment a load is known to
     /// reach the cluster (a test that breaks the cluster under load waits for it, not for a time).
@@ -65,7 +68,7 @@ public sealed class LoadRecorder
     /// <summary>The history so far, in invocation order.</summary>
     public History History()
     {
-        lock (_gate) return new History(_operations.OrderBy(o => o.Id));
+        lock (_gate) return new History(_operations.OrderBy(o => o.Id), Initial);
     }
 
     /// <summary>Every recorded answer so far.</summary>

@@ -63,6 +63,17 @@ public sealed record RunReport
     /// <summary>Steps whose unpersisted effects a crash discarded.</summary>
     public long LostSteps { get; init; }
 
+    /// <summary>
+    /// In a replay, the schedule's decisions that did not apply: a node the cluster does not have,
+    /// a message or request that is not in flight, a step the run's model forbids. A schedule
+    /// replays exactly on the protocol, settings and options it was recorded with, so any skipped
+    /// decision means it does not fit, and its replay proves nothing. Zero in random runs.
+    /// </summary>
+    public int SkippedDecisions { get; init; }
+
+    /// <summary>The first decision that did not apply (<c>decision N 'deliver n1->n0 #3'</c>), or null.</summary>
+    public string? FirstSkipped { get; init; }
+
     /// <summary>The <c>Sometimes</c> goals this run reached.</summary>
     public IReadOnlyList<string> GoalsReached { get; init; } = [];
 

@@ -284,10 +284,10 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted);
         engine.TraceLines = trace;
         engine.Start();
-        foreach (var decision in decisions)
+        for (var i = 0; i < decisions.Count; i++)
         {
             if (engine.Failed) break;
-            engine.Apply(decision);
+            if (!engine.Apply(decisions[i]) && engine.SkippedDecisions++ == 0) engine.FirstSkipped = $"decision {i} '{decisions[i]}'";
         }
 
         engine.Finish(options.LivenessRounds);
@@ -399,6 +399,8 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             Restarts = engine.Restarts,
             Cuts = engine.CutsMade,
             LostSteps = engine.LostSteps,
+            SkippedDecisions = engine.SkippedDecisions,
+            FirstSkipped = engine.FirstSkipped,
             GoalsReached = goals,
             WorkloadResult = engine.WorkloadResult,
         };

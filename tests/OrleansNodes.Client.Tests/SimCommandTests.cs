@@ -136,6 +136,42 @@ public class SimCommandTests
     }
 
     [Fact]
+    public void Replay_ScheduleRecordedWithOtherSettings_OneLineErrorAndExitCode2()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"schedule-settings-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        new Schedule { Protocol = "paxos", Seed = 1, Options = SimulationOptions.Default, Decisions = [], Settings = "PaxosSettings { Something = Else }" }.Save(path);
+        try
+        {
+            var run = ConsoleRun.Of("sim", "--replay", path);
+            run.AssertCleanError(ExitCodes.BadInput);
+            Assert.Contains("recorded with settings", run.Error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Replay_DecisionsThatDoNotFit_SaysSoAndDoesNotPass()
+    {
+        // Node 7 of a 3-node cluster, and a message nobody sent: what a schedule of another
+        // cluster or protocol looks like to this one.
+        var path = SaveSchedule("paxos", [Decision.Parse("tick n0"), Decision.Parse("tick n7"), Decision.Parse("deliver n1->n0 #9")]);
+        try
+        {
+            var run = ConsoleRun.Of("sim", "--replay", path);
+            run.AssertCleanError(ExitCodes.BadInput);
+            Assert.Contains("2 of 3 decisions did not apply (first: decision 1 'tick n7')", run.Error);
+            Assert.DoesNotContain("passed", run.Output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Replay_MissingFile_OneLineError()
     {
         var run = ConsoleRun.Of("sim", "--replay", "/nonexistent/schedule.json");

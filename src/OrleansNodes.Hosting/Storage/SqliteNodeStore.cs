@@ -38,6 +38,36 @@ public sealed class SqliteNodeStore : NodeStore
     public override IReadOnlyList<string> WritePoints => [AfterStagingPoint];
 
     /// <summary>
+    /// What is wrong with an existing data file, or null when it is sound or does not exist yet (a
+    /// first start). SQLite treats an empty file as a new database and opens a damaged one until a
+    /// query touches a bad page; either would let a silo start on a store that lost its data, so a
+    /// file that exists must open as a database and pass <c>PRAGMA quick_check</c> (every page and
+    /// index readable and consistent, in time linear in the file's size).
+    /// </summary>
+    public static string? DescribeDamage(string databasePath)
+    {
+        if (!File.Exists(databasePath)) return null;
+        if (new FileInfo(databasePath).Length == 0) return "it is empty (0 bytes), so every cluster and node it held is gone";
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check(3)";
+            var problems = new List<string>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read()) problems.Add(reader.GetString(0));
+            }
+            return problems is ["ok"] ? null : "SQLite's quick_check found: " + string.Join("; ", problems.Select(p => p.ReplaceLineEndings(" ")));
+        }
+        catch (SqliteException exception)
+        {
+            return $"SQLite could not read it ({exception.Message.ReplaceLineEndings(" ")})";
+        }
+    }
+
+    /// <summary>
     /// What the file at <paramref name="databasePath"/> holds in the format this version cannot
     /// read, as a phrase for an error line, or null when it holds none (or does not exist). Wave 1
     /// kept each node as one Orleans grain-state record (<c>grain_state</c> rows named

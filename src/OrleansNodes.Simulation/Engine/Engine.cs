@@ -174,6 +174,12 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     public FoundViolation? Violation { get; private set; }
 
+    /// <summary>Replayed decisions that did not apply (a replay's own count; see <see cref="RunReport.SkippedDecisions"/>).</summary>
+    public int SkippedDecisions { get; set; }
+
+    /// <summary>The first replayed decision that did not apply, as <c>decision N 'text'</c>.</summary>
+    public string? FirstSkipped { get; set; }
+
     public bool Failed => Violation is not null;
 
     public object? WorkloadResult { get; private set; }

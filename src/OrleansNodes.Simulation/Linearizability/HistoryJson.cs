@@ -34,6 +34,7 @@ public static class HistoryJson
         ArgumentNullException.ThrowIfNull(text);
         var operations = new List<Operation>();
         var ids = new Dictionary<int, int>();
+        IReadOnlyDictionary<string, string?>? initial = null;
         var headerSeen = false;
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
@@ -43,7 +44,7 @@ public static class HistoryJson
             var reader = new LineReader(fileName, lineNumber, line);
             if (!headerSeen)
             {
-                reader.ReadHeader();
+                initial = reader.ReadHeader();
                 headerSeen = true;
                 continue;
             }
@@ -55,7 +56,7 @@ public static class HistoryJson
         }
         if (!headerSeen)
             throw new HistoryFormatException(fileName, Math.Max(1, lineNumber), $"no header line {{\"format\":\"{Format}\"}}");
-        return new History(operations);
+        return new History(operations, initial);
     }
 
     /// <summary>Writes <paramref name="history"/> in the format <see cref="Parse"/> reads.</summary>
@@ -63,7 +64,20 @@ public static class HistoryJson
     {
         ArgumentNullException.ThrowIfNull(history);
         var text = new StringBuilder();
-        text.Append("{\"format\":\"").Append(Format).Append("\"}\n");
+        text.Append("{\"format\":\"").Append(Format).Append('"');
+        if (history.Initial.Count > 0)
+        {
+            text.Append(",\"initial\":{");
+            var first = true;
+            foreach (var (key, value) in history.Initial.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                if (!first) text.Append(',');
+                first = false;
+                text.Append(Json(key)).Append(':').Append(Json(value));
+            }
+            text.Append('}');
+        }
+        text.Append("}\n");
         foreach (var operation in history.Operations)
             text.Append(WriteOperation(operation)).Append('\n');
         return text.ToString();
@@ -100,13 +114,32 @@ public static class HistoryJson
     /// <summary>Reads one line, turning every problem into a <see cref="HistoryFormatException"/> for that line.</summary>
     private readonly struct LineReader(string fileName, int lineNumber, string line)
     {
-        public void ReadHeader()
+        /// <summary>Reads the header; returns the keys' initial values it gives, if any.</summary>
+        public IReadOnlyDictionary<string, string?>? ReadHeader()
         {
             var root = ParseObject("the header");
             if (!root.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String)
                 throw Error($"the first line must be the header {{\"format\":\"{Format}\"}}");
             if (format.GetString() != Format)
                 throw Error($"unsupported format {Command.Quote(format.GetString())} (expected {Command.Quote(Format)})");
+            Dictionary<string, string?>? initial = null;
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.Name == "format") continue;
+                if (property.Name != "initial") throw Error($"the header has unknown field {Command.Quote(property.Name)}");
+                if (property.Value.ValueKind != JsonValueKind.Object) throw Error("the header's 'initial' must be an object of key: value (a string, or null for absent)");
+                initial = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var key in property.Value.EnumerateObject())
+                {
+                    initial[key.Name] = key.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => key.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw Error($"the initial value of key {Command.Quote(key.Name)} must be a string or null"),
+                    };
+                }
+            }
+            return initial;
         }
 
         public Operation ReadOperation(int ordinal)

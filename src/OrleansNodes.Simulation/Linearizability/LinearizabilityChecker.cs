@@ -31,7 +31,8 @@ public static class LinearizabilityChecker
             ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency)
             : 0;
         var partitions = Partition(history).ToList();
-        var searches = partitions.Select(p => LinearizationSearch.Start(p.Operations, model)).ToArray();
+        var models = partitions.Select(p => StartingAt(model, history, p.Key)).ToArray();
+        var searches = partitions.Select((p, i) => LinearizationSearch.Start(p.Operations, models[i])).ToArray();
         var failed = RoundRobin(searches, options.MaxStepsPerKey, deadline);
         var keys = ImmutableArray.CreateBuilder<KeyCheckResult>(partitions.Count);
         for (var i = 0; i < partitions.Count; i++)
@@ -45,10 +46,10 @@ public static class LinearizabilityChecker
         {
             var (key, operations) = partitions[failed];
             var counterexample = options.Explain
-                ? CounterexampleShrinker.Shrink(operations, model, searches[failed].Outcome, options)
+                ? CounterexampleShrinker.Shrink(operations, models[failed], searches[failed].Outcome, options)
                 : [];
             var explanation = options.Explain
-                ? ViolationExplainer.Explain(key, counterexample, operations, model)
+                ? ViolationExplainer.Explain(key, counterexample, operations, models[failed])
                 : $"not linearizable: key {Command.Quote(key)}";
             return new CheckResult(Verdict.NotLinearizable, results, explanation, key, counterexample);
         }
@@ -72,6 +73,10 @@ public static class LinearizabilityChecker
     /// (keys × its cost) steps instead of after every slower key before it. Porcupine gets the
     /// same effect from checking keys on parallel threads; turns keep the result deterministic.
     /// </summary>
+    // A key the history gives an initial value to starts there instead of at the model's initial state.
+    private static IModel StartingAt(IModel model, History history, string key) =>
+        history.Initial.TryGetValue(key, out var value) ? new InitialValueModel(model, value) : model;
+
     private static int RoundRobin(LinearizationSearch[] searches, long maxStepsPerKey, long deadline)
     {
         const long SliceSteps = 1 << 14;

@@ -27,6 +27,41 @@ public sealed partial class HistoryJsonTests
     }
 
     [Fact]
+    public void Parse_InitialValues_KeysStartThere()
+    {
+        var text = """
+            {"format":"orleansnodes-history/1","initial":{"a":"before","b":null}}
+            {"client":1,"op":"get","key":"a","invoke":1,"complete":2,"result":"ok","read":"before"}
+            {"client":1,"op":"append","key":"a","value":"+1","invoke":3,"complete":4,"result":"ok"}
+            {"client":2,"op":"get","key":"a","invoke":5,"complete":6,"result":"ok","read":"before+1"}
+            {"client":2,"op":"get","key":"b","invoke":5,"complete":6,"result":"ok","read":null}
+            """;
+
+        var history = HistoryJson.Parse(text);
+
+        Assert.Equal("before", history.Initial["a"]);
+        Assert.Null(history.Initial["b"]);
+        Assert.True(LinearizabilityChecker.Check(history, KeyValueModel.Instance).IsLinearizable);
+        // The same operations from an empty store read a value nobody wrote.
+        var fromEmpty = LinearizabilityChecker.Check(new History(history.Operations), KeyValueModel.Instance);
+        Assert.False(fromEmpty.IsLinearizable);
+        Assert.Contains("before", fromEmpty.Explanation);
+        Assert.Equal(text.Split('\n')[0], HistoryJson.Write(history).Split('\n')[0]);
+    }
+
+    [Theory]
+    [InlineData("{\"format\":\"orleansnodes-history/1\",\"initial\":[\"a\"]}", "'initial' must be an object")]
+    [InlineData("{\"format\":\"orleansnodes-history/1\",\"initial\":{\"a\":3}}", "initial value of key \"a\" must be a string or null")]
+    [InlineData("{\"format\":\"orleansnodes-history/1\",\"start\":{}}", "unknown field \"start\"")]
+    public void Parse_MalformedHeader_OneLineErrorNamingTheProblem(string header, string fragment)
+    {
+        var error = Assert.Throws<HistoryFormatException>(() => HistoryJson.Parse(header + "\n"));
+
+        Assert.Contains(fragment, error.Message);
+        Assert.Contains("line 1", error.Message);
+    }
+
+    [Fact]
     public void WriteThenParse_GeneratedHistoryWithTimeouts_RoundTrips()
     {
         var history = HistoryGenerator.Linearizable(seed: 3, operations: 400, keys: 4, clients: 6, timeoutsPerThousand: 50);
