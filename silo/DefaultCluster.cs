@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansNodes.Hosting.Clients;
 using OrleansNodes.Hosting.Clusters;
+using OrleansNodes.Hosting.Storage;
 
 namespace OrleansNodes.Silo;
 
@@ -12,6 +13,7 @@ namespace OrleansNodes.Silo;
 /// </summary>
 public sealed partial class DefaultCluster(
     IGrainFactory grains,
+    NodeStore store,
     IOptions<HostSettings> options,
     IHostApplicationLifetime lifetime,
     ILogger<DefaultCluster> logger) : BackgroundService
@@ -24,6 +26,8 @@ public sealed partial class DefaultCluster(
         var started = new TaskCompletionSource();
         using var registration = lifetime.ApplicationStarted.Register(started.SetResult);
         await started.Task.WaitAsync(stoppingToken);
+        // What an operator needs first: where to point the console, and where the data is.
+        LogReady(wanted.Storage, store.Description, wanted.GatewayPort, wanted.SiloPort, wanted.Url.TrimEnd('/'));
 
         var nodes = new NodesClient(grains);
         try
@@ -49,6 +53,9 @@ public sealed partial class DefaultCluster(
             LogCreateFailed(exception, wanted.Cluster, exception.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready: storage profile {Profile}, node state in {Store}; gateway port {GatewayPort} (the console's --gateway), silo port {SiloPort}; dashboard {Url}/dashboard/, status {Url}/status")]
+    private partial void LogReady(string profile, string store, int gatewayPort, int siloPort, string url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {Cluster} is already defined; its nodes resume from storage")]
     private partial void LogExisting(string cluster);

@@ -30,9 +30,16 @@ var switches = new Dictionary<string, string>
     ["--tls-certificate"] = $"{HostSettings.Section}:{nameof(HostSettings.Tls)}:{nameof(TlsSettings.CertificatePath)}",
     ["--tls-ca"] = $"{HostSettings.Section}:{nameof(HostSettings.Tls)}:{nameof(TlsSettings.CaCertificatePath)}",
 };
+if (args is ["--version"])
+{
+    var version = typeof(HostSettings).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+    Console.WriteLine($"orleansnodes-silo {version}");
+    return 0;
+}
 if (args is ["--help"] or ["-h"])
 {
-    Console.WriteLine("usage: orleansnodes-silo [" + string.Join("] [", switches.Keys.Select(k => k + " VALUE")) + "]");
+    Console.WriteLine("usage: orleansnodes-silo [--version] [" + string.Join("] [", switches.Keys.Select(k => k + " VALUE")) + "]");
     Console.WriteLine("settings, environment variables (ORLEANSNODES__TICKMS=20) and defaults: silo/README.md");
     return 0;
 }
@@ -58,6 +65,18 @@ if (StorageProfiles.SettingsProblem(options) is { } storageSettings) return Fail
 builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
 
 builder.WebHost.UseUrls(options.Url);
+// Orleans' watchdog times its first check of the silo's components from the machine's boot, so
+// every start logged the machine's uptime as a stall ("has not completed for 02:19:26"). Its
+// warnings in a silo's first 30 s are dropped; errors, and warnings after that, are kept.
+var sinceStart = System.Diagnostics.Stopwatch.StartNew();
+builder.Logging.AddFilter("Orleans.Runtime.Watchdog", level => level >= LogLevel.Error || (level >= LogLevel.Warning && sinceStart.Elapsed > TimeSpan.FromSeconds(30)));
+// While the silo stops, requests still arriving from clients are refused (clients retry them
+// elsewhere) and nodes messaging each other find no silo to address; Orleans logs each with a
+// stack trace, dozens on a stop under load. These categories say nothing else while stopping, so
+// then only critical lines pass.
+var stopping = false;
+foreach (var category in new[] { "Orleans.Messaging", "Orleans.Runtime.Messaging", "Polly" })
+    builder.Logging.AddFilter(category, level => level >= (Volatile.Read(ref stopping) ? LogLevel.Critical : LogLevel.Warning));
 builder.UseOrleans(silo =>
 {
     StorageProfiles.Configure(silo, options);
@@ -75,6 +94,7 @@ builder.Services.AddHostedService<DefaultCluster>();
 if (builder.AddSiloSecurity(options) is { } securityProblem) return Fail(securityProblem);
 
 var app = builder.Build();
+app.Lifetime.ApplicationStopping.Register(() => Volatile.Write(ref stopping, true));
 
 // Refuse to start with a default protocol Orleans cannot serialize: one line now beats a
 // failed state write on every tick later.

@@ -19,7 +19,18 @@ internal sealed class SpreadPlacementDirector(SiloReachability reachability, Nod
     /// <inheritdoc/>
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
-        var compatible = context.GetCompatibleSilos(target);
+        SiloAddress[] compatible;
+        try
+        {
+            compatible = context.GetCompatibleSilos(target);
+        }
+        catch (OrleansException) when (context.LocalSiloStatus is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead)
+        {
+            // A stopping silo asks where to move its nodes; the last silo of a cluster has nowhere
+            // to send them. No silo means "do not move" to Orleans' shutdown migration, which would
+            // otherwise log this as an error for every node.
+            return Task.FromResult<SiloAddress>(null!);
+        }
         var answering = compatible.Where(reachability.IsReachable).ToArray();
         var candidates = answering.Length > 0 ? answering : compatible;
         if (IPlacementDirector.GetPlacementHint(target.RequestContextData, candidates) is { } hint) return Task.FromResult(hint);

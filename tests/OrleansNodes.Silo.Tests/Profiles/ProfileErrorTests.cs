@@ -93,6 +93,27 @@ public sealed class ProfileErrorTests
     }
 
     [Fact]
+    public async Task Start_WebPortInUse_ExitsTwoNamingTheUrlBeforeOrleansStarts()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+        var folder = Directory.CreateTempSubdirectory("orleansnodes-webport-").FullName;
+        try
+        {
+            var result = await RunSiloAsync(["--url", $"http://127.0.0.1:{port}", "--data", folder]);
+
+            AssertOneErrorLine(result, exitCode: 2, $"port {port} is already in use");
+            // Refused before Orleans started: it never opened (or created) the data file.
+            Assert.False(File.Exists(Path.Combine(folder, "orleansnodes.db")));
+        }
+        finally
+        {
+            TempFolder.TryDelete(folder);
+        }
+    }
+
+    [Fact]
     public async Task Start_DataFileWrittenByVersion01_ExitsTwoSayingWhatToDo()
     {
         // OrleansNodes 0.1 kept each node as one grain-state record; read by this version those
