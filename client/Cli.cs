@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using OrleansNodes.Client.Commands;
 using Spectre.Console;
 
@@ -10,17 +11,20 @@ namespace OrleansNodes.Client;
 /// </summary>
 public static class Cli
 {
-    /// <summary>Runs the console with <paramref name="args"/>; returns the process exit code.</summary>
+    /// <summary>
+    /// Runs the console with <paramref name="args"/>; returns the process exit code. No arguments
+    /// print the help and exit 0, as <c>kubectl</c> does: a first look is not a mistake.
+    /// </summary>
     public static int Run(string[] args, IAnsiConsole console, TextWriter error)
     {
         var root = BuildRoot(console);
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var parse = root.Parse(args.Length == 0 ? new[] { "--help" } : args);
+        // [suggest:N] "line" (the completion scripts' call) answers for a line that need not parse.
+        if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
         {
-            // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
-            var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            error.WriteLine($"error: {OneLine(first.Message)}");
-            error.WriteLine($"usage: {Usage(parse.CommandResult.Command)} (see --help)");
+            var problem = ParseErrors.Describe(parse);
+            error.WriteLine($"error: {problem.Message}");
+            if (problem.ShowUsage) error.WriteLine($"usage: {Usage(parse.CommandResult.Command)} (see --help)");
             return ExitCodes.BadInput;
         }
 
@@ -52,10 +56,6 @@ public static class Cli
         }
     }
 
-    /// <summary>Folds System.CommandLine's multi-line messages ("Must be one of:\n\t'a'\n\t'b'") into one line.</summary>
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
     private static RootCommand BuildRoot(IAnsiConsole console)
     {
         var root = new RootCommand("OrleansNodes: simulate, check and run distributed protocols written as pure step functions.");
@@ -64,18 +64,18 @@ public static class Cli
         root.Subcommands.Add(KvCommand.Create(console));
         root.Subcommands.Add(ClusterCommand.Create(console));
         root.Subcommands.Add(WatchCommand.Create(console));
+        root.Subcommands.Add(CompletionCommand.Create(console));
+        // Help wraps where the console does: the terminal's width (or COLUMNS), never in a pipe.
+        if (root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help) help.MaxWidth = console.Profile.Width;
         return root;
     }
 
     private static string Usage(Command command)
     {
-        var names = new List<string>();
-        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
-            names.Insert(0, s is RootCommand ? "orleansnodes" : c.Name);
         var arguments = string.Concat(command.Arguments.Select(a => $" <{a.Name}>"));
         var options = command.Options.Any(o => o.Name is not "--help" and not "-h" and not "--version") ? " [options]" : "";
         var subcommands = command.Subcommands.Count > 0 ? " <command>" : "";
-        return string.Join(' ', names) + subcommands + arguments + options;
+        return ParseErrors.Path(command) + subcommands + arguments + options;
     }
 
     /// <summary>Lets System.CommandLine's help go through the same console as everything else.</summary>

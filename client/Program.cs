@@ -1,3 +1,3 @@
 using OrleansNodes.Client;
 
-return Cli.Run(args, Spectre.Console.AnsiConsole.Console, Console.Error);
+return Cli.Run(args, Terminal.ForStandardOutput(), Console.Error);

@@ -53,5 +53,5 @@ public static class ProtocolCatalog
     /// <summary>Finds a protocol by name; the error names the known ones.</summary>
     public static Entry Find(string name) =>
         All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw CliException.BadInput($"unknown protocol '{name}'; known: {Names}");
+        ?? throw CliException.BadInput($"unknown protocol '{name}'{DidYouMean.Hint(name, All.Select(e => e.Name))} (known: {Names})");
 }

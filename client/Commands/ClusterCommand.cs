@@ -9,7 +9,8 @@ namespace OrleansNodes.Client.Commands;
 /// <summary>
 /// <c>orleansnodes cluster create|list|status</c>: define clusters on a running silo and look
 /// at their nodes. Exit 0 on success, 2 for an unknown cluster or a spec the silo refuses
-/// (unknown protocol, a name taken by a different cluster), 3 when no silo answers.
+/// (unknown protocol, a name taken by a different cluster), 3 when no silo answers. <c>list</c>
+/// and <c>status</c> print JSON with <c>-o json</c> (<see cref="StatusJson"/>).
 /// </summary>
 public static class ClusterCommand
 {
@@ -55,11 +56,14 @@ public static class ClusterCommand
     private static Command List(IAnsiConsole console)
     {
         var command = new Command("list", "List the clusters.");
+        var output = OutputOption.Create(command);
         var remote = new RemoteOptions();
         remote.AddTo(command);
         command.SetAction((parse, cancellation) => SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
         {
-            console.Write(StatusTables.Clusters(await silo.Nodes.ListClustersAsync()));
+            var clusters = await silo.Nodes.ListClustersAsync();
+            if (parse.IsJson(output)) JsonLines.Write(console, StatusJson.Clusters(clusters));
+            else console.Write(StatusTables.Clusters(clusters));
             return ExitCodes.Ok;
         }, cancellation));
         return command;
@@ -69,12 +73,18 @@ public static class ClusterCommand
     {
         var name = new Argument<string>("name") { Description = "The cluster." };
         var command = new Command("status", "Show every node of a cluster: state, ticks, steps, messages, inbox, persisted version, and what it writes to storage.") { name };
+        var output = OutputOption.Create(command);
         var remote = new RemoteOptions();
         remote.AddTo(command);
         command.SetAction((parse, cancellation) => SiloConnection.RunAsync(remote.Read(parse), async (silo, _) =>
         {
             await ClusterOption.RequireAsync(silo, parse.GetValue(name)!);
             var status = await silo.Nodes.StatusAsync(parse.GetValue(name)!);
+            if (parse.IsJson(output))
+            {
+                JsonLines.Write(console, StatusJson.Cluster(status));
+                return ExitCodes.Ok;
+            }
             console.Write(StatusTables.Nodes(status));
             console.Write(StatusTables.Storage(status));
             return ExitCodes.Ok;

@@ -10,7 +10,8 @@ namespace OrleansNodes.Client.Commands;
 /// <c>orleansnodes kv get|put|delete|cas|append</c>: one request to a key-value cluster on a
 /// running silo (and <c>kv load</c>, many of them: <see cref="KvLoadCommand"/>). Prints the value or <c>ok</c> and exits 0; a missing key or a cas that did not
 /// apply exits 1; an unknown cluster exits 2; an unreachable silo exits 3; a request without
-/// an answer in time is an "unknown outcome" and exits 5.
+/// an answer in time is an "unknown outcome" and exits 5. <c>-o json</c> prints the answer as
+/// one JSON object (<see cref="KvOutcome"/>).
 /// </summary>
 public static class KvCommand
 {
@@ -73,6 +74,7 @@ public static class KvCommand
             else command.Options.Add((Option)symbol);
         }
         var cluster = ClusterOption.Create(command);
+        var output = OutputOption.Create(command);
         var remote = new RemoteOptions();
         remote.AddTo(command);
         command.SetAction((parse, cancellation) =>
@@ -80,12 +82,13 @@ public static class KvCommand
             var target = remote.Read(parse);
             var clusterName = parse.GetValue(cluster)!;
             var kvCommand = request(parse);
+            var json = parse.IsJson(output);
             return SiloConnection.RunAsync(target, async (silo, _) =>
             {
                 await ClusterOption.RequireAsync(silo, clusterName, Protocol);
                 var session = silo.Nodes.OpenSession(clusterName, target.Timeout);
                 var outcome = await session.SubmitAsync(kvCommand);
-                var (line, exitCode) = KvOutcome.Render(kvCommand, outcome);
+                var (line, exitCode) = KvOutcome.Render(kvCommand, outcome, json);
                 console.Profile.Out.Writer.WriteLine(line);
                 return exitCode;
             }, cancellation);

@@ -21,6 +21,9 @@ public static class KvLoadCommand
     /// <summary>The default length of a load when neither <c>--duration</c> nor <c>--ops</c> is given.</summary>
     public const double DefaultDurationSeconds = 10;
 
+    /// <summary>The most operations one load may ask for with <c>--ops</c>.</summary>
+    public const long MaxOps = 10_000_000;
+
     /// <summary>The line written to standard error once the first operation of the load is answered.</summary>
     public const string FirstAcknowledgedLine = "kv load: first operation acknowledged";
 
@@ -34,7 +37,8 @@ public static class KvLoadCommand
         var duration = new Option<double?>("--duration") { HelpName = "SECONDS", Description = $"How long to load, in seconds (default {DefaultDurationSeconds:0} unless --ops is given)." };
         OptionRules.Require(duration, v => v is null or (> 0 and <= 86_400), "--duration must be more than 0 and at most 86400 seconds");
         var ops = new Option<long?>("--ops") { HelpName = "N", Description = "Stop after this many operations in all (instead of --duration)." };
-        OptionRules.Require(ops, v => v is null or > 0, "--ops must be a positive number");
+        // Every operation is kept (its latency, and with --history the operation itself): the count sizes memory.
+        OptionRules.Range(ops, 1, MaxOps);
         var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "Seeds the choice of operations and keys.", DefaultValueFactory = _ => 1 };
         var mix = new Option<string>("--mix") { HelpName = "KIND=WEIGHT,...", Description = "Weights of the operation kinds, e.g. put=100 for puts only.", DefaultValueFactory = _ => LoadMix.Default.ToString() };
         mix.Validators.Add(result =>
@@ -52,7 +56,7 @@ public static class KvLoadCommand
         var preload = new Option<long>("--preload") { HelpName = "N", Description = "Before measuring, write N distinct keys p0..p{N-1} once each (not recorded), so the load runs on a store that holds data.", DefaultValueFactory = _ => 0 };
         OptionRules.Require(preload, v => v is >= 0 and <= 100_000_000, "--preload must be from 0 to 100000000");
         var finalReads = new Option<bool>("--final-reads") { Description = "After the load, read every key once (recorded too): a lost acknowledged write then shows in the history." };
-        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object (the same as -o json)." };
 
         var command = new Command("load", "Load a key-value cluster with concurrent sessions; print throughput and latency, optionally record the history.")
         {
@@ -60,9 +64,11 @@ public static class KvLoadCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(duration) is not null && result.GetValue(ops) is not null) result.AddError("give --duration or --ops, not both");
+            // Whether both were given, not their values: a value that does not convert is its own error.
+            if (result.GetResult(duration) is not null && result.GetResult(ops) is not null) result.AddError("give --duration or --ops, not both");
         });
         var cluster = ClusterOption.Create(command);
+        var output = OutputOption.Create(command);
         var remote = new RemoteOptions();
         remote.AddTo(command);
 
@@ -82,7 +88,7 @@ public static class KvLoadCommand
                 parse.GetValue(valueBytes),
                 parse.GetValue(preload));
             var historyFile = parse.GetValue(history);
-            var asJson = parse.GetValue(json);
+            var asJson = parse.GetValue(json) || parse.IsJson(output);
             return SiloConnection.RunAsync(target, async (silo, token) =>
             {
                 await ClusterOption.RequireAsync(silo, clusterName, KvCommand.Protocol);

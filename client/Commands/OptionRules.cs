@@ -2,7 +2,11 @@ using System.CommandLine;
 
 namespace OrleansNodes.Client.Commands;
 
-/// <summary>Range rules for options, reported as parse errors (exit code 2) rather than exceptions.</summary>
+/// <summary>
+/// Range rules for options, reported as parse errors (exit code 2) rather than exceptions. Every
+/// option that sizes memory or time has an upper bound (<see cref="Range(Option{int}, int, int)"/>):
+/// a slip of the keyboard must not start a run that eats the machine.
+/// </summary>
 public static class OptionRules
 {
     /// <summary>Adds a rule that <paramref name="ok"/> holds for the option's value, with <paramref name="message"/> when it does not.</summary>
@@ -25,4 +29,22 @@ public static class OptionRules
         });
         return option;
     }
+
+    /// <summary>The value must be from <paramref name="min"/> to <paramref name="max"/>: "--steps must be from 1 to 100000".</summary>
+    public static Option<int> Range(Option<int> option, int min, int max) =>
+        Require(option, v => v >= min && v <= max, Between(option, min, max));
+
+    /// <summary>The value, when given, must be from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Option<int?> Range(Option<int?> option, int min, int max) =>
+        Require(option, v => v is null || (v >= min && v <= max), Between(option, min, max));
+
+    /// <summary>The value must be from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Option<long> Range(Option<long> option, long min, long max) =>
+        Require(option, v => v >= min && v <= max, Between(option, min, max));
+
+    /// <summary>The value, when given, must be from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Option<long?> Range(Option<long?> option, long min, long max) =>
+        Require(option, v => v is null || (v >= min && v <= max), Between(option, min, max));
+
+    private static string Between(Option option, long min, long max) => $"{option.Name} must be from {min} to {max}";
 }

@@ -10,10 +10,27 @@ namespace OrleansNodes.Client.Commands;
 /// <summary>
 /// <c>orleansnodes sim PROTOCOL</c> runs a suite of seeded simulations with faults and prints a
 /// summary; <c>orleansnodes sim --replay FILE</c> replays a saved counterexample. Exit 0 when
-/// everything passed, 1 on a violation (with the shrunk trace, saved for replay), 2 on bad input.
+/// everything passed, 1 on a violation (with the shrunk trace, saved for replay) or a
+/// <c>Sometimes</c> goal no run reached (named, with a hint), 2 on bad input. <c>-o json</c>
+/// prints one JSON object instead (docs/operators.md).
 /// </summary>
 public static class SimCommand
 {
+    /// <summary>Runs when <c>--seeds</c> is not given.</summary>
+    public const int DefaultSeeds = 100;
+
+    /// <summary>Steps of a run's fault phase when <c>--steps</c> is not given.</summary>
+    public const int DefaultSteps = 1_000;
+
+    /// <summary>The most runs one suite may ask for (a million runs of the default length take hours).</summary>
+    public const int MaxSeeds = 1_000_000;
+
+    /// <summary>
+    /// The longest fault phase: a run keeps its whole schedule in memory (a million steps of kv
+    /// take about 0.9 GB and 25 s), so a slip like <c>--steps 2147483647</c> is refused.
+    /// </summary>
+    public const int MaxSteps = 100_000;
+
     /// <summary>Builds the command.</summary>
     public static Command Create(IAnsiConsole console)
     {
@@ -22,9 +39,10 @@ public static class SimCommand
             Description = $"The protocol to simulate: {ProtocolCatalog.Names}.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var seeds = Positive(new Option<int>("--seeds") { Description = "Number of seeded runs.", DefaultValueFactory = _ => 100 });
-        var nodes = Positive(new Option<int>("--nodes") { Description = "Nodes in the simulated cluster.", DefaultValueFactory = _ => 3 });
-        var steps = Positive(new Option<int>("--steps") { Description = "Steps of each run's fault phase.", DefaultValueFactory = _ => 1_000 });
+        protocol.CompletionSources.Add(ProtocolCatalog.All.Select(e => e.Name).ToArray());
+        var seeds = OptionRules.Range(new Option<int>("--seeds") { Description = "Number of seeded runs.", DefaultValueFactory = _ => DefaultSeeds }, 1, MaxSeeds);
+        var nodes = OptionRules.Range(new Option<int>("--nodes") { Description = "Nodes in the simulated cluster.", DefaultValueFactory = _ => 3 }, 1, 64);
+        var steps = OptionRules.Range(new Option<int>("--steps") { Description = "Steps of each run's fault phase.", DefaultValueFactory = _ => DefaultSteps }, 1, MaxSteps);
         var faults = new Option<string>("--faults")
         {
             Description = $"Faults to inject: a comma-separated list of {FaultList.Accepted}.",
@@ -38,21 +56,24 @@ public static class SimCommand
         var firstSeed = new Option<ulong>("--first-seed") { Description = "Seed of the first run; run i uses first-seed + i.", DefaultValueFactory = _ => 0UL };
         var order = new Option<string>("--order") { Description = "Delivery order: random or fifo (the seed's loop).", DefaultValueFactory = _ => "random" };
         order.AcceptOnlyFromAmong("random", "fifo");
-        var liveness = new Option<int>("--liveness-rounds") { Description = "Rounds after healing within which every Eventually property must hold (0 skips).", DefaultValueFactory = _ => SimulationOptions.Default.LivenessRounds };
-        OptionRules.Require(liveness, v => v >= 0, "--liveness-rounds must not be negative");
+        var liveness = OptionRules.Range(
+            new Option<int>("--liveness-rounds") { Description = "Rounds after healing within which every Eventually property must hold (0 skips).", DefaultValueFactory = _ => SimulationOptions.Default.LivenessRounds },
+            0, 100_000);
         var noShrink = new Option<bool>("--no-shrink") { Description = "Report a violation's full schedule instead of shrinking it." };
         var scheduleDir = new Option<DirectoryInfo?>("--schedule-dir") { Description = "Where to save failing schedules (default: a folder under the temp directory)." };
         var replay = new Option<FileInfo?>("--replay") { Description = "Replay a saved schedule file instead of running a suite." };
-        var clients = new Option<int?>("--clients") { Description = "Simulated clients issuing operations with timeouts and retries (kv: default 3, 0 for none); each run's history must be linearizable." };
-        OptionRules.Require(clients, v => v is null or >= 0, "--clients must not be negative");
-        var operations = Positive(new Option<int>("--ops") { Description = "Operations each client completes per run (with --clients).", DefaultValueFactory = _ => 8 });
-        var keys = Positive(new Option<int>("--keys") { Description = "Keys the clients' operations spread over (with --clients).", DefaultValueFactory = _ => 2 });
+        var clients = OptionRules.Range(
+            new Option<int?>("--clients") { Description = "Simulated clients issuing operations with timeouts and retries (kv: default 3, 0 for none); each run's history must be linearizable." },
+            0, 100);
+        var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations each client completes per run (with --clients).", DefaultValueFactory = _ => 8 }, 1, 10_000);
+        var keys = OptionRules.Range(new Option<int>("--keys") { Description = "Keys the clients' operations spread over (with --clients).", DefaultValueFactory = _ => 2 }, 1, 1_000);
         var history = new Option<FileInfo?>("--history") { Description = "Where to save a run's client history (with --clients): the failing run's, else the first run's. Default: kv-history.jsonl." };
 
         var command = new Command("sim", "Simulate a protocol under faults, checking its properties after every step.")
         {
             protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay, clients, operations, keys, history,
         };
+        var output = OutputOption.Create(command);
         command.Validators.Add(r =>
         {
             var hasProtocol = r.GetValue(protocol) is not null;
@@ -62,7 +83,8 @@ public static class SimCommand
         });
         command.SetAction(parse =>
         {
-            if (parse.GetValue(replay) is { } file) return Replay(console, file);
+            var json = parse.IsJson(output);
+            if (parse.GetValue(replay) is { } file) return Replay(console, file, json);
             var entry = ProtocolCatalog.Find(parse.GetValue(protocol)!);
             var options = new SimulationOptions
             {
@@ -83,41 +105,133 @@ public static class SimCommand
                 load = new ProtocolCatalog.ClientLoad(clientCount, parse.GetValue(operations), parse.GetValue(keys));
             }
             var historyPath = load is null ? null : (parse.GetValue(history)?.FullName ?? Path.GetFullPath("kv-history.jsonl"));
-            return RunSuite(console, entry, load, entry.Adjust(options), parse.GetValue(seeds), parse.GetValue(firstSeed), historyPath);
+            var suite = new Suite(entry, load, entry.Adjust(options), parse.GetValue(seeds), parse.GetValue(firstSeed), historyPath);
+            return json ? RunSuiteJson(console, suite) : RunSuite(console, suite);
         });
         return command;
     }
 
-    private static Option<int> Positive(Option<int> option) => OptionRules.Require(option, v => v >= 1, $"{option.Name} must be at least 1");
+    /// <summary>One suite as the command line asked for it.</summary>
+    private sealed record Suite(ProtocolCatalog.Entry Entry, ProtocolCatalog.ClientLoad? Load, SimulationOptions Options, int Seeds, ulong FirstSeed, string? HistoryPath);
 
-    private static int RunSuite(IAnsiConsole console, ProtocolCatalog.Entry entry, ProtocolCatalog.ClientLoad? load, SimulationOptions options, int seeds, ulong firstSeed, string? historyPath)
+    /// <summary>The client history saved after a suite: which run's, how many operations, where.</summary>
+    private sealed record SavedHistory(ulong Seed, int Operations, string Path);
+
+    private static void Validate(Suite suite)
     {
         try
         {
-            options.Validate();
+            suite.Options.Validate();
         }
         catch (ArgumentException e)
         {
             throw CliException.BadInput(e.Message);
         }
+    }
 
-        var simulation = entry.Create(load);
+    private static SuiteReport Execute(Suite suite, IProgress<SuiteProgress>? progress) =>
+        suite.Entry.Create(suite.Load).RunSuite(suite.Seeds, suite.Options, suite.FirstSeed, progress);
+
+    private static int RunSuite(IAnsiConsole console, Suite suite)
+    {
+        Validate(suite);
+        var (entry, load, options, seeds, firstSeed, _) = suite;
         var clientsText = load is null ? "" : $", {load.Clients} clients x {load.OperationsPerClient} ops on {load.Keys} keys";
         console.MarkupLineInterpolated($"[bold]{entry.Name}[/]: {seeds} runs from seed {firstSeed}, {options.Nodes} nodes, {options.Steps} steps, faults {FaultList.Format(options.Faults)}{clientsText}");
-        var report = WithProgress(console, seeds, progress => simulation.RunSuite(seeds, options, firstSeed, progress));
+        var report = WithProgress(console, seeds, progress => Execute(suite, progress));
 
         console.Write(Summary(report, options));
         if (report.Goals.Count > 0) console.Write(Goals(report));
-        if (historyPath is not null) SaveHistory(console, simulation, report, options, firstSeed, historyPath);
+        if (SaveHistory(suite, report) is { } saved)
+            console.MarkupLineInterpolated($"history of seed {saved.Seed} ({saved.Operations} operations) saved to {saved.Path}; check it with: orleansnodes check {saved.Path}");
         if (report.Passed)
         {
             console.MarkupLine("[green]passed[/]");
             return ExitCodes.Ok;
         }
 
-        console.MarkupLine("[red]failed[/]");
-        console.WriteLine(report.Failure ?? string.Empty);
+        // The reason on the verdict's own line: a summary with 0 violations must not end in a bare "failed".
+        var reason = GoalsFailure(report, suite) ?? report.Failure ?? "";
+        var lines = reason.Split('\n', 2);
+        console.MarkupLineInterpolated($"[red]failed[/]: {lines[0].TrimEnd()}");
+        if (lines.Length > 1) console.WriteLine(lines[1].TrimEnd());
         return ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// <c>sim -o json</c>: one object with the summary table's counts, every goal, and why the
+    /// suite failed (docs/operators.md, "JSON output").
+    /// </summary>
+    private static int RunSuiteJson(IAnsiConsole console, Suite suite)
+    {
+        Validate(suite);
+        var report = Execute(suite, progress: null);
+        var saved = SaveHistory(suite, report);
+        var unreached = Unreached(report);
+        JsonLines.Write(console, new
+        {
+            protocol = report.Protocol,
+            passed = report.Passed,
+            runs = report.Runs,
+            runsRequested = report.RunsRequested,
+            firstSeed = report.FirstSeed,
+            nodes = suite.Options.Nodes,
+            stepsPerRun = suite.Options.Steps,
+            faults = FaultList.Format(suite.Options.Faults),
+            order = suite.Options.Order == DeliveryOrder.Fifo ? "fifo" : "random",
+            clients = suite.Load is { } load ? new { clients = load.Clients, opsPerClient = load.OperationsPerClient, keys = load.Keys } : null,
+            steps = report.Steps,
+            stepsPerSecond = Math.Round(report.StepsPerSecond),
+            deliveries = report.Deliveries,
+            violations = report.Violation is null ? 0 : 1,
+            goals = report.Goals.Select(g => new { name = g.Name, runsReached = g.RunsReached }),
+            goalsNotReached = unreached,
+            failure = report.Failure,
+            hint = GoalsFailure(report, suite) is null ? null : MoreRunsHint(suite, unreached.Count),
+            violation = report.Violation is { } v ? ViolationJson(v) : null,
+            history = saved is null ? null : new { path = saved.Path, seed = saved.Seed, operations = saved.Operations },
+        });
+        return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static object ViolationJson(Violation v) => new
+    {
+        property = v.Property,
+        kind = v.Kind.ToString(),
+        message = v.Message,
+        seed = v.Seed,
+        step = v.Step,
+        decisions = v.Schedule.Decisions.Length,
+        originalDecisions = v.OriginalDecisions,
+        schedulePath = v.SchedulePath,
+        replayCommand = v.ReplayCommand,
+        trace = v.Trace,
+    };
+
+    private static List<string> Unreached(SuiteReport report) => [.. report.Goals.Where(g => g.RunsReached == 0).Select(g => g.Name)];
+
+    /// <summary>
+    /// Why a suite without a violation failed because some <c>Sometimes</c> goal was never
+    /// reached, with the likely remedy; null when it failed for another reason (or passed).
+    /// </summary>
+    private static string? GoalsFailure(SuiteReport report, Suite suite)
+    {
+        if (report.Passed || report.Violation is not null || report.Determinism is { IsDeterministic: false }) return null;
+        var unreached = Unreached(report);
+        if (unreached.Count == 0) return null;
+        var last = suite.FirstSeed + (ulong)Math.Max(0, suite.Seeds - 1);
+        var names = string.Join(", ", unreached.Select(n => $"'{n}'"));
+        var what = unreached.Count == 1 ? $"goal {names} was" : $"goals {names} were";
+        return $"{what} never reached in {suite.Seeds} runs (seeds {suite.FirstSeed}..{last}): {MoreRunsHint(suite, unreached.Count)}";
+    }
+
+    private static string MoreRunsHint(Suite suite, int goals)
+    {
+        var it = goals == 1 ? "it" : "they";
+        var more = new List<string>();
+        if (suite.Seeds < DefaultSeeds) more.Add($"more --seeds (the default is {DefaultSeeds})");
+        if (suite.Options.Steps < DefaultSteps) more.Add($"more --steps (the default is {DefaultSteps})");
+        return more.Count > 0 ? $"{it} may need {string.Join(" or ", more)}" : $"{it} may need more --seeds or --steps, or fewer --faults";
     }
 
     /// <summary>
@@ -125,10 +239,12 @@ public static class SimCommand
     /// format <c>orleansnodes check</c> reads. A run is a pure function of its seed, so the re-run
     /// records exactly the history the suite judged.
     /// </summary>
-    private static void SaveHistory(IAnsiConsole console, ISimulation simulation, SuiteReport report, SimulationOptions options, ulong firstSeed, string path)
+    private static SavedHistory? SaveHistory(Suite suite, SuiteReport report)
     {
-        var seed = report.Violation?.Seed ?? firstSeed;
-        if (simulation.Run(seed, options with { Shrink = false, SaveSchedule = false }).WorkloadResult is not History history) return;
+        if (suite.HistoryPath is not { } path) return null;
+        var seed = report.Violation?.Seed ?? suite.FirstSeed;
+        var simulation = suite.Entry.Create(suite.Load);
+        if (simulation.Run(seed, suite.Options with { Shrink = false, SaveSchedule = false }).WorkloadResult is not History history) return null;
         try
         {
             HistoryJson.Save(history, path);
@@ -137,16 +253,18 @@ public static class SimCommand
         {
             throw CliException.Unavailable($"cannot write the history to {path}: {e.Message}");
         }
-        console.MarkupLineInterpolated($"history of seed {seed} ({history.Operations.Length} operations) saved to {path}; check it with: orleansnodes check {path}");
+        return new SavedHistory(seed, history.Operations.Length, path);
     }
 
-    private static int Replay(IAnsiConsole console, FileInfo file)
+    private static int Replay(IAnsiConsole console, FileInfo file, bool json)
     {
-        if (Directory.Exists(file.FullName)) throw CliException.BadInput($"{file.FullName}: is a directory, not a schedule file");
+        // Messages name the file as it was given, folder included.
+        var given = file.ToString();
+        if (Directory.Exists(file.FullName)) throw CliException.BadInput($"{given}: is a directory, not a schedule file");
         Schedule schedule;
         try
         {
-            schedule = Schedule.Load(file.FullName);
+            schedule = Schedule.Load(given);
         }
         catch (ScheduleFormatException e)
         {
@@ -165,12 +283,32 @@ public static class SimCommand
             throw CliException.BadInput(e.Message);
         }
 
-        console.MarkupLineInterpolated($"[bold]replay[/] of {file.Name}: {entry.Name}, seed {schedule.Seed}, {schedule.Nodes} nodes, {schedule.Decisions.Length} decisions");
         // A schedule replays exactly on what it was recorded with; a decision that does not apply
         // means it does not fit, and whatever the replay then shows is not the recorded run.
         var misfit = report.SkippedDecisions > 0
             ? $"{report.SkippedDecisions} of {schedule.Decisions.Length} decisions did not apply (first: {report.FirstSkipped}): the schedule does not fit this protocol, its settings or its clients"
             : null;
+        if (report.Violation is null && misfit is not null) throw CliException.BadInput($"did not replay: {misfit}");
+        if (json)
+        {
+            JsonLines.Write(console, new
+            {
+                replay = given,
+                protocol = entry.Name,
+                seed = schedule.Seed,
+                nodes = schedule.Nodes,
+                decisions = schedule.Decisions.Length,
+                skippedDecisions = report.SkippedDecisions,
+                passed = report.Passed,
+                steps = report.Steps,
+                deliveries = report.Deliveries,
+                warning = misfit,
+                violation = report.Violation is { } v ? ViolationJson(v) : null,
+            });
+            return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+
+        console.MarkupLineInterpolated($"[bold]replay[/] of {given}: {entry.Name}, seed {schedule.Seed}, {schedule.Nodes} nodes, {schedule.Decisions.Length} decisions");
         if (report.Violation is { } violation)
         {
             if (misfit is not null) console.MarkupLineInterpolated($"[yellow]warning[/]: {misfit}");
@@ -178,7 +316,6 @@ public static class SimCommand
             return ExitCodes.Failed;
         }
 
-        if (misfit is not null) throw CliException.BadInput($"did not replay: {misfit}");
         console.MarkupLineInterpolated($"[green]passed[/]: {report}");
         return ExitCodes.Ok;
     }
@@ -227,7 +364,8 @@ public static class SimCommand
         foreach (var goal in report.Goals)
         {
             var count = goal.RunsReached.ToString("N0", CultureInfo.InvariantCulture);
-            table.AddRow(Markup.Escape(goal.Name), goal.RunsReached > 0 ? count : $"[red]{count}[/]");
+            // In words as well as red: a pipe or a file has no colour.
+            table.AddRow(Markup.Escape(goal.Name), goal.RunsReached > 0 ? count : $"[red]{count} (never reached)[/]");
         }
         return table;
     }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using OrleansNodes.Hosting.Clusters;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace OrleansNodes.Client.Commands;
 
@@ -25,13 +26,14 @@ public static class StatusTables
     /// steps, messages sent, inbox depth, requests waiting for an answer, the durable version
     /// (writes ever), and last the protocol's description of its state (role, ballot, log
     /// indexes), which gets the width that is left. Counters count since the node's activation.
+    /// The protocol's settings follow on a line of their own: as the table's caption they would
+    /// wrap at the table's width, which is narrower than the settings even in a pipe.
     /// </summary>
-    public static Table Nodes(ClusterStatus status)
+    public static IRenderable Nodes(ClusterStatus status)
     {
         var d = status.Definition;
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{d.Name}: {d.Protocol} × {d.NodeCount}, seed {d.Seed}")
-            .Caption(d.Settings.ToString() ?? "");
+            .Title($"{d.Name}: {d.Protocol} × {d.NodeCount}, seed {d.Seed}");
         table.AddColumn("node");
         foreach (var numeric in new[] { "ticks", "steps", "sent", "inbox", "pending", "version" })
             table.AddColumn(new TableColumn(numeric).RightAligned());
@@ -43,7 +45,7 @@ public static class StatusTables
                 Number(n.Ticks), Number(n.Steps), Number(n.MessagesSent), Number(n.InboxDepth), Number(n.PendingRequests), Number(n.PersistedVersion),
                 Text(n.Description));
         }
-        return table;
+        return new Rows(table, Text(d.Settings.ToString() ?? ""));
     }
 
     /// <summary>
@@ -68,7 +70,7 @@ public static class StatusTables
         return table;
     }
 
-    private static Spectre.Console.Rendering.IRenderable NodeCell(Hosting.Nodes.NodeStatus n) =>
+    private static IRenderable NodeCell(Hosting.Nodes.NodeStatus n) =>
         n.Running ? Text(n.Node.ToString()) : new Markup($"[red]{n.Node} {(n.Answered ? "down" : "no answer")}[/]");
 
     /// <summary>A byte count for a person: <c>812 B</c>, <c>4.2 KB</c>, <c>130 MB</c>.</summary>

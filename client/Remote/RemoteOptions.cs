@@ -68,7 +68,7 @@ public sealed class RemoteOptions
                 if (ParseGateways(token.Value, out var error) is null) result.AddError(error!);
             }
         });
-        Commands.OptionRules.Require(_timeoutMs, v => v > 0, "--timeout-ms must be a positive number");
+        Commands.OptionRules.Range(_timeoutMs, 1, 3_600_000);
         Commands.OptionRules.Require(_clusterId, v => !string.IsNullOrWhiteSpace(v), "--cluster-id must not be empty");
         Commands.OptionRules.Require(_serviceId, v => !string.IsNullOrWhiteSpace(v), "--service-id must not be empty");
     }

@@ -11,14 +11,19 @@ namespace OrleansNodes.Client.Remote;
 
 /// <summary>
 /// One Orleans client connection for the length of one console command. Connecting is bounded
-/// by the target's timeout (retrying a refused connection until then: a silo that is still
-/// starting answers a moment later), and everything that can go wrong on the way becomes a
-/// one-line <see cref="CliException"/>: the console never shows a stack trace or hangs.
+/// by the target's timeout (retrying a gateway that fails until then), except when every listed
+/// gateway refuses the connection outright: nothing listens there, and the console says so at
+/// once instead of after the timeout (<see cref="RefusalProbe"/>). Everything that can go wrong
+/// on the way becomes a one-line <see cref="CliException"/>: the console never shows a stack
+/// trace or hangs.
 /// </summary>
 public sealed partial class SiloConnection : IAsyncDisposable
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeBound = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a gateway may take to accept or refuse a TCP connection when asked whether anything listens.</summary>
+    private static readonly TimeSpan RefusalBound = TimeSpan.FromSeconds(1);
 
     /// <summary>How long one attempt to start a client may take when another gateway could be tried.</summary>
     private static readonly TimeSpan AttemptBound = TimeSpan.FromSeconds(3);
@@ -72,12 +77,18 @@ public sealed partial class SiloConnection : IAsyncDisposable
         var endpoints = await ResolveAsync(target, cancellation);
         var deadline = DateTime.UtcNow + target.Timeout;
         var handshakes = new TlsHandshakeObserver();
+        var refusals = new RefusalProbe(endpoints, RefusalBound);
         for (var attempt = 0; ; attempt++)
         {
             var remaining = deadline - DateTime.UtcNow;
             var bound = endpoints.Length > 1 && remaining > AttemptBound * 1.5 ? AttemptBound : remaining;
-            var (host, failure, lastAttempt) = await TryConnectAsync(target, endpoints, attempt % endpoints.Length, bound, handshakes, cancellation);
+            var (host, failure, lastAttempt) = await TryConnectAsync(target, endpoints, attempt % endpoints.Length, bound, handshakes, refusals, cancellation);
             if (host is not null) return new SiloConnection(host, target);
+            if (refusals.AllRefused)
+            {
+                var who = endpoints.Length == 1 ? "the connection was refused" : "every gateway refused the connection";
+                throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({who}: is a silo running there?)");
+            }
             // An untrusted certificate stays untrusted, and a start that used the whole timeout is the last.
             if (handshakes.Rejection is not null || bound >= remaining || DateTime.UtcNow + RetryPause >= deadline)
                 throw CliException.Unavailable($"cannot reach a silo at {target.GatewayText} ({await ExplainAsync(target, handshakes, lastAttempt, failure, endpoints[0])})");
@@ -87,7 +98,7 @@ public sealed partial class SiloConnection : IAsyncDisposable
 
     /// <summary>One bounded start of an Orleans client preferring gateway <paramref name="preferred"/>: the started host, or why it did not start.</summary>
     private static async Task<(IHost? Host, Exception? Failure, Exception? LastAttempt)> TryConnectAsync(
-        SiloTarget target, IPEndPoint[] endpoints, int preferred, TimeSpan bound, TlsHandshakeObserver handshakes, CancellationToken cancellation)
+        SiloTarget target, IPEndPoint[] endpoints, int preferred, TimeSpan bound, TlsHandshakeObserver handshakes, RefusalProbe refusals, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + bound;
         Exception? lastAttempt = null;
@@ -117,6 +128,8 @@ public sealed partial class SiloConnection : IAsyncDisposable
                     // the attempt before it says what actually happened.
                     if (lastAttempt is null || !IsBackoff(failed)) lastAttempt = failed;
                     if (handshakes.Rejection is not null || DateTime.UtcNow + RetryPause >= deadline) return false;
+                    // Nothing listening anywhere will not change within the timeout: stop here.
+                    if (await refusals.AllRefusedAsync()) return false;
                     await Task.Delay(RetryPause, token);
                     return true;
                 })

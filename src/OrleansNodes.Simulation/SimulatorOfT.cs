@@ -359,6 +359,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             Schedule = saved,
             Trace = Tail(lines, options.MaxTraceLines),
             SchedulePath = path,
+            ReplayCommand = path is null ? null : ReplayHint.For(_protocol.GetType(), _workload is not null, path),
         };
     }
 

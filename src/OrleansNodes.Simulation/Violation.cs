@@ -36,8 +36,13 @@ public sealed record Violation
     /// <summary>Where the schedule was saved, or null.</summary>
     public string? SchedulePath { get; init; }
 
-    /// <summary>A command that replays the schedule, or null when it was not saved.</summary>
-    public string? ReplayCommand => SchedulePath is null ? null : $"dotnet run --project client -- sim --replay \"{SchedulePath}\"";
+    /// <summary>
+    /// How to replay the saved schedule, or null when it was not saved: for the protocols the
+    /// console ships with, its command (<c>orleansnodes sim --replay "FILE"</c>); for any other
+    /// protocol, which the console cannot build, the call that replays it from the author's own
+    /// test (<c>Simulator.Create(new MyProtocol(), settings).Replay(Schedule.Load("FILE"))</c>).
+    /// </summary>
+    public string? ReplayCommand { get; init; }
 
     /// <summary>The full report: what failed, where, the trace, and how to replay it.</summary>
     public override string ToString()

@@ -58,6 +58,41 @@ public class CheckCommandTests
         File.Delete(path);
     }
 
+    [Fact]
+    public void Check_OutputJson_VerdictKeyAndCounts()
+    {
+        var path = Temp("""
+            {"format":"orleansnodes-history/1"}
+            {"client":1,"op":"put","key":"k","value":"a","invoke":1,"complete":2,"result":"ok"}
+            {"client":1,"op":"put","key":"k","value":"b","invoke":3,"complete":4,"result":"ok"}
+            {"client":2,"op":"get","key":"k","invoke":5,"complete":6,"result":"ok","read":"a"}
+            """);
+        var run = ConsoleRun.Of("check", path, "-o", "json");
+        File.Delete(path);
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(Assert.Single(run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        var root = json.RootElement;
+        Assert.Equal(path, root.GetProperty("file").GetString());
+        Assert.Equal("json", root.GetProperty("format").GetString());
+        Assert.Equal("key-value", root.GetProperty("model").GetString());
+        Assert.Equal("notLinearizable", root.GetProperty("verdict").GetString());
+        Assert.Equal(3, root.GetProperty("operations").GetInt32());
+        Assert.Equal(1, root.GetProperty("keys").GetInt32());
+        Assert.Equal("k", root.GetProperty("failingKey").GetString());
+        Assert.Contains("cannot be ordered", root.GetProperty("explanation").GetString());
+    }
+
+    [Theory]
+    [InlineData("/nonexistent/runs/history.jsonl")]
+    [InlineData("runs-that-do-not-exist/3/history.jsonl")]
+    public void Check_MissingFile_ErrorNamesThePathAsGiven(string path)
+    {
+        var run = ConsoleRun.Of("check", path);
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.Equal($"error: {path}: no such file", run.Error.TrimEnd());
+    }
+
     [Theory]
     [InlineData("check")]
     [InlineData("check", "/nonexistent/history.json")]

@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace OrleansNodes.Client.Tests;
 
 /// <summary>Runs the console in-process with captured output, as a person would see it in a pipe.</summary>
@@ -9,14 +7,8 @@ public sealed record ConsoleRun(int ExitCode, string Output, string Error)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
+        // The console Program.cs makes when standard output is redirected.
+        var console = Terminal.Create(output, redirected: true, columns: null);
         var code = Cli.Run(args, console, error);
         return new ConsoleRun(code, output.ToString(), error.ToString());
     }

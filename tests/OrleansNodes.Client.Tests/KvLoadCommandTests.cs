@@ -11,7 +11,7 @@ public sealed class KvLoadCommandTests
     [InlineData("--keys 0", "--keys must be from 1 to 1000000")]
     [InlineData("--duration 0", "--duration must be more than 0")]
     [InlineData("--duration -3", "--duration must be more than 0")]
-    [InlineData("--ops 0", "--ops must be a positive number")]
+    [InlineData("--ops 0", "--ops must be from 1 to 10000000")]
     [InlineData("--duration 5 --ops 100", "give --duration or --ops, not both")]
     [InlineData("--mix put=0", "gives every kind weight 0")]
     [InlineData("--mix read=5", "is not KIND=WEIGHT")]

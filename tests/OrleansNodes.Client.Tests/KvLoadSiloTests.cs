@@ -64,5 +64,14 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
         }
     }
 
+    [Fact]
+    public void KvLoad_OutputJson_SameSummaryAsTheJsonSwitch()
+    {
+        var run = silo.Run("kv", "load", "--ops", "20", "--clients", "2", "--keys", "2", "-o", "json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+        var summary = LoadSummary.FromJson(run.Output.Trim());
+        Assert.Equal(20, summary.Ops);
+    }
+
     private static string TempHistory() => Path.Combine(Path.GetTempPath(), $"orleansnodes-load-{Guid.NewGuid():N}.jsonl");
 }

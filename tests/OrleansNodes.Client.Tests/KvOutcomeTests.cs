@@ -30,6 +30,17 @@ public class KvOutcomeTests
     }
 
     [Fact]
+    public void Render_AsJson_CasAndPutAnswersAsOneObjectEach()
+    {
+        Assert.Equal(("""{"op":"cas","key":"k","applied":false,"current":"v9 <x>"}""", ExitCodes.Failed),
+            KvOutcome.Render(new KeyValueCommand.Cas("k", "v1", "v2"), Replied(new KeyValueReply.CasResult(false, "v9 <x>")), json: true));
+        Assert.Equal(("""{"op":"cas","key":"k","applied":true,"current":null}""", ExitCodes.Ok),
+            KvOutcome.Render(new KeyValueCommand.Cas("k", "v1", "v2"), Replied(new KeyValueReply.CasResult(true, "v2")), json: true));
+        Assert.Equal(("""{"op":"put","key":"k","ok":true}""", ExitCodes.Ok),
+            KvOutcome.Render(new KeyValueCommand.Put("k", "v"), Replied(new KeyValueReply.Ok()), json: true));
+    }
+
+    [Fact]
     public void Render_Timeout_UnknownOutcomeNeverFailed()
     {
         var e = Assert.Throws<CliException>(() => KvOutcome.Render(new KeyValueCommand.Put("k", "v"), new RequestOutcome.Unknown("deadline passed")));

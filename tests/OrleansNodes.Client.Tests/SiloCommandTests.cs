@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace OrleansNodes.Client.Tests;
 
 /// <summary>
@@ -74,6 +76,67 @@ public sealed class SiloCommandTests(SiloProcess silo) : IClassFixture<SiloProce
         Assert.Equal(2, run.Output.Split("kv: kv × 3").Length - 1);
     }
 
+    [Fact]
+    public void ClusterList_OutputJson_TheKvClusterWithItsNodeCount()
+    {
+        var run = silo.Run("cluster", "list", "-o", "json");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        using var json = JsonDocument.Parse(Assert.Single(Lines(run)));
+        var kv = json.RootElement.GetProperty("clusters").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "kv");
+        Assert.Equal("kv", kv.GetProperty("protocol").GetString());
+        Assert.Equal(3, kv.GetProperty("nodeCount").GetInt32());
+        Assert.True(kv.GetProperty("seed").TryGetUInt64(out _));
+        Assert.False(string.IsNullOrEmpty(kv.GetProperty("settings").GetString()));
+    }
+
+    [Fact]
+    public async Task ClusterStatus_OutputJson_TheShapeOfTheSilosStatusEndpoint()
+    {
+        var run = silo.Run("cluster", "status", "kv", "--output", "json");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        using var console = JsonDocument.Parse(Assert.Single(Lines(run)));
+        Assert.Equal("kv", console.RootElement.GetProperty("name").GetString());
+        Assert.Equal(["n0", "n1", "n2"], console.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("node").GetString()));
+
+        // The same field names, nested ones included, as GET /status/kv: a script can read either.
+        using var http = new HttpClient();
+        using var endpoint = JsonDocument.Parse(await http.GetStringAsync(new Uri(silo.Url, "status/kv")));
+        Assert.Equal(Shape(endpoint.RootElement), Shape(console.RootElement));
+    }
+
+    [Fact]
+    public void KvGet_OutputJson_TheValueOrNotFoundWithExitCode1()
+    {
+        Assert.Equal("ok", Ok(silo.Run("kv", "put", "j", "1")));
+
+        var found = silo.Run("kv", "get", "j", "-o", "json");
+        Assert.Equal(ExitCodes.Ok, found.ExitCode);
+        Assert.Equal("""{"op":"get","key":"j","found":true,"value":"1"}""", found.Output.Trim());
+
+        // Missing is an answer, not an error: JSON on standard output, exit 1 as in text.
+        var missing = silo.Run("kv", "get", "never-written", "-o", "json");
+        Assert.Equal(ExitCodes.Failed, missing.ExitCode);
+        Assert.Equal("", missing.Error);
+        Assert.Equal("""{"op":"get","key":"never-written","found":false,"value":null}""", missing.Output.Trim());
+    }
+
+    [Fact]
+    public void Watch_OutputJson_OneObjectPerRefreshOnItsOwnLine()
+    {
+        var run = silo.Run("watch", "kv", "--count", "2", "--interval-ms", "100", "-o", "json");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        var lines = Lines(run);
+        Assert.Equal(2, lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            Assert.Equal(i + 1, json.RootElement.GetProperty("refresh").GetInt32());
+            Assert.True(json.RootElement.GetProperty("time").TryGetDateTimeOffset(out _));
+            Assert.Equal("kv", json.RootElement.GetProperty("cluster").GetProperty("name").GetString());
+            Assert.Equal(3, json.RootElement.GetProperty("cluster").GetProperty("nodes").GetArrayLength());
+        }
+    }
+
     [Theory]
     [InlineData("kv", "get", "a", "--cluster", "nope")]
     [InlineData("cluster", "status", "nope")]
@@ -131,6 +194,27 @@ public sealed class SiloCommandTests(SiloProcess silo) : IClassFixture<SiloProce
         using var http = new HttpClient();
         using var response = await http.GetAsync(new Uri(silo.Url, "dashboard/"));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static List<string> Lines(ConsoleRun run) => [.. run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>Every property path of <paramref name="element"/> (arrays by their first item): its shape without the values.</summary>
+    private static SortedSet<string> Shape(JsonElement element, string prefix = "")
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                paths.Add(prefix + property.Name);
+                paths.UnionWith(Shape(property.Value, prefix + property.Name + "."));
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array && element.GetArrayLength() > 0)
+        {
+            paths.UnionWith(Shape(element[0], prefix));
+        }
+        return paths;
     }
 
     private static string Ok(ConsoleRun run)

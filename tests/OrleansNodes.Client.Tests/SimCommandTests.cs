@@ -15,11 +15,38 @@ public class SimCommandTests
     }
 
     [Fact]
-    public void Sim_TooFewSeedsToReachAGoal_FailsNamingTheGoal()
+    public void Sim_TooFewSeedsToReachAGoal_FailsNamingTheGoalAndHintingAtMoreSeeds()
     {
         var run = ConsoleRun.Of("sim", "paxos", "--seeds", "3", "--steps", "100", "--faults", "none");
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
-        Assert.Contains("was never reached", run.Output);
+        // Not a bare "failed" under a summary of 0 violations: the verdict's own line says why and what to try.
+        var verdict = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("failed", StringComparison.Ordinal));
+        Assert.Matches(@"^failed: goal '[^']+' was never reached in 3 runs \(seeds 0\.\.2\): it may need more --seeds \(the default is 100\)", verdict);
+        Assert.Contains("0 (never reached)", run.Output);
+    }
+
+    [Fact]
+    public void Sim_OutputJson_OneObjectWithCountsGoalsAndWhyItFailed()
+    {
+        var run = ConsoleRun.Of("sim", "paxos", "--seeds", "3", "--steps", "100", "--faults", "none", "-o", "json");
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Equal("", run.Error);
+        var line = Assert.Single(run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var json = System.Text.Json.JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.Equal("paxos", root.GetProperty("protocol").GetString());
+        Assert.False(root.GetProperty("passed").GetBoolean());
+        Assert.Equal(3, root.GetProperty("runs").GetInt32());
+        Assert.Equal(100, root.GetProperty("stepsPerRun").GetInt32());
+        Assert.Equal("none", root.GetProperty("faults").GetString());
+        Assert.Equal(0, root.GetProperty("violations").GetInt32());
+        Assert.True(root.GetProperty("steps").GetInt64() > 0);
+        Assert.Equal(root.GetProperty("goals").GetArrayLength(), root.GetProperty("goals").EnumerateArray().Count(g => g.GetProperty("runsReached").GetInt32() >= 0));
+        var unreached = root.GetProperty("goalsNotReached").EnumerateArray().Select(g => g.GetString()).ToList();
+        Assert.NotEmpty(unreached);
+        Assert.Contains(unreached[0]!, root.GetProperty("failure").GetString());
+        Assert.Contains("--seeds", root.GetProperty("hint").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("violation").ValueKind);
     }
 
     [Fact]

@@ -10,20 +10,19 @@ namespace OrleansNodes.Hosting.Placement;
 
 /// <summary>
 /// Runs on every silo, once per <see cref="NodeHostOptions.PlacementPeriod"/> and whenever
-/// membership changes: pings the other
-/// active silos (<see cref="SiloReachability"/>), learns where the nodes of its own nodes'
-/// clusters run (<see cref="NodeLocations"/>), and moves at most one of its nodes when its cluster
-/// is spread unevenly (<see cref="NodeSpread.NextMove"/>). After a silo is declared dead, the
+/// membership changes: pings the other active silos (<see cref="SiloReachability"/>), learns where
+/// the nodes of its own nodes' clusters run (<see cref="NodeLocations"/>), and moves at most one of
+/// its nodes when its cluster is spread unevenly (<see cref="NodeSpread.NextMove"/>). After a silo is declared dead, the
 /// first active silo wakes every node, so none is left without an activation until its keep-alive
 /// reminder fires.
 /// </summary>
 /// <remarks>
-/// <para>A node moves only when nothing is in flux: the active silos have been the same for
-/// <see cref="SettleChecks"/> checks in a row, every one of them answered its ping, no endpoint is
-/// listed twice (a restarted silo whose old generation is not yet declared dead), and every node of
-/// the cluster answered its status and runs. Taking one replica down for a move is then safe for
-/// the cluster's majority, and its target is a silo that is up now. Every silo computes the same
-/// move from the same facts, and only the silo hosting the mover acts.</para>
+/// <para>A node moves only when nothing is in flux: the active silos stayed the same across
+/// <see cref="SettleChecks"/> check (a quarter period after a change), every one of them answered
+/// its ping, no endpoint is listed twice (a restarted silo whose old generation is not yet declared
+/// dead), and every node of the cluster answered its status and runs. Taking one replica down for
+/// a move is then safe for the cluster's majority, and its target is a silo that is up now. Every
+/// silo computes the same move from the same facts, and only the silo hosting the mover acts.</para>
 /// <para>A move is <see cref="INodeGrain.Move"/> (the activation ends its waiting requests and
 /// deactivates) followed by a status call carrying the target as Orleans' placement hint, which
 /// activates the node there at once; messages that reached the old activation meanwhile are

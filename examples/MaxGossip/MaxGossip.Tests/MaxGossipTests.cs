@@ -1,12 +1,13 @@
+using OrleansNodes.Core;
 using OrleansNodes.Simulation;
+using Xunit;
 
-namespace OrleansNodes.Protocols.Tests.Examples;
+namespace Examples.MaxGossip.Tests;
 
 public class MaxGossipTests
 {
     private static readonly MaxSettings Settings = new(GossipEveryTicks: 3);
 
-    // region: scenario
     [Fact]
     public void Gossip_IsolatedNodeHeals_LearnsTheLargestValue()
     {
@@ -22,9 +23,7 @@ public class MaxGossipTests
         world.Heal().RunRounds(Settings.GossipEveryTicks + 1);
         Assert.All(world.States, s => Assert.Equal(20, s.Value));
     }
-    // endregion
 
-    // region: suite
     [Fact]
     public void Gossip_ThousandSeedsWithEveryFault_HoldsItsProperties()
     {
@@ -36,9 +35,7 @@ public class MaxGossipTests
         report.ThrowIfFailed();
         Assert.Equal(1_000, report.Runs);
     }
-    // endregion
 
-    // region: broken
     /// <summary>A broken variant: it believes any gossip, even a smaller value.</summary>
     private sealed class Gullible : Protocol<MaxSettings, MaxState, MaxMessage, MaxCommand, MaxReply>
     {
@@ -68,5 +65,18 @@ public class MaxGossipTests
         Assert.Equal("a node's value never decreases", report.Violation!.Property);
         Assert.True(report.Violation.Schedule.Decisions.Length <= 40, report.Violation.ToString());
     }
-    // endregion
+
+    [Fact]
+    public void Gossip_GullibleVariant_ReplaysFromItsSavedSchedule()
+    {
+        var directory = Directory.CreateTempSubdirectory("max-gossip-").FullName;
+        var options = SimulationOptions.Default with { Nodes = 3, Steps = 200, ScheduleDirectory = directory };
+        var found = Simulator.Create(new Gullible(), Settings).RunSuite(seeds: 50, options).Violation!;
+
+        // The report's last line is this call, with the schedule's path filled in.
+        var replay = Simulator.Create(new Gullible(), Settings).Replay(Schedule.Load(found.SchedulePath!));
+
+        Assert.Equal(found.Trace, replay.Violation!.Trace);
+        Directory.Delete(directory, recursive: true);
+    }
 }
