@@ -47,10 +47,10 @@ public static class StatusEndpoint
 
     private static object View(Hosting.Clusters.ClusterStatus status) => new
     {
-        name = status.Definition.Name,
-        protocol = status.Definition.Protocol,
-        seed = status.Definition.Seed,
-        settings = status.Definition.Settings.ToString(),
+        name = status.Cluster.Name,
+        protocol = status.Cluster.Protocol,
+        seed = status.Cluster.Seed,
+        settings = status.Cluster.Settings,
         nodes = status.Nodes.Select(View),
     };
 

@@ -23,7 +23,7 @@ public static class ClusterOption
     /// The definition of cluster <paramref name="name"/>; a one-line error (exit 2) naming the
     /// clusters that do exist when there is no such cluster, or when it runs another protocol.
     /// </summary>
-    public static async Task<ClusterDefinition> RequireAsync(SiloConnection silo, string name, string? protocol = null)
+    public static async Task<ClusterInfo> RequireAsync(SiloConnection silo, string name, string? protocol = null)
     {
         if (await silo.Nodes.FindClusterAsync(name) is not { } definition)
         {

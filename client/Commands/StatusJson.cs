@@ -12,7 +12,7 @@ namespace OrleansNodes.Client.Commands;
 public static class StatusJson
 {
     /// <summary><c>{"clusters":[{"name","protocol","nodeCount","seed","settings"}]}</c>.</summary>
-    public static object Clusters(ImmutableArray<ClusterDefinition> clusters) => new
+    public static object Clusters(ImmutableArray<ClusterInfo> clusters) => new
     {
         clusters = clusters.Select(c => new
         {
@@ -20,17 +20,17 @@ public static class StatusJson
             protocol = c.Protocol,
             nodeCount = c.NodeCount,
             seed = c.Seed,
-            settings = c.Settings.ToString(),
+            settings = c.Settings,
         }),
     };
 
     /// <summary><c>{"name","protocol","seed","settings","nodes":[...]}</c>, one entry per node, as the silo's <c>/status/{cluster}</c>.</summary>
     public static object Cluster(ClusterStatus status) => new
     {
-        name = status.Definition.Name,
-        protocol = status.Definition.Protocol,
-        seed = status.Definition.Seed,
-        settings = status.Definition.Settings.ToString(),
+        name = status.Cluster.Name,
+        protocol = status.Cluster.Protocol,
+        seed = status.Cluster.Seed,
+        settings = status.Cluster.Settings,
         nodes = status.Nodes.Select(Node),
     };
 

@@ -10,7 +10,7 @@ namespace OrleansNodes.Client.Commands;
 public static class StatusTables
 {
     /// <summary>One row per cluster: name, protocol, nodes, seed (settings are in <c>cluster status</c>).</summary>
-    public static Table Clusters(ImmutableArray<ClusterDefinition> clusters)
+    public static Table Clusters(ImmutableArray<ClusterInfo> clusters)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("clusters");
         table.AddColumn("name").AddColumn("protocol").AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("seed").RightAligned());
@@ -24,29 +24,34 @@ public static class StatusTables
     /// One row per node: its id (marked down when its activation is not running, "no answer" when
     /// it did not answer in time: its silo may be gone or frozen), ticks,
     /// steps, messages sent, inbox depth, requests waiting for an answer, the durable version
-    /// (writes ever), and last the protocol's description of its state (role, ballot, log
+    /// (writes ever), the silo it runs on (<c>HOST:PORT</c>, the silo port), and last the protocol's description of its state (role, ballot, log
     /// indexes), which gets the width that is left. Counters count since the node's activation.
     /// The protocol's settings follow on a line of their own: as the table's caption they would
     /// wrap at the table's width, which is narrower than the settings even in a pipe.
     /// </summary>
     public static IRenderable Nodes(ClusterStatus status)
     {
-        var d = status.Definition;
+        var d = status.Cluster;
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{d.Name}: {d.Protocol} × {d.NodeCount}, seed {d.Seed}");
         table.AddColumn("node");
         foreach (var numeric in new[] { "ticks", "steps", "sent", "inbox", "pending", "version" })
             table.AddColumn(new TableColumn(numeric).RightAligned());
+        table.AddColumn("silo");
         table.AddColumn("state");
         foreach (var n in status.Nodes)
         {
             table.AddRow(
                 NodeCell(n),
                 Number(n.Ticks), Number(n.Steps), Number(n.MessagesSent), Number(n.InboxDepth), Number(n.PendingRequests), Number(n.PersistedVersion),
+                Text(SiloEndpoint(n.Silo)),
                 Text(n.Description));
         }
-        return new Rows(table, Text(d.Settings.ToString() ?? ""));
+        return new Rows(table, Text(d.Settings));
     }
+
+    // "127.0.0.1:11111@155546466": the generation tells restarts apart, which the table does not need.
+    private static string SiloEndpoint(string silo) => silo.IndexOf('@') is var at and > 0 ? silo[..at] : silo;
 
     /// <summary>
     /// One row per node: what it costs its storage. Writes and bytes per second over the last ten
@@ -55,7 +60,7 @@ public static class StatusTables
     /// </summary>
     public static Table Storage(ClusterStatus status)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"{status.Definition.Name}: storage");
+        var table = new Table().Border(TableBorder.Rounded).Title($"{status.Cluster.Name}: storage");
         table.AddColumn("node");
         foreach (var numeric in new[] { "writes/s", "bytes/s", "writes", "bytes", "log", "snapshot", "size" })
             table.AddColumn(new TableColumn(numeric).RightAligned());

@@ -22,11 +22,6 @@ public sealed class PackagedExampleTests(PackagedExample packaged, ITestOutputHe
         "OrleansNodes.Hosting", "OrleansNodes.Storage.Redis", "OrleansNodes.Storage.Azure",
     ];
 
-    private const string ConsoleBlocked =
-        "blocked: the console cannot read a cluster of a protocol it does not ship (ClusterDefinition.Settings is the "
-        + "protocol's own settings type, unknown to the console's serializer, so cluster list/status/create die decoding "
-        + "the answer); ExampleSilo_FromThePackages_RunsTheProtocol checks the nodes through the data file meanwhile";
-
     [Fact]
     public void Pack_Solution_EveryLibraryWithSymbolsAndTheConsoleToolWithTheirMetadata()
     {
@@ -111,7 +106,7 @@ public sealed class PackagedExampleTests(PackagedExample packaged, ITestOutputHe
         await silo.StopAsync(TimeSpan.FromSeconds(15));
     }
 
-    [Fact(Skip = ConsoleBlocked)]
+    [Fact]
     public async Task ExampleSilo_ConsoleStatus_ShowsEveryNodeWithTheLargestValue()
     {
         var (silo, gateway, _) = await StartSiloAsync();

@@ -21,13 +21,13 @@ public sealed class NodesClient(IGrainFactory grains)
     private IClusterCatalogGrain Catalog => grains.GetGrain<IClusterCatalogGrain>(0);
 
     /// <summary>Creates a cluster and starts its nodes (idempotent for the same spec).</summary>
-    public Task<ClusterDefinition> CreateClusterAsync(ClusterSpec spec) => Registry.Create(spec);
+    public Task<ClusterInfo> CreateClusterAsync(ClusterSpec spec) => Registry.Create(spec);
 
     /// <summary>The cluster called <paramref name="name"/>, or null.</summary>
-    public Task<ClusterDefinition?> FindClusterAsync(string name) => Catalog.Find(name);
+    public Task<ClusterInfo?> FindClusterAsync(string name) => Catalog.Find(name);
 
     /// <summary>Every cluster.</summary>
-    public Task<ImmutableArray<ClusterDefinition>> ListClustersAsync() => Catalog.List();
+    public Task<ImmutableArray<ClusterInfo>> ListClustersAsync() => Catalog.List();
 
     /// <summary>
     /// Every node's status, asked of each node at once; a node that does not answer within

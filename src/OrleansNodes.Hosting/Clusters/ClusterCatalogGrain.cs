@@ -8,8 +8,8 @@ namespace OrleansNodes.Hosting.Clusters;
 public sealed class ClusterCatalogGrain(ClusterCatalog catalog) : Grain, IClusterCatalogGrain
 {
     /// <inheritdoc/>
-    public Task<ClusterDefinition?> Find(string name) => catalog.FindAsync(name);
+    public async Task<ClusterInfo?> Find(string name) => await catalog.FindAsync(name) is { } definition ? ClusterInfo.Of(definition) : null;
 
     /// <inheritdoc/>
-    public Task<ImmutableArray<ClusterDefinition>> List() => catalog.ListAsync();
+    public async Task<ImmutableArray<ClusterInfo>> List() => [.. (await catalog.ListAsync()).Select(ClusterInfo.Of)];
 }

@@ -14,7 +14,7 @@ public sealed class ClusterRegistryGrain(
     public const string StateName = "clusters";
 
     /// <inheritdoc/>
-    public async Task<ClusterDefinition> Create(ClusterSpec spec)
+    public async Task<ClusterInfo> Create(ClusterSpec spec)
     {
         var definition = Define(spec);
         if (state.State.Clusters.TryGetValue(definition.Name, out var existing))
@@ -31,7 +31,7 @@ public sealed class ClusterRegistryGrain(
         // Started even when the cluster already existed: a registry that crashed between its own
         // write and the nodes' writes finishes the job on the next identical Create.
         await Task.WhenAll(definition.Members.Select(node => GrainFactory.GetGrain<INodeGrain>(definition.NodeKey(node)).Start(definition)));
-        return definition;
+        return ClusterInfo.Of(definition);
     }
 
     /// <inheritdoc/>

@@ -13,9 +13,9 @@ public interface IClusterCatalogGrain : IGrainWithIntegerKey
 {
     /// <summary>The cluster called <paramref name="name"/>, or null.</summary>
     [Alias("Find")]
-    Task<ClusterDefinition?> Find(string name);
+    Task<ClusterInfo?> Find(string name);
 
     /// <summary>Every cluster, by name.</summary>
     [Alias("List")]
-    Task<ImmutableArray<ClusterDefinition>> List();
+    Task<ImmutableArray<ClusterInfo>> List();
 }

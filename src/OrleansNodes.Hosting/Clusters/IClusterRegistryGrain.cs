@@ -18,7 +18,7 @@ public interface IClusterRegistryGrain : IGrainWithIntegerKey
 
     /// <summary>Creates (or, for an identical spec, re-confirms) a cluster and starts its nodes.</summary>
     [Alias("Create")]
-    Task<ClusterDefinition> Create(ClusterSpec spec);
+    Task<ClusterInfo> Create(ClusterSpec spec);
 
     /// <summary>The cluster called <paramref name="name"/>, or null.</summary>
     [AlwaysInterleave, Alias("Find")]

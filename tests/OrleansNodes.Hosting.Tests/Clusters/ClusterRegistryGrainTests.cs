@@ -27,7 +27,7 @@ public sealed class ClusterRegistryGrainTests(HostFixture fixture)
     {
         var created = await Nodes.CreateClusterAsync(new ClusterSpec("defaults", "tally", 3));
 
-        Assert.Equal(new TallySettings(Leader: 0), created.Settings);
+        Assert.Equal(new TallySettings(Leader: 0).ToString(), created.Settings);
         Assert.Equal(created.Seed, (await Nodes.CreateClusterAsync(new ClusterSpec("defaults", "TALLY", 3))).Seed);
     }
 

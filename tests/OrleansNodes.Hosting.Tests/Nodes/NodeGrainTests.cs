@@ -12,7 +12,7 @@ public sealed class NodeGrainTests(HostFixture fixture)
 {
     private TestSilo Silo => fixture.Silo;
 
-    private Task<ClusterDefinition> CreateAsync(string name, int leader = 0) =>
+    private Task<ClusterInfo> CreateAsync(string name, int leader = 0) =>
         Silo.Nodes.CreateClusterAsync(new ClusterSpec(name, "tally", 3, new TallySettings(leader)));
 
     [Fact]

@@ -35,12 +35,14 @@ public sealed class CoreCodecTests
             new RequestOutcome.Replied(new Added(4), new NodeId(2)),
             new RequestOutcome.Unknown("timeout"),
             new NodeStatus("kv", new NodeId(1), true, "total=0", 5, 0, 9, 3, 6, 0),
-            new ClusterStatus(definition, [new NodeStatus("kv", new NodeId(0), false, "x", 0, 0, 0, 0, 1, 0)]),
+            ClusterInfo.Of(definition),
+            new ClusterStatus(ClusterInfo.Of(definition), [new NodeStatus("kv", new NodeId(0), false, "x", 0, 0, 0, 0, 1, 0)]),
         ];
 
-        Assert.Equal(values[..4], values[..4].Select(SerializerKit.RoundTrip));
-        var status = (ClusterStatus)SerializerKit.RoundTrip(values[4]);
-        Assert.Equal(((ClusterStatus)values[4]).Nodes.ToArray(), status.Nodes.ToArray());
+        Assert.Equal(values[..5], values[..5].Select(SerializerKit.RoundTrip));
+        var status = (ClusterStatus)SerializerKit.RoundTrip(values[5]);
+        Assert.Equal(((ClusterStatus)values[5]).Nodes.ToArray(), status.Nodes.ToArray());
+        Assert.Equal("TallySettings { Leader = 2 }", status.Cluster.Settings);
     }
 
     [Fact]
