@@ -27,6 +27,12 @@ public sealed partial class SiloConnection : IAsyncDisposable
 
     /// <summary>How long one attempt to start a client may take when another gateway could be tried.</summary>
     private static readonly TimeSpan AttemptBound = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a starting client waits before asking another gateway for the cluster's manifest.</summary>
+    private static readonly TimeSpan ManifestRetryPause = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a gateway may take to open a connection when others are listed.</summary>
+    private static readonly TimeSpan GatewayOpenBound = TimeSpan.FromSeconds(1);
     private readonly IHost _host;
 
     private SiloConnection(IHost host, SiloTarget target)
@@ -114,6 +120,10 @@ public sealed partial class SiloConnection : IAsyncDisposable
                     o.ServiceId = target.ServiceId;
                 })
                 .Configure<GatewayOptions>(o => o.PreferredGatewayIndex = preferred)
+                // A client starts once it has the cluster's manifest from one gateway; after a
+                // gateway fails to give it, the client waits this long (5 s by default) before
+                // asking another, which would spend a whole connection attempt.
+                .Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = ManifestRetryPause)
                 .Configure<ClientMessagingOptions>(o =>
                 {
                     // A kv request's gateway answers "unknown outcome" at target.Timeout by itself;
@@ -121,7 +131,10 @@ public sealed partial class SiloConnection : IAsyncDisposable
                     // silo where the cluster had a definite answer to give.
                     o.ResponseTimeout = target.Timeout + TimeSpan.FromSeconds(2);
                 })
-                .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = bound)
+                // With other gateways to use, one whose silo accepts a connection but never answers
+                // (a frozen process) must not hold a request past a session's attempt: the client
+                // sends it through another gateway once the connection gives up.
+                .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = endpoints.Length > 1 && bound > GatewayOpenBound ? GatewayOpenBound : bound)
                 .UseConnectionRetryFilter(async (failed, token) =>
                 {
                     // Within Orleans' reconnect backoff an attempt only says "will retry after";

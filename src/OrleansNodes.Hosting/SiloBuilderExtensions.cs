@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using OrleansNodes.Core;
 using Orleans.Runtime.GrainDirectory;
+using OrleansNodes.Hosting.Clients;
 using OrleansNodes.Hosting.Clusters;
 using OrleansNodes.Hosting.Nodes;
 using OrleansNodes.Hosting.Placement;
@@ -33,6 +34,8 @@ public static class SiloBuilderExtensions
             return true;
         });
         builder.Services.TryAddSingleton<ProtocolRegistry>();
+        builder.Services.TryAddSingleton<NodeRoutes>();
+        builder.Services.TryAddSingleton<GatewayMemory>();
         builder.Services.TryAddSingleton<INodeNetwork, GrainNodeNetwork>();
         builder.Services.TryAddSingleton<ClusterCatalog>();
 

@@ -22,7 +22,7 @@ namespace OrleansNodes.Hosting.Clients;
 /// </para>
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatalog catalog, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
+public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatalog catalog, GatewayMemory memory, NodeRoutes routes, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
 {
     /// <summary>How many attempt periods a node that let one expire is passed over as a first choice.</summary>
     public const int SuspectAttempts = 5;
@@ -30,9 +30,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
     // The most an attempt's bound doubles: 2^4 attempt periods.
     private const int MaxBackoffShift = 4;
 
-    private readonly Dictionary<NodeId, long> _suspectUntil = [];
     private ClusterDefinition? _definition;
-    private NodeId? _lastAnswered;
 
     /// <inheritdoc/>
     public async Task<RequestOutcome> Submit(ClientId client, long sequence, object command, NodeId? preferred, TimeSpan timeout)
@@ -44,7 +42,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
             return new RequestOutcome.Rejected($"protocol '{definition.Protocol}' is not registered in this silo");
 
         var started = Stopwatch.GetTimestamp();
-        var target = FirstChoice(ValidOrNull(preferred, definition) ?? ValidOrNull(_lastAnswered, definition) ?? new NodeId(0), definition);
+        var target = FirstChoice(ValidOrNull(preferred, definition) ?? ValidOrNull(memory.LastAnswered(definition.Name), definition) ?? new NodeId(0), definition);
         var hops = 0;
         string lastProblem = "no node answered";
         // Whether an attempt may have reached the protocol: until one may have, a deadline that
@@ -74,8 +72,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
                     target = next;
                     break;
                 case RequestOutcome.Replied replied:
-                    _lastAnswered = replied.By;
-                    _suspectUntil.Remove(replied.By);
+                    memory.Answered(definition.Name, replied.By);
                     return replied;
                 case RequestOutcome.Rejected { Transient: true } rejected:
                     refusal = rejected;
@@ -98,13 +95,16 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
 
     private async Task<RequestOutcome> AskAsync(ClusterDefinition definition, NodeId target, ClientId client, long sequence, object command, TimeSpan remaining)
     {
+        var node = GrainFactory.GetGrain<INodeGrain>(definition.NodeKey(target));
         try
         {
-            return await GrainFactory.GetGrain<INodeGrain>(definition.NodeKey(target)).Request(client, sequence, command).WaitAsync(remaining);
+            return await node.Request(client, sequence, command).WaitAsync(remaining);
         }
         catch (TimeoutException)
         {
-            _suspectUntil[target] = Stopwatch.GetTimestamp() + (long)(SuspectAttempts * options.Value.GatewayAttemptTimeout.TotalSeconds * Stopwatch.Frequency);
+            // The node may have moved on from a silo that froze: the next attempt looks it up anew.
+            routes.Forget(node.GetGrainId());
+            memory.Suspect(definition.Name, target, Stopwatch.GetTimestamp() + (long)(SuspectAttempts * options.Value.GatewayAttemptTimeout.TotalSeconds * Stopwatch.Frequency));
             return new RequestOutcome.Unknown($"{target} did not answer in time");
         }
         catch (OrleansException exception)
@@ -128,7 +128,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
         for (var i = 0; i < definition.NodeCount; i++)
         {
             var candidate = new NodeId((wanted.Value + i) % definition.NodeCount);
-            if (!_suspectUntil.TryGetValue(candidate, out var until) || until <= now) return candidate;
+            if (!memory.IsSuspect(definition.Name, candidate, now)) return candidate;
         }
         return wanted;
     }

@@ -25,6 +25,14 @@ public interface INodeGrain : IGrainWithStringKey
     [OneWay, AlwaysInterleave, Alias("Deliver")]
     Task Deliver(NodeId from, [Immutable] object message);
 
+    /// <summary>
+    /// <see cref="Deliver"/>, answered once the message is queued. The answer is not news to the
+    /// sender; it carries Orleans' correction of the sending silo's cached address of this node
+    /// after a move, which a one-way call never gets (<see cref="GrainNodeNetwork"/>).
+    /// </summary>
+    [AlwaysInterleave, Alias("DeliverWithReceipt")]
+    Task DeliverWithReceipt(NodeId from, [Immutable] object message, CancellationToken cancellation);
+
     /// <summary>A client request; completes when the protocol replies and the state behind the reply is persisted.</summary>
     [AlwaysInterleave, Alias("Request")]
     Task<RequestOutcome> Request(ClientId client, long sequence, [Immutable] object command);

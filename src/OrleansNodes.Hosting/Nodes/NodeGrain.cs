@@ -177,6 +177,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     }
 
     /// <inheritdoc/>
+    public Task DeliverWithReceipt(NodeId from, object message, CancellationToken cancellation) => Deliver(from, message);
+
+    /// <inheritdoc/>
     public Task<RequestOutcome> Request(ClientId client, long sequence, object command)
     {
         if (_stopped) return Task.FromResult<RequestOutcome>(new RequestOutcome.Unknown($"{_self} is stopping"));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.GrainDirectory;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -42,7 +43,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public Clients.NodesClient Nodes => new(Cluster.Client);
 
-    public static async Task<TestSilo> StartAsync(string databasePath)
+    /// <summary>Starts the silo; with <paramref name="nodeDirectory"/>, node grains keep their entries there (<see cref="SiloBuilderExtensions.UseNodeDirectory"/>).</summary>
+    public static async Task<TestSilo> StartAsync(string databasePath, IGrainDirectory? nodeDirectory = null)
     {
         var events = new HostEvents();
         var failing = new ConcurrentDictionary<string, Func<object?, bool>>();
@@ -66,7 +68,12 @@ public sealed class TestSilo : IAsyncDisposable
             silo.Services.AddSingleton<IReminderTable>(new SqliteReminderTable(database));
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddSingleton<INodeNetwork>(services =>
-                new ObservedNetwork(new GrainNodeNetwork(services.GetRequiredService<IGrainFactory>()), events));
+                new ObservedNetwork(new GrainNodeNetwork(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<NodeRoutes>()), events));
+            if (nodeDirectory is not null)
+            {
+                silo.Services.AddKeyedSingleton("test-nodes", nodeDirectory);
+                silo.UseNodeDirectory("test-nodes");
+            }
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -49,4 +49,35 @@ public sealed class ClusterPlacementTests(ITestOutputHelper output) : IAsyncLife
         var result = LoadHistory.Load(historyPath).Check(_report);
         Assert.True(result.IsLinearizable, $"{result.Explanation}\n{_report}\n{group.Tails()}");
     }
+
+    [RedisFact]
+    public async Task SiloFrozenRightAfterReplicasMovedOffIt_TheOthersElectAndServeWithoutWaitingForMembership()
+    {
+        // All three replicas start on the first silo; two move away as two silos join. Each
+        // joining silo learned where the replicas were while they were all on the first, and
+        // Orleans corrects such a cached address only through an answer forwarded by the old
+        // silo: with that silo frozen at once, messages between the two moved replicas would be
+        // lost until membership declared it dead, and the two could not elect or commit.
+        using var group = await SiloGroup.StartAsync(1, ["--storage", "redis", "--redis", _redis.ConnectionString]);
+        await group.WaitForAllAnsweringAsync(Generous);
+        await group.AddAsync(2);
+        var spread = await group.WaitForSpreadAsync(Generous);
+        var left = group.Silos[0];
+        _report.AppendLine($"spread: {group.Describe(spread)}; freezing the first silo at once");
+        await left.PauseAsync();
+        try
+        {
+            string gateways = string.Join(",", group.Silos.Skip(1).Select(s => s.Gateway));
+            // One put, given far longer than a failover (about a second) and far less than
+            // membership takes to declare a frozen silo dead with Orleans' defaults.
+            var put = await ConsoleProcess.RunAsync(["kv", "put", "moved", "yes", "--gateway", gateways, "--timeout-ms", "15000", .. group.Ids], Generous);
+            Assert.True(put.ExitCode == 0, $"put: {put.Output}\n{_report}\n{group.Tails()}");
+            var get = await ConsoleProcess.RunAsync(["kv", "get", "moved", "--gateway", gateways, .. group.Ids], Generous);
+            Assert.True(get.ExitCode == 0 && get.Output.Trim() == "yes", $"get: {get.Output}");
+        }
+        finally
+        {
+            await left.ResumeAsync();
+        }
+    }
 }
