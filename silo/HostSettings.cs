@@ -60,6 +60,12 @@ public sealed class HostSettings
     /// </summary>
     public int PlacementMs { get; set; } = 1000;
 
+    /// <summary>
+    /// Whether the silo exports metrics (<c>GET /metrics</c> for Prometheus, OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). docs/operators.md "Metrics".
+    /// </summary>
+    public bool Metrics { get; set; } = true;
+
     /// <summary>The cluster created on first start; empty to create none.</summary>
     public string Cluster { get; set; } = "kv";
 

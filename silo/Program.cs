@@ -91,6 +91,7 @@ builder.UseOrleans(silo =>
     silo.AddDashboard();
 });
 builder.Services.AddHostedService<DefaultCluster>();
+builder.AddSiloTelemetry(options);
 if (builder.AddSiloSecurity(options) is { } securityProblem) return Fail(securityProblem);
 
 var app = builder.Build();
@@ -117,6 +118,7 @@ app.UseSiloSecurity();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapStatus();
+app.MapMetrics(options);
 
 try
 {

@@ -5,6 +5,7 @@ using OrleansNodes.Core;
 using OrleansNodes.Hosting.Clusters;
 using OrleansNodes.Hosting.Nodes;
 using OrleansNodes.Hosting.Protocols;
+using OrleansNodes.Hosting.Telemetry;
 
 namespace OrleansNodes.Hosting.Clients;
 
@@ -35,7 +36,23 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
     /// <inheritdoc/>
     public async Task<RequestOutcome> Submit(ClientId client, long sequence, object command, NodeId? preferred, TimeSpan timeout)
     {
+        var started = Stopwatch.GetTimestamp();
         var cluster = IClusterGatewayGrain.ClusterOf(this.GetPrimaryKeyString());
+        var outcome = await RouteAsync(cluster, client, sequence, command, preferred, timeout);
+        var name = outcome switch
+        {
+            RequestOutcome.Replied => "ok",
+            RequestOutcome.Unknown => "unknown",
+            _ => "rejected",
+        };
+        // Tagged with clusters that exist only: a client naming others must not grow the metric's series.
+        var known = _definition?.Name ?? "(unknown)";
+        NodeMetrics.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("cluster", known), new KeyValuePair<string, object?>("outcome", name));
+        return outcome;
+    }
+
+    private async Task<RequestOutcome> RouteAsync(string cluster, ClientId client, long sequence, object command, NodeId? preferred, TimeSpan timeout)
+    {
         var definition = _definition ??= await catalog.FindAsync(cluster);
         if (definition is null) return new RequestOutcome.Rejected($"no cluster named '{cluster}'");
         if (!protocols.TryGet(definition.Protocol, out var protocol))
@@ -68,6 +85,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
                     // after a full round of hops, pause a tick before following the next hint.
                     var next = ValidOrNull(hint.Leader, definition) ?? new NodeId((target.Value + 1) % definition.NodeCount);
                     lastProblem = $"{target} redirected to {hint.Leader?.ToString() ?? "anyone"}";
+                    NodeMetrics.Redirects.Add(1, new KeyValuePair<string, object?>("cluster", definition.Name));
                     if (++hops % definition.NodeCount == 0) await Task.Delay(options.Value.TickPeriod);
                     target = next;
                     break;

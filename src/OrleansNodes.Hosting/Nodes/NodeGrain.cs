@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
@@ -7,6 +8,7 @@ using OrleansNodes.Hosting.Clusters;
 using OrleansNodes.Hosting.Placement;
 using OrleansNodes.Hosting.Protocols;
 using OrleansNodes.Hosting.Storage;
+using OrleansNodes.Hosting.Telemetry;
 
 namespace OrleansNodes.Hosting.Nodes;
 
@@ -75,6 +77,10 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private long _messagesSent;
     private long _expiryCheckedAtTick;
 
+    // Metric tags: by cluster and node for counters, by cluster for histograms.
+    private KeyValuePair<string, object?>[] _nodeTags = [];
+    private KeyValuePair<string, object?>[] _clusterTags = [];
+
     /// <summary>Created by Orleans.</summary>
     public NodeGrain(
         NodeStore store,
@@ -100,6 +106,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _key = this.GetPrimaryKeyString();
         if (!NodeKey.TryParse(_key, out _cluster, out _self))
             throw new ArgumentException($"'{_key}' is not a node key (<cluster>/<index>)");
+        _clusterTags = [new("cluster", _cluster)];
+        _nodeTags = [new("cluster", _cluster), new("node", _self.ToString())];
         if (GrainContext.Address.SiloAddress is { } here) _locations.Activated(_key, _cluster, _self, here);
         if (await _store.ReadAsync(_key, cancellationToken) is not { } stored) return;
 
@@ -139,6 +147,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         catch (OperationCanceledException)
         {
         }
+        // What never got stepped leaves with the activation.
+        NodeMetrics.Inbox.Add(-_inbox.Count, _nodeTags);
+        _inbox.Clear();
         FailWaiting("the node deactivated (" + reason.ReasonCode + ")");
     }
 
@@ -172,6 +183,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             LogForeignMessage(_cluster, _self, message.GetType().Name);
             return Task.CompletedTask;
         }
+        NodeMetrics.MessagesReceived.Add(1, _nodeTags);
         Enqueue(NodeInput.Message(from, message));
         return Task.CompletedTask;
     }
@@ -264,6 +276,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private void Enqueue(in NodeInput input)
     {
         _inbox.Enqueue(input);
+        NodeMetrics.Inbox.Add(1, _nodeTags);
         if (_draining) return;
         _draining = true;
         _drain = DrainAsync();
@@ -301,12 +314,16 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private void StepBatch()
     {
         var runner = _runner!;
-        for (var i = 0; i < _options.MaxBatchSize && _inbox.TryDequeue(out var input); i++)
+        var stepped = 0;
+        for (; stepped < _options.MaxBatchSize && _inbox.TryDequeue(out var input); stepped++)
         {
             if (input.Kind == NodeInputKind.Tick) _ticks++;
             runner.Step(input);
             _steps++;
         }
+        NodeMetrics.Inbox.Add(-stepped, _nodeTags);
+        NodeMetrics.Steps.Add(stepped, _nodeTags);
+        NodeMetrics.BatchInputs.Record(stepped, _clusterTags);
     }
 
     /// <summary>
@@ -326,7 +343,11 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             writes.TruncateFrom,
             writes.CompactThrough,
             puts);
+        var started = Stopwatch.GetTimestamp();
         var bytes = await _store.WriteAsync(_key, write);
+        NodeMetrics.FlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _clusterTags);
+        NodeMetrics.StorageWrites.Add(1, _nodeTags);
+        NodeMetrics.StorageBytes.Add(bytes, _nodeTags);
         _version++;
         _storageWrites++;
         _storageBytes += bytes;
@@ -372,6 +393,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _runner!.CollectEffects(_sends, _replies);
         foreach (var send in _sends) _network.Send(_cluster, send);
         _messagesSent += _sends.Count;
+        NodeMetrics.MessagesSent.Add(_sends.Count, _nodeTags);
         foreach (var reply in _replies)
         {
             if (!_waiting.Remove((reply.Client, reply.Sequence), out var waiters)) continue;
@@ -409,10 +431,14 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _runner?.DiscardEffects();
         _sends.Clear();
         _replies.Clear();
+        NodeMetrics.Inbox.Add(-_inbox.Count, _nodeTags);
         _inbox.Clear();
         _ticker?.Dispose();
         if (exception is StaleWriteException)
+        {
+            NodeMetrics.StaleWrites.Add(1, _nodeTags);
             LogStaleActivation(_cluster, _self, exception.Message);
+        }
         else
             LogStepOrWriteFailed(exception, _cluster, _self);
         FailWaiting($"{_self} failed to persist its state; the request may or may not have taken effect");

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace OrleansNodes.Client.Tests.Security;
 
 /// <summary>
-/// A silo on a non-loopback Url: the dashboard, <c>/status</c> and <c>/</c> answer 401 with a
+/// A silo on a non-loopback Url: the dashboard, <c>/status</c>, <c>/metrics</c> and <c>/</c> answer 401 with a
 /// basic challenge unless the request carries the configured credentials; the health
 /// endpoints stay anonymous.
 /// </summary>
@@ -14,6 +14,7 @@ public sealed class DashboardAuthenticationTests(AuthenticatedSilo silo) : IClas
     [InlineData("status")]
     [InlineData("status/kv")]
     [InlineData("dashboard/")]
+    [InlineData("metrics")]
     [InlineData("")]
     public async Task Get_NoCredentials_401WithBasicChallenge(string path)
     {

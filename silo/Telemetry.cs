@@ -1,0 +1,37 @@
+using OpenTelemetry.Metrics;
+using OrleansNodes.Hosting.Telemetry;
+
+namespace OrleansNodes.Silo;
+
+/// <summary>
+/// Metrics: the protocol's (<see cref="NodeMetrics"/>) and Orleans' own meters, exported with
+/// OpenTelemetry for Prometheus on <c>GET /metrics</c> (same port and rules as the dashboard:
+/// loopback, or credentials elsewhere) and, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, to
+/// an OTLP collector as well.
+/// </summary>
+public static class Telemetry
+{
+    /// <summary>Orleans' meter.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>The scrape path.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>Registers the meters and exporters, unless <see cref="HostSettings.Metrics"/> is off.</summary>
+    public static void AddSiloTelemetry(this WebApplicationBuilder builder, HostSettings settings)
+    {
+        if (!settings.Metrics) return;
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(NodeMetrics.MeterName, OrleansMeter);
+            metrics.AddPrometheusExporter();
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))) metrics.AddOtlpExporter();
+        });
+    }
+
+    /// <summary>Maps <see cref="MetricsPath"/>, unless <see cref="HostSettings.Metrics"/> is off.</summary>
+    public static void MapMetrics(this WebApplication app, HostSettings settings)
+    {
+        if (settings.Metrics) app.MapPrometheusScrapingEndpoint(MetricsPath);
+    }
+}

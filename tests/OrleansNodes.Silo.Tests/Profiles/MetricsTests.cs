@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OrleansNodes.TestServers;
+
+namespace OrleansNodes.Silo.Tests.Profiles;
+
+/// <summary><c>GET /metrics</c> on a running silo: the protocol's instruments move as a put goes through, beside Orleans' own.</summary>
+public sealed partial class MetricsTests
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Put_ThroughTheGateway_RaisesTheCountersItShould()
+    {
+        using var silo = new SiloProcess([]);
+        await silo.StartAsync();
+        using var http = new HttpClient { BaseAddress = silo.Url };
+        var before = Parse(await http.GetStringAsync("metrics"));
+
+        var put = await ConsoleProcess.RunAsync(["kv", "put", "metered", "yes", "--gateway", silo.Gateway], Generous);
+        Assert.True(put.ExitCode == 0, put.Output);
+        var after = Parse(await http.GetStringAsync("metrics"));
+
+        // One request answered ok at the gateway, and the nodes stepped, wrote and talked.
+        Assert.True(Sum(after, "orleansnodes_gateway_request_duration_seconds_count", "outcome=\"ok\"") >= Sum(before, "orleansnodes_gateway_request_duration_seconds_count", "outcome=\"ok\"") + 1);
+        foreach (var node in new[] { "n0", "n1", "n2" })
+            Assert.True(Sum(after, "orleansnodes_node_steps_total", $"node=\"{node}\"") > 0, $"{node} stepped nothing");
+        Assert.True(Sum(after, "orleansnodes_node_storage_writes_total", "cluster=\"kv\"") > Sum(before, "orleansnodes_node_storage_writes_total", "cluster=\"kv\""));
+        Assert.True(Sum(after, "orleansnodes_node_storage_written_bytes_total", "cluster=\"kv\"") > 0);
+        Assert.True(Sum(after, "orleansnodes_node_messages_sent_total", "cluster=\"kv\"") > 0);
+        Assert.True(Sum(after, "orleansnodes_node_messages_received_total", "cluster=\"kv\"") > 0);
+        Assert.True(Sum(after, "orleansnodes_node_flush_duration_seconds_count", "cluster=\"kv\"") > 0);
+        Assert.True(Sum(after, "orleansnodes_node_batch_inputs_count", "cluster=\"kv\"") > 0);
+        Assert.True(Sum(after, "orleansnodes_node_inbox", "cluster=\"kv\"") >= 0, "the inbox gauge went negative");
+        // Orleans' own meters are exported beside them.
+        Assert.Contains(after, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
+    }
+
+    private static double Sum(IReadOnlyList<Sample> samples, string name, string label) =>
+        samples.Where(s => s.Name == name && s.Labels.Contains(label, StringComparison.Ordinal)).Sum(s => s.Value);
+
+    private static List<Sample> Parse(string exposition) =>
+        [.. exposition.Split('\n')
+            .Select(line => SampleLine().Match(line))
+            .Where(match => match.Success)
+            .Select(match => new Sample(match.Groups["name"].Value, match.Groups["labels"].Value, Number(match.Groups["value"].Value)))];
+
+    private static double Number(string text) => text switch
+    {
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ => double.Parse(text, CultureInfo.InvariantCulture),
+    };
+
+    private sealed record Sample(string Name, string Labels, double Value);
+
+    // Prometheus' text format: name{labels} value [timestamp]
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN|\+Inf|-Inf)( \d+)?$")]
+    private static partial Regex SampleLine();
+}
