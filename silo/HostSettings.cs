@@ -66,6 +66,12 @@ public sealed class HostSettings
     /// </summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>
+    /// Whether Orleans' own meter (<c>Microsoft.Orleans</c>) is exported beside the protocol's:
+    /// off by default, because Orleans then measures every message and call.
+    /// </summary>
+    public bool OrleansMetrics { get; set; }
+
     /// <summary>The cluster created on first start; empty to create none.</summary>
     public string Cluster { get; set; } = "kv";
 

@@ -81,6 +81,10 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private KeyValuePair<string, object?>[] _nodeTags = [];
     private KeyValuePair<string, object?>[] _clusterTags = [];
 
+    // Reported once per batch, not per input: the inbox depth last reported, messages received since.
+    private int _inboxReported;
+    private long _receivedUnreported;
+
     /// <summary>Created by Orleans.</summary>
     public NodeGrain(
         NodeStore store,
@@ -148,8 +152,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         {
         }
         // What never got stepped leaves with the activation.
-        NodeMetrics.Inbox.Add(-_inbox.Count, _nodeTags);
         _inbox.Clear();
+        ReportInbox();
         FailWaiting("the node deactivated (" + reason.ReasonCode + ")");
     }
 
@@ -183,7 +187,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             LogForeignMessage(_cluster, _self, message.GetType().Name);
             return Task.CompletedTask;
         }
-        NodeMetrics.MessagesReceived.Add(1, _nodeTags);
+        _receivedUnreported++;
         Enqueue(NodeInput.Message(from, message));
         return Task.CompletedTask;
     }
@@ -276,7 +280,6 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private void Enqueue(in NodeInput input)
     {
         _inbox.Enqueue(input);
-        NodeMetrics.Inbox.Add(1, _nodeTags);
         if (_draining) return;
         _draining = true;
         _drain = DrainAsync();
@@ -321,9 +324,22 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             runner.Step(input);
             _steps++;
         }
-        NodeMetrics.Inbox.Add(-stepped, _nodeTags);
         NodeMetrics.Steps.Add(stepped, _nodeTags);
         NodeMetrics.BatchInputs.Record(stepped, _clusterTags);
+        ReportInbox();
+    }
+
+    /// <summary>Brings the inbox gauge and the received-messages counter up to date.</summary>
+    private void ReportInbox()
+    {
+        if (_inbox.Count != _inboxReported)
+        {
+            NodeMetrics.Inbox.Add(_inbox.Count - _inboxReported, _nodeTags);
+            _inboxReported = _inbox.Count;
+        }
+        if (_receivedUnreported == 0) return;
+        NodeMetrics.MessagesReceived.Add(_receivedUnreported, _nodeTags);
+        _receivedUnreported = 0;
     }
 
     /// <summary>
@@ -431,8 +447,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         _runner?.DiscardEffects();
         _sends.Clear();
         _replies.Clear();
-        NodeMetrics.Inbox.Add(-_inbox.Count, _nodeTags);
         _inbox.Clear();
+        ReportInbox();
         _ticker?.Dispose();
         if (exception is StaleWriteException)
         {

@@ -12,7 +12,7 @@ public sealed partial class MetricsTests
     [Fact]
     public async Task Put_ThroughTheGateway_RaisesTheCountersItShould()
     {
-        using var silo = new SiloProcess([]);
+        using var silo = new SiloProcess([], new Dictionary<string, string> { ["ORLEANSNODES__ORLEANSMETRICS"] = "true" });
         await silo.StartAsync();
         using var http = new HttpClient { BaseAddress = silo.Url };
         var before = Parse(await http.GetStringAsync("metrics"));
@@ -32,7 +32,7 @@ public sealed partial class MetricsTests
         Assert.True(Sum(after, "orleansnodes_node_flush_duration_seconds_count", "cluster=\"kv\"") > 0);
         Assert.True(Sum(after, "orleansnodes_node_batch_inputs_count", "cluster=\"kv\"") > 0);
         Assert.True(Sum(after, "orleansnodes_node_inbox", "cluster=\"kv\"") >= 0, "the inbox gauge went negative");
-        // Orleans' own meters are exported beside them.
+        // Orleans' own meter, asked for, is exported beside them.
         Assert.Contains(after, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
     }
 
@@ -57,4 +57,21 @@ public sealed partial class MetricsTests
     // Prometheus' text format: name{labels} value [timestamp]
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN|\+Inf|-Inf)( \d+)?$")]
     private static partial Regex SampleLine();
+
+    [Fact]
+    public async Task Metrics_Default_ProtocolMetersOnlyAndOffTurnsTheEndpointOff()
+    {
+        using var silo = new SiloProcess([]);
+        await silo.StartAsync();
+        using var http = new HttpClient { BaseAddress = silo.Url };
+        var samples = Parse(await http.GetStringAsync("metrics"));
+        Assert.Contains(samples, sample => sample.Name.StartsWith("orleansnodes_", StringComparison.Ordinal));
+        Assert.DoesNotContain(samples, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
+
+        using var off = new SiloProcess([], new Dictionary<string, string> { ["ORLEANSNODES__METRICS"] = "false" });
+        await off.StartAsync();
+        using var offHttp = new HttpClient { BaseAddress = off.Url };
+        using var response = await offHttp.GetAsync("metrics");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
 }
