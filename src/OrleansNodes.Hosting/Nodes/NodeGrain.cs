@@ -151,9 +151,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         catch (OperationCanceledException)
         {
         }
-        // What never got stepped leaves with the activation.
-        _inbox.Clear();
-        ReportInbox();
+        // This activation's inbox stops counting; whatever it still holds is not cleared for that.
+        if (_inboxReported != 0) NodeMetrics.Inbox.Add(-_inboxReported, _nodeTags);
+        _inboxReported = 0;
         FailWaiting("the node deactivated (" + reason.ReasonCode + ")");
     }
 
