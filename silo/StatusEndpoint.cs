@@ -1,5 +1,5 @@
 using OrleansNodes.Hosting.Clients;
-using OrleansNodes.Hosting.Nodes;
+using OrleansNodes.Hosting.Clusters;
 
 namespace OrleansNodes.Silo;
 
@@ -23,12 +23,12 @@ public static class StatusEndpoint
         {
             var clusters = await nodes.ListClustersAsync();
             var statuses = await Task.WhenAll(clusters.Select(c => nodes.StatusAsync(c.Name)));
-            return Results.Ok(new { clusters = statuses.Select(View) });
+            return Results.Ok(new { clusters = statuses.Select(StatusJsonView.Of) });
         }, grains));
         app.MapGet("/status/{cluster}", (string cluster, IGrainFactory grains) => AnswerAsync(async nodes =>
         {
             if (await nodes.FindClusterAsync(cluster) is null) return Results.NotFound(new { error = $"no cluster named '{cluster}'" });
-            return Results.Ok(View(await nodes.StatusAsync(cluster)));
+            return Results.Ok(StatusJsonView.Of(await nodes.StatusAsync(cluster)));
         }, grains));
     }
 
@@ -44,38 +44,4 @@ public static class StatusEndpoint
             return Results.Json(new { error = $"the cluster definitions cannot be read: {reason}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
-
-    private static object View(Hosting.Clusters.ClusterStatus status) => new
-    {
-        name = status.Cluster.Name,
-        protocol = status.Cluster.Protocol,
-        seed = status.Cluster.Seed,
-        settings = status.Cluster.Settings,
-        nodes = status.Nodes.Select(View),
-    };
-
-    private static object View(NodeStatus node) => new
-    {
-        node = node.Node.ToString(),
-        answered = node.Answered,
-        running = node.Running,
-        state = node.Description,
-        ticks = node.Ticks,
-        steps = node.Steps,
-        messagesSent = node.MessagesSent,
-        inbox = node.InboxDepth,
-        pendingRequests = node.PendingRequests,
-        persistedVersion = node.PersistedVersion,
-        silo = node.Silo,
-        storage = new
-        {
-            writes = node.StorageWrites,
-            bytes = node.StorageBytes,
-            writesPerSecond = node.WritesPerSecond,
-            bytesPerSecond = node.BytesPerSecond,
-            logLength = node.LogLength,
-            snapshotIndex = node.SnapshotIndex,
-            snapshotBytes = node.SnapshotBytes,
-        },
-    };
 }
