@@ -45,6 +45,8 @@ public static class SiloBuilderExtensions
         builder.Services.TryAddSingleton<SiloProbeClient>();
         builder.AddGrainService<SiloProbe>();
         builder.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
+        builder.Services.TryAddSingleton<SiloShutdown>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<SiloShutdown>());
         builder.Services.AddSingleton<PlacementKeeper>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<PlacementKeeper>());
         return builder;

@@ -23,7 +23,7 @@ namespace OrleansNodes.Hosting.Clients;
 /// </para>
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatalog catalog, GatewayMemory memory, NodeRoutes routes, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
+public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatalog catalog, GatewayMemory memory, NodeRoutes routes, SiloShutdown shutdown, IOptions<NodeHostOptions> options) : Grain, IClusterGatewayGrain
 {
     /// <summary>How many attempt periods a node that let one expire is passed over as a first choice.</summary>
     public const int SuspectAttempts = 5;
@@ -68,6 +68,14 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
         RequestOutcome.Rejected? refusal = null;
         while (true)
         {
+            // This silo is stopping, and Orleans waits for this request before it deactivates the
+            // gateway: the client retries elsewhere rather than here.
+            if (shutdown.IsStopping)
+            {
+                return mayHaveTakenEffect
+                    ? new RequestOutcome.Unknown($"the gateway's silo is stopping; last: {lastProblem}")
+                    : new RequestOutcome.Rejected("the gateway's silo is stopping", Transient: true);
+            }
             var remaining = timeout - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {

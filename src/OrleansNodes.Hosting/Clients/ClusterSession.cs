@@ -105,6 +105,8 @@ public sealed class ClusterSession
                     case RequestOutcome.Rejected { Transient: true } rejected:
                         refusal = rejected;
                         problem = rejected.Reason;
+                        // A gateway that refuses at once (its silo is stopping) is not asked again in a tight loop.
+                        if (Stopwatch.GetElapsedTime(attemptStarted) < FailedAttemptPause) await Task.Delay(FailedAttemptPause);
                         break;
                     default:
                         return outcome;

@@ -48,4 +48,13 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave, Alias("Move")]
     Task Move();
+
+    /// <summary>
+    /// Its silo is stopping: waiting requests end as "unknown outcome" and new ones are refused as
+    /// transient, since Orleans would hold the silo's stop until they ended by themselves, which a
+    /// deactivating node does not make them do. The node goes on running until it deactivates.
+    /// Called by the silo (<see cref="SiloShutdown"/>).
+    /// </summary>
+    [AlwaysInterleave, Alias("SiloStopping")]
+    Task SiloStopping();
 }

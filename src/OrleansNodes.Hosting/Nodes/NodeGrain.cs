@@ -50,6 +50,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private readonly NodeHostOptions _options;
     private readonly ILogger<NodeGrain> _logger;
     private readonly NodeLocations _locations;
+    private readonly SiloShutdown _shutdown;
     private readonly Queue<NodeInput> _inbox = new();
     private readonly Dictionary<(ClientId Client, long Sequence), List<Waiter>> _waiting = [];
     private readonly List<Envelope<object>> _sends = [];
@@ -93,9 +94,11 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         INodeNetwork network,
         IOptions<NodeHostOptions> options,
         NodeLocations locations,
+        SiloShutdown shutdown,
         ILogger<NodeGrain> logger)
     {
         _locations = locations;
+        _shutdown = shutdown;
         _store = store;
         _serializer = serializer;
         _protocols = protocols;
@@ -199,6 +202,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     public Task<RequestOutcome> Request(ClientId client, long sequence, object command)
     {
         if (_stopped) return Task.FromResult<RequestOutcome>(new RequestOutcome.Unknown($"{_self} is stopping"));
+        if (_shutdown.IsStopping) return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{_self}'s silo is stopping", Transient: true));
         if (_runner is null) return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{_key} is not a started node", Transient: true));
         if (!_runner.AcceptsCommand(command))
             return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{command.GetType().Name} is not a command of protocol {_definition!.Protocol}"));
@@ -243,6 +247,13 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         // deactivates, so nothing else can answer them); they end now, and clients retry them.
         FailWaiting($"{_self} is moving to another silo");
         DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task SiloStopping()
+    {
+        FailWaiting($"{_self}'s silo is stopping");
         return Task.CompletedTask;
     }
 

@@ -43,8 +43,12 @@ public sealed class TestSilo : IAsyncDisposable
 
     public Clients.NodesClient Nodes => new(Cluster.Client);
 
-    /// <summary>Starts the silo; with <paramref name="nodeDirectory"/>, node grains keep their entries there (<see cref="SiloBuilderExtensions.UseNodeDirectory"/>).</summary>
-    public static async Task<TestSilo> StartAsync(string databasePath, IGrainDirectory? nodeDirectory = null)
+    /// <summary>
+    /// Starts the silo; with <paramref name="nodeDirectory"/>, node grains keep their entries there
+    /// (<see cref="SiloBuilderExtensions.UseNodeDirectory"/>). Requests wait at most
+    /// <paramref name="requestTimeoutTicks"/> ticks of 20 ms on a node.
+    /// </summary>
+    public static async Task<TestSilo> StartAsync(string databasePath, IGrainDirectory? nodeDirectory = null, int requestTimeoutTicks = 25)
     {
         var events = new HostEvents();
         var failing = new ConcurrentDictionary<string, Func<object?, bool>>();
@@ -54,7 +58,7 @@ public sealed class TestSilo : IAsyncDisposable
             silo.AddOrleansNodes(options =>
             {
                 options.TickPeriod = TimeSpan.FromMilliseconds(20);
-                options.RequestTimeoutTicks = 25;
+                options.RequestTimeoutTicks = requestTimeoutTicks;
                 options.KeepAliveReminderPeriod = TimeSpan.FromSeconds(2);
             });
             silo.AddProtocol(new TallyProtocol(), new TallySettings(Leader: 0), TallyProtocol.Redirect);
