@@ -64,6 +64,13 @@ public abstract class Protocol<TSettings, TState, TMessage, TRequest, TReply>
     public virtual string Describe(TState state) => state.ToString() ?? string.Empty;
 
     /// <summary>
+    /// The node at a glance: role, leader, ballot, commit and applied index, for status pages.
+    /// The host also counts a leader change each time <see cref="NodeView.Leading"/> turns true,
+    /// so it is read after every batch and must be cheap. The default shows nothing.
+    /// </summary>
+    public virtual NodeView Inspect(TState state) => NodeView.None;
+
+    /// <summary>
     /// The seed's pure form: runs one step on a fresh context and returns <c>(state', outbox)</c>
     /// with the step's log and snapshot writes. Hosts that step many inputs reuse one
     /// <see cref="StepContext{TSettings, TMessage, TReply}"/> instead.

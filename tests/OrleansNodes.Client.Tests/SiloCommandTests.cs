@@ -105,6 +105,33 @@ public sealed class SiloCommandTests(SiloProcess silo) : IClassFixture<SiloProce
     }
 
     [Fact]
+    public void ClusterStatus_OutputJson_TheProtocolsViewOneLeaderTheOthersFollowingIt()
+    {
+        Assert.Equal("ok", Ok(silo.Run("kv", "put", "v", "1")));
+
+        // As above: ask until a status shows the leader, bounded by attempts.
+        JsonElement[] nodes = [];
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            using var json = JsonDocument.Parse(Assert.Single(Lines(silo.Run("cluster", "status", "kv", "-o", "json"))));
+            nodes = [.. json.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.Clone())];
+            if (nodes.Count(n => n.GetProperty("leading").ValueKind == JsonValueKind.True) == 1) break;
+            Thread.Sleep(250);
+        }
+
+        var leader = Assert.Single(nodes, n => n.GetProperty("leading").ValueKind == JsonValueKind.True);
+        Assert.Equal("leader", leader.GetProperty("role").GetString());
+        var name = leader.GetProperty("node").GetString();
+        Assert.Equal(name, leader.GetProperty("leader").GetString());
+        Assert.True(leader.GetProperty("applied").GetInt64() >= 1, "the put was applied on the leader");
+        Assert.True(leader.GetProperty("commit").GetInt64() >= leader.GetProperty("applied").GetInt64());
+        Assert.False(string.IsNullOrEmpty(leader.GetProperty("ballot").GetString()));
+        Assert.True(leader.GetProperty("storage").GetProperty("flushSeconds").GetDouble() >= 0);
+        foreach (var other in nodes.Where(n => n.GetProperty("node").GetString() != name))
+            Assert.Equal(JsonValueKind.False, other.GetProperty("leading").ValueKind);
+    }
+
+    [Fact]
     public void KvGet_OutputJson_TheValueOrNotFoundWithExitCode1()
     {
         Assert.Equal("ok", Ok(silo.Run("kv", "put", "j", "1")));

@@ -19,12 +19,18 @@ public static class StatusJsonView
         nodes = status.Nodes.Select(Of),
     };
 
-    /// <summary>One node: its status, counters, silo and storage figures.</summary>
+    /// <summary>One node: the protocol's view of it (role, leader, ballot, commit, applied; null when it did not answer), its counters, silo and storage figures.</summary>
     public static object Of(NodeStatus node) => new
     {
         node = node.Node.ToString(),
         answered = node.Answered,
         running = node.Running,
+        role = node.View?.Role,
+        leading = node.View?.Leading,
+        leader = node.View?.Leader?.ToString(),
+        ballot = node.View?.Ballot,
+        commit = node.View?.Commit,
+        applied = node.View?.Applied,
         state = node.Description,
         ticks = node.Ticks,
         steps = node.Steps,
@@ -42,6 +48,7 @@ public static class StatusJsonView
             logLength = node.LogLength,
             snapshotIndex = node.SnapshotIndex,
             snapshotBytes = node.SnapshotBytes,
+            flushSeconds = node.FlushSeconds,
         },
     };
 }

@@ -77,6 +77,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private long _steps;
     private long _messagesSent;
     private long _expiryCheckedAtTick;
+    private bool _leading;
 
     // Metric tags: by cluster and node for counters, by cluster for histograms.
     private KeyValuePair<string, object?>[] _nodeTags = [];
@@ -217,7 +218,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     /// <inheritdoc/>
     public Task<NodeStatus> GetStatus()
     {
-        var (writes, bytes) = _rate.PerSecond();
+        var (writes, bytes, flushSeconds) = _rate.Recent();
         return Task.FromResult(new NodeStatus(
             _cluster,
             _self,
@@ -236,7 +237,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             bytes,
             _durableLog.Count,
             _snapshotIndex,
-            _snapshotBytes));
+            _snapshotBytes,
+            View: _runner?.Inspect(),
+            FlushSeconds: flushSeconds));
     }
 
     /// <inheritdoc/>
@@ -338,6 +341,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         NodeMetrics.Steps.Add(stepped, _nodeTags);
         NodeMetrics.BatchInputs.Record(stepped, _clusterTags);
         ReportInbox();
+        var leading = runner.Inspect().Leading;
+        if (leading && !_leading) NodeMetrics.LeaderChanges.Add(1, _nodeTags);
+        _leading = leading;
     }
 
     /// <summary>Brings the inbox gauge and the received-messages counter up to date.</summary>
@@ -372,13 +378,14 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             puts);
         var started = Stopwatch.GetTimestamp();
         var bytes = await _store.WriteAsync(_key, write);
-        NodeMetrics.FlushDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, _clusterTags);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        NodeMetrics.FlushDuration.Record(seconds, _clusterTags);
         NodeMetrics.StorageWrites.Add(1, _nodeTags);
         NodeMetrics.StorageBytes.Add(bytes, _nodeTags);
         _version++;
         _storageWrites++;
         _storageBytes += bytes;
-        _rate.Add(bytes);
+        _rate.Add(bytes, seconds);
         TrackLog(writes, bytes - write.BytesWithoutSnapshot);
     }
 

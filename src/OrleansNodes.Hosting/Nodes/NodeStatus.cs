@@ -9,6 +9,8 @@ namespace OrleansNodes.Hosting.Nodes;
 /// moves when its silo dies, and an operator (or a test that kills the leader's silo) needs to
 /// see where it went. The storage figures say what the node costs its store: writes and bytes
 /// per second over the last ten seconds, and the size of its durable log and snapshot.
+/// <see cref="View"/> is the protocol's <c>Inspect</c> (role, leader, ballot, commit and applied
+/// index); <see cref="FlushSeconds"/> the mean write's duration over the same ten seconds.
 /// <see cref="Answered"/> is false for a node that did not answer in time (<see cref="NotAnswering"/>):
 /// then only its identity and the reason are known.
 /// </summary>
@@ -32,7 +34,9 @@ public sealed record NodeStatus(
     [property: Id(15)] long LogLength = 0,
     [property: Id(16)] long? SnapshotIndex = null,
     [property: Id(17)] long SnapshotBytes = 0,
-    [property: Id(18)] bool Answered = true)
+    [property: Id(18)] bool Answered = true,
+    [property: Id(19)] NodeView? View = null,
+    [property: Id(20)] double FlushSeconds = 0)
 {
     /// <summary>A node that did not answer a status request in time: its silo may be gone, frozen or overloaded.</summary>
     public static NodeStatus NotAnswering(string cluster, NodeId node, string reason) =>

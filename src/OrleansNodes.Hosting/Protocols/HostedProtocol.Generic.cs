@@ -54,6 +54,8 @@ internal sealed class HostedProtocol<TSettings, TState, TMessage, TRequest, TRep
 
         public override string Describe() => protocol.Describe(_state);
 
+        public override NodeView Inspect() => protocol.Inspect(_state);
+
         public override bool AcceptsMessage(object message) => message is TMessage;
 
         public override bool AcceptsCommand(object command) => command is TRequest;

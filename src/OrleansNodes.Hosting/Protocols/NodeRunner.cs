@@ -16,6 +16,9 @@ public abstract class NodeRunner
     /// <summary>A one-line description of the current state (the protocol's <c>Describe</c>).</summary>
     public abstract string Describe();
 
+    /// <summary>The node at a glance (the protocol's <c>Inspect</c>).</summary>
+    public abstract NodeView Inspect();
+
     /// <summary>True when <paramref name="message"/> belongs to this protocol's message family.</summary>
     public abstract bool AcceptsMessage(object message);
 

@@ -53,6 +53,9 @@ public static class NodeMetrics
     /// <summary>Inputs waiting in a node's inbox.</summary>
     public static readonly UpDownCounter<long> Inbox = Meter.CreateUpDownCounter<long>("orleansnodes.node.inbox", "{input}", "Inputs waiting to be stepped");
 
+    /// <summary>Times a node started to lead (the protocol's <c>Inspect</c> turned <c>Leading</c> true): leader changes, summed over a cluster.</summary>
+    public static readonly Counter<long> LeaderChanges = Meter.CreateCounter<long>("orleansnodes.node.leader_changes", "{change}", "Times the node became leader");
+
     /// <summary>A gateway's client requests, from arrival to answer, by outcome.</summary>
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
         "orleansnodes.gateway.request.duration", "s", "Client requests at a silo's gateway, from arrival to answer, by outcome (ok, unknown, rejected)",

@@ -62,6 +62,25 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
     /// <inheritdoc/>
     public override string Describe(KeyValueState state) => state.ToString();
 
+    /// <summary>
+    /// Role, the leader believed in, and the ballot led or campaigned in (else the one promised).
+    /// A replica applies each slot as soon as it and every slot before it are chosen, so the end
+    /// of its gap-free chosen prefix (Raft's commit index) is its applied index.
+    /// </summary>
+    public override NodeView Inspect(KeyValueState state) => new(
+        state.Role switch
+        {
+            KeyValueRole.Leader => "leader",
+            KeyValueRole.Candidate => "candidate",
+            KeyValueRole.PreCandidate => "pre-candidate",
+            _ => "follower",
+        },
+        Leading: state.Leadership is not null,
+        state.Leader,
+        (state.OwnBallot ?? state.Promised).ToString(),
+        Commit: state.AppliedIndex,
+        Applied: state.AppliedIndex);
+
     /// <inheritdoc/>
     public override KeyValueState Step(KeyValueContext context, KeyValueState state, KeyValueInput input)
     {

@@ -105,6 +105,13 @@ public sealed class SingleDecreePaxos : Protocol<PaxosSettings, PaxosState, Paxo
         return $"{proposer} | promised {state.Promised} accepted {state.Accepted?.ToString() ?? "-"} | learned {state.Learned ?? "-"}";
     }
 
+    /// <summary>
+    /// A proposer while it has a value to get chosen, else an acceptor; the ballot promised. Single
+    /// decree has no leader and no log: nothing leads, and nothing is committed or applied.
+    /// </summary>
+    public override NodeView Inspect(PaxosState state) =>
+        new(state.IsProposing ? "proposer" : "acceptor", Ballot: state.Promised.ToString());
+
     private static string PhaseText(PaxosState state) => state.Phase switch
     {
         ProposerPhase.Preparing => $"preparing {state.Ballot} ({state.Promisers.Count} promises)",

@@ -20,6 +20,8 @@ public sealed class CoreCodecTests
             new TickTimer(2, 9),
             SeededRandom.From(5).NextUInt64().Next,
             PeerTicks.Create(3).Tick().Heard(new NodeId(1)),
+            new NodeView("leader", Leading: true, new NodeId(2), "b7.n2", Commit: 40, Applied: 39),
+            NodeView.None,
         ];
 
         Assert.All(values, value => Assert.Equal(value, SerializerKit.RoundTrip(value)));
@@ -34,7 +36,7 @@ public sealed class CoreCodecTests
             definition,
             new RequestOutcome.Replied(new Added(4), new NodeId(2)),
             new RequestOutcome.Unknown("timeout"),
-            new NodeStatus("kv", new NodeId(1), true, "total=0", 5, 0, 9, 3, 6, 0),
+            new NodeStatus("kv", new NodeId(1), true, "total=0", 5, 0, 9, 3, 6, 0, View: new NodeView("follower", Leader: new NodeId(0)), FlushSeconds: 0.002),
             ClusterInfo.Of(definition),
             new ClusterStatus(ClusterInfo.Of(definition), [new NodeStatus("kv", new NodeId(0), false, "x", 0, 0, 0, 0, 1, 0)]),
         ];

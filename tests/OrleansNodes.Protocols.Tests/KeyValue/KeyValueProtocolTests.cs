@@ -32,6 +32,37 @@ public class KeyValueProtocolTests
     }
 
     [Fact]
+    public void Inspect_AfterElectionAndPut_LeaderLeadsFollowersNameItAndAllApplied()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, client: 1, sequence: 1, new KeyValueCommand.Put("k", "v"));
+        cluster.Run(rounds: 20);
+
+        var leader = cluster.Protocol.Inspect(cluster[0]);
+        Assert.Equal(new NodeView("leader", Leading: true, N(0), new Ballot(1, N(0)).ToString(), cluster[0].AppliedIndex, cluster[0].AppliedIndex), leader);
+        Assert.True(leader.Applied > 0, "the put was applied");
+        for (var node = 1; node < 3; node++)
+        {
+            var follower = cluster.Protocol.Inspect(cluster[node]);
+            Assert.Equal(("follower", false, N(0), leader.Ballot, leader.Applied), (follower.Role, follower.Leading, follower.Leader, follower.Ballot, follower.Applied));
+        }
+    }
+
+    [Fact]
+    public void Inspect_CampaigningAfterPartition_CandidateNotLeading()
+    {
+        var cluster = new KeyValueCluster(3);
+        cluster.Isolate(1);
+        cluster.Isolate(2);
+
+        cluster.Tick(1, times: KeyValueSettings.Default.ElectionTimeoutTicksMax + 1);
+
+        var view = cluster.Protocol.Inspect(cluster[1]);
+        Assert.Contains(view.Role, new[] { "pre-candidate", "candidate" });
+        Assert.False(view.Leading);
+    }
+
+    [Fact]
     public void Elect_FollowerHearsHeartbeats_NeverCampaigns()
     {
         var cluster = ElectedCluster();

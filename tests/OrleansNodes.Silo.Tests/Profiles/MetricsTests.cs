@@ -32,6 +32,8 @@ public sealed partial class MetricsTests
         Assert.True(Sum(after, "orleansnodes_node_flush_duration_seconds_count", "cluster=\"kv\"") > 0);
         Assert.True(Sum(after, "orleansnodes_node_batch_inputs_count", "cluster=\"kv\"") > 0);
         Assert.True(Sum(after, "orleansnodes_node_inbox", "cluster=\"kv\"") >= 0, "the inbox gauge went negative");
+        // A put needs a leader: some node of kv became one.
+        Assert.True(Sum(after, "orleansnodes_node_leader_changes_total", "cluster=\"kv\"") >= 1, "no leader change counted");
         // Orleans' own meter, asked for, is exported beside them.
         Assert.Contains(after, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
     }
