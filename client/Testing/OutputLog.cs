@@ -1,0 +1,33 @@
+namespace OrleansNodes.Client.Testing;
+
+/// <summary>A file a child process's lines are appended to, from its two output streams at once.</summary>
+internal sealed class OutputLog : IDisposable
+{
+    private readonly Lock _lock = new();
+    private StreamWriter? _writer;
+
+    public OutputLog(string path) => Path = path;
+
+    /// <summary>Where the lines go.</summary>
+    public string Path { get; }
+
+    /// <summary>Appends <paramref name="line"/>, creating the file (and its folder) on the first line.</summary>
+    public void WriteLine(string line)
+    {
+        lock (_lock)
+        {
+            if (_writer is null)
+            {
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+                _writer = new StreamWriter(Path, append: true) { AutoFlush = true };
+            }
+            _writer.WriteLine(line);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_lock) _writer?.Dispose();
+    }
+}
