@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace OrleansNodes.Client.Testing;
+
+/// <summary>A fault as it happened: from when it was injected to when what it broke was whole again.</summary>
+/// <param name="Kind">What was done.</param>
+/// <param name="Silo">The silo it hit; null for the storage server.</param>
+/// <param name="StartMicros">When it was injected, on the load's clock.</param>
+/// <param name="EndMicros">When the silo (or storage server) answered again, or was thawed; on the load's clock.</param>
+public sealed record FaultWindow(FaultKind Kind, int? Silo, long StartMicros, long EndMicros)
+{
+    /// <summary>"kill silo 1", "storage-kill".</summary>
+    public string Label => Silo is { } silo ? $"{Kind.Name()} silo {silo}" : Kind.Name();
+}
+
+/// <summary>
+/// Carries out a <see cref="NemesisPlan"/> against a <see cref="LocalCluster"/> while the load
+/// runs, and records each fault's window on the load's clock, for the report. A fault that
+/// cannot be healed (a silo that does not come back) ends the run with an error rather than
+/// going on against a cluster that is no longer the one planned.
+/// </summary>
+internal sealed class Nemesis(LocalCluster cluster, Func<long> nowMicros)
+{
+    private readonly List<FaultWindow> _windows = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>The faults injected and healed so far.</summary>
+    public IReadOnlyList<FaultWindow> Windows
+    {
+        get
+        {
+            lock (_lock) return [.. _windows];
+        }
+    }
+
+    /// <summary>Injects each planned fault at its time from now; returns when the last is healed or <paramref name="cancellation"/> fires.</summary>
+    public async Task RunAsync(IReadOnlyList<PlannedFault> plan, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        foreach (var fault in plan)
+        {
+            var wait = fault.At - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellation);
+            var start = nowMicros();
+            await InjectAndHealAsync(fault, cancellation);
+            lock (_lock) _windows.Add(new FaultWindow(fault.Kind, fault.Silo, start, nowMicros()));
+        }
+    }
+
+    private async Task InjectAndHealAsync(PlannedFault fault, CancellationToken cancellation)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.Kill:
+                await cluster.KillAsync(fault.Silo!.Value);
+                await Task.Delay(fault.Length, cancellation);
+                await cluster.StartAsync(fault.Silo.Value, cancellation);
+                break;
+            case FaultKind.Pause:
+                cluster.Pause(fault.Silo!.Value);
+                try
+                {
+                    await Task.Delay(fault.Length, cancellation);
+                }
+                finally
+                {
+                    // Never leave a silo frozen: a frozen process outlives a cancelled run.
+                    cluster.Resume(fault.Silo.Value);
+                }
+                break;
+            case FaultKind.Restart:
+                await cluster.RestartAsync(fault.Silo!.Value, cancellation);
+                break;
+            case FaultKind.StorageKill:
+                await cluster.KillStorageAsync();
+                await Task.Delay(fault.Length, cancellation);
+                await cluster.StartStorageAsync(cancellation);
+                break;
+        }
+    }
+}
