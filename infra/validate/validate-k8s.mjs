@@ -1,5 +1,7 @@
 // Validates Kubernetes manifests offline against the Kubernetes API schemas that the npm
-// package kubernetes-models ships (compiled JSON schemas of the Kubernetes OpenAPI spec).
+// package kubernetes-models ships (compiled JSON schemas of the Kubernetes OpenAPI spec), and
+// the custom resources in customResourceSchemas against their projects' schemas from the same
+// family of packages. Any other kind is reported as having no schema.
 //
 //   node infra/validate/validate-k8s.mjs                 every *.yaml under infra/kubernetes
 //   node infra/validate/validate-k8s.mjs FILE|DIR ...    those files / folders
@@ -33,26 +35,37 @@ function yamlFiles(path) {
     });
 }
 
-// "apps/v1" + "Deployment" -> the compiled schema IoK8sApiAppsV1Deployment; the core group
-// ("v1") is "Core"; "rbac.authorization.k8s.io/v1" -> "Rbac".
-function schemaName(apiVersion, kind) {
+// Custom resources the manifests use, by API group: where their compiled schemas are, up to the
+// version and kind. monitoring.coreos.com: the Prometheus Operator's ServiceMonitor
+// (components/monitoring). Its package does not export its _schemas folder as kubernetes-models
+// does, so the schemas are imported as files, found from its package.json.
+const prometheusOperatorSchemas = new URL("_schemas/", import.meta.resolve("@kubernetes-models/prometheus-operator/package.json"));
+const customResourceSchemas = new Map([
+  ["monitoring.coreos.com", new URL("ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoring", prometheusOperatorSchemas).href],
+]);
+
+// "apps/v1" + "Deployment" -> the compiled schema kubernetes-models/_schemas/IoK8sApiAppsV1Deployment;
+// the core group ("v1") is "Core"; "rbac.authorization.k8s.io/v1" -> "Rbac";
+// "monitoring.coreos.com/v1" + "ServiceMonitor" -> customResourceSchemas' entry + "V1ServiceMonitor.js".
+function schemaModule(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["core", apiVersion];
-  const groupName = group.split(".")[0];
   const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
-  return `IoK8sApi${capital(groupName)}${capital(version)}${kind}`;
+  const custom = customResourceSchemas.get(group);
+  if (custom) return `${custom}${capital(version)}${kind}.js`;
+  return `kubernetes-models/_schemas/IoK8sApi${capital(group.split(".")[0])}${capital(version)}${kind}`;
 }
 
 const validators = new Map();
 async function validatorFor(apiVersion, kind) {
-  const name = schemaName(apiVersion, kind);
-  if (!validators.has(name)) {
+  const schema = schemaModule(apiVersion, kind);
+  if (!validators.has(schema)) {
     try {
-      validators.set(name, (await import(`kubernetes-models/_schemas/${name}`)).validate);
+      validators.set(schema, (await import(schema)).validate);
     } catch {
-      validators.set(name, null);
+      validators.set(schema, null);
     }
   }
-  return validators.get(name);
+  return validators.get(schema);
 }
 
 // The compiled validators read exactly the properties their schema defines (and enumerate

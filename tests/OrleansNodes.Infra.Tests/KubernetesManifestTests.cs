@@ -273,4 +273,71 @@ public sealed class KubernetesManifestTests
         Assert.Equal(Environment(SiloDeployment(InClusterRedis), "silo").Count + 3, environment.Count);
         Assert.Contains(container["volumeMounts"]!.AsArray(), m => (string)m!["mountPath"]! == "/tmp");
     }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void MonitoringComponent_AddedToAVariant_AddsOnlyAServiceMonitorThatMatchesTheOperatorsSchema(string variant)
+    {
+        static string[] Names(IEnumerable<JsonObject> objects) => objects.Select(o => $"{Kind(o)}/{Name(o)}").Order().ToArray();
+        var rendered = Rendered(variant, "monitoring");
+        var validation = Tools.ValidateKubernetes(rendered);
+        var objects = Yaml.Documents(rendered);
+        var without = variant.Length == 0 ? InClusterRedis : ExternalRedis;
+
+        Assert.True(validation.ExitCode == 0, validation.Describe());
+        Assert.Equal(["ServiceMonitor/orleansnodes-silo"], Names(objects).Except(Names(without)));
+        Assert.Empty(Names(without).Except(Names(objects)));
+        Assert.Equal(SiloDeployment(without).ToJsonString(), SiloDeployment(objects).ToJsonString());
+    }
+
+    [Fact]
+    public void Validator_ServiceMonitorMisspeltField_IsReported()
+    {
+        // The operator's schema is a closed one like the Kubernetes schemas: a typo in basicAuth
+        // would otherwise leave the scrape without credentials, and every scrape refused.
+        var broken = Repository.Read("infra", "kubernetes", "components", "monitoring", "servicemonitor.yaml")
+            .Replace("basicAuth:", "basicauth:", StringComparison.Ordinal);
+
+        var result = Tools.ValidateKubernetes(broken);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("/spec/endpoints/0/basicauth is not a field of this object", result.Output);
+    }
+
+    [Fact]
+    public void ServiceMonitor_Endpoint_ScrapesTheSiloHttpPortOnItsMetricsPath()
+    {
+        var objects = Yaml.Documents(Rendered("", "monitoring"));
+        var monitor = Single(objects, "ServiceMonitor", "orleansnodes-silo");
+        var endpoint = monitor["spec"]!["endpoints"]!.AsArray().Single()!;
+        var deployment = SiloDeployment(objects);
+        var settings = SiloContract.Bind(Environment(deployment, "silo"));
+        var namespaceName = (string)monitor["metadata"]!["namespace"]!;
+
+        // The operator selects Services of its own namespace by label, then their endpoints by port name.
+        var selected = objects.Where(o => Kind(o) == "Service" && (string?)o["metadata"]!["namespace"] == namespaceName
+            && MatchLabels(monitor["spec"]!["selector"]).All(label => Labels(o).GetValueOrDefault(label.Key) == label.Value)).ToList();
+        var port = (string)endpoint["port"]!;
+        var scraped = Assert.Single(selected, service => service["spec"]!["ports"]!.AsArray().Any(p => (string)p!["name"]! == port));
+        Assert.Equal("orleansnodes-dashboard", Name(scraped));
+        Assert.Equal((string)deployment["metadata"]!["namespace"]!, namespaceName);
+        var targetPort = (string)scraped["spec"]!["ports"]!.AsArray().Single(p => (string)p!["name"]! == port)!["targetPort"]!;
+        var containerPort = Container(deployment, "silo")["ports"]!.AsArray().Single(p => (string)p!["name"]! == targetPort)!;
+        Assert.Equal(SiloContract.HttpPort(settings).ToString(), (string)containerPort["containerPort"]!);
+        Assert.Equal(Telemetry.MetricsPath, (string)endpoint["path"]!);
+        Assert.Equal(new Uri(settings.Url).Scheme, (string)endpoint["scheme"]!);
+    }
+
+    [Fact]
+    public void ServiceMonitor_BasicAuth_SendsTheCredentialsTheSiloChecks()
+    {
+        var objects = Yaml.Documents(Rendered("", "monitoring"));
+        var basicAuth = Single(objects, "ServiceMonitor", "orleansnodes-silo")["spec"]!["endpoints"]!.AsArray().Single()!["basicAuth"]!;
+        var settings = SiloContract.Bind(Environment(SiloDeployment(objects), "silo"));
+
+        // Off loopback the silo serves /metrics only to its dashboard credentials (DashboardAuthentication).
+        Assert.False(DashboardAuthentication.IsLoopback(settings.Url));
+        Assert.Equal(settings.Dashboard.Username, $"secret:{basicAuth["username"]!["name"]}/{basicAuth["username"]!["key"]}");
+        Assert.Equal(settings.Dashboard.Password, $"secret:{basicAuth["password"]!["name"]}/{basicAuth["password"]!["key"]}");
+    }
 }

@@ -116,6 +116,13 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             throw new ArgumentException($"'{_key}' is not a node key (<cluster>/<index>)");
         _clusterTags = [new("cluster", _cluster)];
         _nodeTags = [new("cluster", _cluster), new("node", _self.ToString())];
+        // Exporters write a series from its first measurement on. These may not move for days,
+        // so they start at zero: the inbox then reads 0 rather than no data, and Prometheus'
+        // increase() sees a node's first stale write or leadership (from an absent series to 1 it
+        // sees nothing).
+        NodeMetrics.Inbox.Add(0, _nodeTags);
+        NodeMetrics.StaleWrites.Add(0, _nodeTags);
+        NodeMetrics.LeaderChanges.Add(0, _nodeTags);
         if (GrainContext.Address.SiloAddress is { } here) _locations.Activated(_key, _cluster, _self, here);
         if (await _store.ReadAsync(_key, cancellationToken) is not { } stored) return;
 
