@@ -64,6 +64,7 @@ public static class Cli
         root.Subcommands.Add(KvCommand.Create(console));
         root.Subcommands.Add(ClusterCommand.Create(console));
         root.Subcommands.Add(WatchCommand.Create(console));
+        root.Subcommands.Add(TestCommand.Create(console));
         root.Subcommands.Add(CompletionCommand.Create(console));
         // Help wraps where the console does: the terminal's width (or COLUMNS), never in a pipe.
         if (root.Options.OfType<HelpOption>().FirstOrDefault()?.Action is HelpAction help) help.MaxWidth = console.Profile.Width;

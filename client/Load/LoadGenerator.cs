@@ -25,12 +25,17 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
 
     private long _remaining;
 
-    /// <summary>Runs <paramref name="spec"/>, recording into <paramref name="recorder"/>; cancelling ends the load early (final reads still run).</summary>
-    public async Task<LoadSummary> RunAsync(LoadSpec spec, LoadRecorder recorder, string? historyPath, CancellationToken cancellation)
+    /// <summary>
+    /// Runs <paramref name="spec"/>, recording into <paramref name="recorder"/>; cancelling ends
+    /// the load early (final reads still run). With a <paramref name="historyPath"/> (named in the
+    /// summary) or <paramref name="checkable"/>, the keys' values before the load are read first,
+    /// so that the recorded history can be checked.
+    /// </summary>
+    public async Task<LoadSummary> RunAsync(LoadSpec spec, LoadRecorder recorder, string? historyPath, CancellationToken cancellation, bool checkable = false)
     {
         var (preloaded, preloadSeconds) = spec.Preload > 0 ? await PreloadAsync(spec, cancellation) : (0, 0);
         // A history must be checkable on its own: earlier loads may have left values in these keys.
-        if (historyPath is not null) recorder.Initial = await ReadInitialValuesAsync(spec, cancellation);
+        if (historyPath is not null || checkable) recorder.Initial = await ReadInitialValuesAsync(spec, cancellation);
         _remaining = spec.Ops ?? long.MaxValue;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (spec.Duration is { } duration) stop.CancelAfter(duration);

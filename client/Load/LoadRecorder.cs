@@ -42,7 +42,7 @@ public sealed class LoadRecorder
         lock (_gate)
         {
             _operations.Add(operation);
-            _samples.Add(new Sample(pending.Command.Kind, result.Outcome, now - pending.InvokeMicros, pending.FinalRead, Rejected: false));
+            _samples.Add(new Sample(pending.Command.Kind, result.Outcome, pending.InvokeMicros, now - pending.InvokeMicros, pending.FinalRead, Rejected: false));
         }
         if (result.Outcome != Outcome.Unknown && Interlocked.Exchange(ref _acknowledged, 1) == 0) FirstAcknowledged?.Invoke();
     }
@@ -62,7 +62,7 @@ public sealed class LoadRecorder
     /// </summary>
     public void Reject(Pending pending)
     {
-        lock (_gate) _samples.Add(new Sample(pending.Command.Kind, Outcome.Unknown, NowMicros() - pending.InvokeMicros, pending.FinalRead, Rejected: true));
+        lock (_gate) _samples.Add(new Sample(pending.Command.Kind, Outcome.Unknown, pending.InvokeMicros, NowMicros() - pending.InvokeMicros, pending.FinalRead, Rejected: true));
     }
 
     /// <summary>The history so far, in invocation order.</summary>
@@ -80,6 +80,6 @@ public sealed class LoadRecorder
     /// <summary>An operation sent and not yet answered.</summary>
     public sealed record Pending(int Id, int Client, Command Command, long InvokeMicros, bool FinalRead);
 
-    /// <summary>One answered operation, for the summary.</summary>
-    public readonly record struct Sample(OperationKind Kind, Outcome Outcome, long LatencyMicros, bool FinalRead, bool Rejected);
+    /// <summary>One answered operation, for the summary and the report: when it was sent (on <see cref="NowMicros"/>'s clock) and how long it took.</summary>
+    public readonly record struct Sample(OperationKind Kind, Outcome Outcome, long InvokeMicros, long LatencyMicros, bool FinalRead, bool Rejected);
 }

@@ -85,6 +85,9 @@ public sealed class RemoteOptions
         return command;
     }
 
+    /// <summary>Whether <c>--gateway</c> was given (rather than its default).</summary>
+    public bool HasGateways(ParseResult parse) => parse.GetResult(_gateways) is not null;
+
     /// <summary>The target the parsed options describe.</summary>
     public SiloTarget Read(ParseResult parse)
     {

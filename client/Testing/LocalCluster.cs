@@ -43,6 +43,9 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>The silos' gateways, comma-separated, as <c>--gateway</c> takes them.</summary>
     public string Gateways => string.Join(",", _silos.Select(silo => $"127.0.0.1:{silo.Ports[1]}"));
 
+    /// <summary>The Orleans cluster (and service) id the silos share, for the console's connection.</summary>
+    public string ClusterId => _redis is null ? "orleansnodes" : _id;
+
     /// <summary>How many silos.</summary>
     public int Count => _silos.Length;
 

@@ -24,7 +24,7 @@ internal sealed class Nemesis(LocalCluster cluster, Func<long> nowMicros)
     private readonly List<FaultWindow> _windows = [];
     private readonly Lock _lock = new();
 
-    /// <summary>The faults injected and healed so far.</summary>
+    /// <summary>The faults injected so far, each once healed (or cut short).</summary>
     public IReadOnlyList<FaultWindow> Windows
     {
         get
@@ -33,17 +33,37 @@ internal sealed class Nemesis(LocalCluster cluster, Func<long> nowMicros)
         }
     }
 
-    /// <summary>Injects each planned fault at its time from now; returns when the last is healed or <paramref name="cancellation"/> fires.</summary>
-    public async Task RunAsync(IReadOnlyList<PlannedFault> plan, CancellationToken cancellation)
+    /// <summary>Faults not injected because the ones before them healed too late.</summary>
+    public int Skipped { get; private set; }
+
+    /// <summary>
+    /// Injects each planned fault at its time from now, or as soon as the one before it healed
+    /// (a killed silo may take longer to start than its interval), but none after
+    /// <paramref name="latestStart"/>: a fault must heal before the load ends and the final reads
+    /// begin. Returns when the last is healed or <paramref name="cancellation"/> fires.
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<PlannedFault> plan, TimeSpan latestStart, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
         foreach (var fault in plan)
         {
             var wait = fault.At - Stopwatch.GetElapsedTime(started);
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellation);
+            if (Stopwatch.GetElapsedTime(started) > latestStart)
+            {
+                Skipped++;
+                continue;
+            }
             var start = nowMicros();
-            await InjectAndHealAsync(fault, cancellation);
-            lock (_lock) _windows.Add(new FaultWindow(fault.Kind, fault.Silo, start, nowMicros()));
+            try
+            {
+                await InjectAndHealAsync(fault, cancellation);
+            }
+            finally
+            {
+                // A fault cut short (the run was cancelled) is recorded too, up to now.
+                lock (_lock) _windows.Add(new FaultWindow(fault.Kind, fault.Silo, start, nowMicros()));
+            }
         }
     }
 

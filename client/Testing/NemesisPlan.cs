@@ -11,8 +11,9 @@ public sealed record PlannedFault(TimeSpan At, FaultKind Kind, int? Silo, TimeSp
 /// The nemesis' schedule, fixed before the run from its seed so that a run can be repeated: one
 /// fault every <c>interval</c>, never two at once (a fault ends before the next begins, so a
 /// majority of three silos stays up), cycling through the kinds asked for in their order, each
-/// aimed at a silo drawn from the seed. The last fault ends before the load does, leaving the
-/// cluster time to recover before the final reads.
+/// aimed at a silo drawn from the seed. Each fault has its interval to itself: the last one
+/// starts an interval before the load ends, leaving time to heal (a killed silo must start
+/// again) and to recover before the final reads.
 /// </summary>
 public static class NemesisPlan
 {
@@ -29,7 +30,7 @@ public static class NemesisPlan
 
         var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
         var faults = new List<PlannedFault>();
-        for (var at = interval; at + length < duration; at += interval)
+        for (var at = interval; at + interval <= duration; at += interval)
         {
             var kind = kinds[faults.Count % kinds.Count];
             faults.Add(new PlannedFault(at, kind, kind == FaultKind.StorageKill ? null : random.Next(silos), length));
