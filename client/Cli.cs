@@ -11,6 +11,9 @@ namespace OrleansNodes.Client;
 /// </summary>
 public static class Cli
 {
+    /// <summary>How long a command may take to finish after Ctrl+C or SIGTERM before the console ends anyway.</summary>
+    public static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Runs the console with <paramref name="args"/>; returns the process exit code. No arguments
     /// print the help and exit 0, as <c>kubectl</c> does: a first look is not a mistake.
@@ -30,13 +33,16 @@ public static class Cli
 
         try
         {
-            // InvokeAsync, so that Ctrl+C cancels the token the silo commands pass on (a watch stops
-            // cleanly) instead of killing the process mid-request.
+            // Ctrl+C and SIGTERM cancel the token the commands are given (a watch stops cleanly, a
+            // test kills the silos it started), and the command has TerminationGrace to finish.
+            // Without ProcessTerminationTimeout, System.CommandLine leaves the signals alone and
+            // the process dies at once, mid-request and with its children running.
             return parse.InvokeAsync(new InvocationConfiguration
             {
                 Output = new ConsoleWriter(console),
                 Error = error,
                 EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = TerminationGrace,
             }).GetAwaiter().GetResult();
         }
         catch (CliException e)

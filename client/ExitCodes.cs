@@ -21,4 +21,7 @@ public static class ExitCodes
     /// delete); check the value before retrying an append or a cas.
     /// </summary>
     public const int UnknownOutcome = 5;
+
+    /// <summary>Ctrl+C or SIGTERM stopped the command before it was done (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }

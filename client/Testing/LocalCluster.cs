@@ -16,7 +16,7 @@ internal sealed record SiloLaunch(string FileName, IReadOnlyList<string> Prefix)
 /// The silos (and, for the redis profile, the <c>redis-server</c>) that <c>orleansnodes test</c>
 /// starts on loopback for one run, each in its own folder under the run's folder. A silo keeps
 /// its ports and data folder across kills and restarts, as a machine that reboots does. Every
-/// process ends when the cluster is disposed.
+/// process ends when the cluster is disposed, or at once with <see cref="KillAll"/>.
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
@@ -104,6 +104,16 @@ internal sealed class LocalCluster : IAsyncDisposable
             silo.Log.Dispose();
         }
         if (_redis is not null) await _redis.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Kills every process at once, synchronously: for Ctrl+C and SIGTERM, after which the console
+    /// has only a couple of seconds before it ends (System.CommandLine's termination timeout).
+    /// </summary>
+    public void KillAll()
+    {
+        foreach (var silo in _silos) silo.Process?.Dispose();
+        _redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     private async Task StartSiloAsync(LocalSilo silo, CancellationToken cancellation)
