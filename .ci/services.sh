@@ -2,6 +2,8 @@
 # Installs and starts the real servers the redis and azure tests use, on loopback:
 #   redis-server (Debian package) with AOF and fsync on every write, as the redis profile needs;
 #   Azurite (npm package, installed into artifacts/tools) for the azure profile.
+# Also installs Chromium (Debian package, /usr/bin/chromium), the browser the protocol page's
+# tests drive; it runs only inside those tests.
 # Usage: bash .ci/services.sh start   prints the export lines the tests read
 #        bash .ci/services.sh stop
 # .ci/run sources this; by hand: eval "$(bash .ci/services.sh start)" then dotnet test.
@@ -28,11 +30,15 @@ wait_for_port() { # port, name
 }
 
 install() {
-  if ! command -v redis-server >/dev/null; then
-    log "installing redis-server (apt)"
+  local packages=()
+  command -v redis-server >/dev/null || packages+=(redis-server)
+  # The protocol page's tests open it in Debian's Chromium: Playwright downloads no browser here.
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  if [ ${#packages[@]} -gt 0 ]; then
+    log "installing ${packages[*]} (apt)"
     local sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
     $sudo apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >&2
   fi
   if [ ! -x artifacts/tools/node_modules/.bin/azurite ]; then
     log "installing azurite@$azurite_version (npm)"

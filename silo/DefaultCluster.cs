@@ -54,7 +54,7 @@ public sealed partial class DefaultCluster(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready: storage profile {Profile}, node state in {Store}; gateway port {GatewayPort} (the console's --gateway), silo port {SiloPort}; dashboard {Url}/dashboard/, status {Url}/status")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready: storage profile {Profile}, node state in {Store}; gateway port {GatewayPort} (the console's --gateway), silo port {SiloPort}; dashboard {Url}/dashboard/, status {Url}/status, protocol page {Url}/protocol/")]
     private partial void LogReady(string profile, string store, int gatewayPort, int siloPort, string url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster {Cluster} is already defined; its nodes resume from storage")]

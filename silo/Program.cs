@@ -8,9 +8,10 @@ using OrleansNodes.Protocols.Paxos;
 using OrleansNodes.Silo;
 
 // One silo. By default embedded: localhost clustering, node state and reminders in
-// ./data/orleansnodes.db, the Orleans dashboard and GET /status on http://localhost:8080. With
-// --storage redis or azure, any number of silos form one cluster (silo/Profiles). Ctrl+C stops
-// it cleanly (the host's default console lifetime): nodes finish their batch and deactivate.
+// ./data/orleansnodes.db, the Orleans dashboard, GET /status and the protocol page (/protocol/)
+// on http://localhost:8080. With --storage redis or azure, any number of silos form one cluster
+// (silo/Profiles). Ctrl+C stops it cleanly (the host's default console lifetime): nodes finish
+// their batch and deactivate.
 
 var switches = new Dictionary<string, string>
 {
@@ -118,6 +119,7 @@ app.UseSiloSecurity();
 app.MapGet("/", () => Results.Redirect("/dashboard/"));
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapStatus();
+app.MapProtocolPage();
 app.MapMetrics(options);
 
 try

@@ -7,7 +7,7 @@ namespace OrleansNodes.Silo;
 
 /// <summary>
 /// HTTP basic authentication in front of everything the silo serves over HTTP (the dashboard,
-/// <c>/status</c>, <c>/</c>) except the health endpoints, which probes call anonymously. It is
+/// <c>/status</c>, the protocol page, <c>/metrics</c>, <c>/</c>) except the health endpoints, which probes call anonymously. It is
 /// required when <see cref="HostSettings.Url"/> is not loopback, and applied on loopback too once
 /// credentials are configured. Basic authentication sends the password in every request, so
 /// anywhere but loopback the Url should be https (or behind a TLS-terminating ingress).

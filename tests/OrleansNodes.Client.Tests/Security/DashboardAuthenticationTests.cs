@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace OrleansNodes.Client.Tests.Security;
 
 /// <summary>
-/// A silo on a non-loopback Url: the dashboard, <c>/status</c>, <c>/metrics</c> and <c>/</c> answer 401 with a
+/// A silo on a non-loopback Url: the dashboard, <c>/status</c>, <c>/metrics</c>, the protocol page and <c>/</c> answer 401 with a
 /// basic challenge unless the request carries the configured credentials; the health
 /// endpoints stay anonymous.
 /// </summary>
@@ -15,6 +15,9 @@ public sealed class DashboardAuthenticationTests(AuthenticatedSilo silo) : IClas
     [InlineData("status/kv")]
     [InlineData("dashboard/")]
     [InlineData("metrics")]
+    [InlineData("protocol/")]
+    [InlineData("protocol")]
+    [InlineData("protocol/protocol.js")]
     [InlineData("")]
     public async Task Get_NoCredentials_401WithBasicChallenge(string path)
     {
