@@ -49,7 +49,8 @@ internal sealed class Nemesis(LocalCluster cluster, Func<long> nowMicros)
         {
             var wait = fault.At - Stopwatch.GetElapsedTime(started);
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellation);
-            if (Stopwatch.GetElapsedTime(started) > latestStart)
+            // A fault on time fits (the plan saw to that); one delayed past the latest start does not.
+            else if (Stopwatch.GetElapsedTime(started) > latestStart)
             {
                 Skipped++;
                 continue;

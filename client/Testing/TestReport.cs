@@ -71,6 +71,10 @@ public static class TestReport
     private const int Width = 1100;
     private const int Height = 360;
 
+    // Points drawn per outcome at most: an hour of load is millions of operations, and every
+    // point is an element of the page. Beyond this, every n-th is drawn, and the legend says so.
+    private const int MaxPoints = 40_000;
+
     private static readonly (string Name, Color Color)[] OutcomeColors =
     [
         ("ok", Colors.SeaGreen),
@@ -147,13 +151,15 @@ public static class TestReport
         Shade(plot, outcome);
         foreach (var (name, color) in OutcomeColors)
         {
-            var points = outcome.Samples.Where(s => OutcomeName(s) == name).ToArray();
-            if (points.Length == 0) continue;
+            var all = outcome.Samples.Where(s => OutcomeName(s) == name).ToArray();
+            if (all.Length == 0) continue;
+            var every = (all.Length + MaxPoints - 1) / MaxPoints;
+            var points = all.Where((_, i) => i % every == 0).ToArray();
             var markers = plot.Add.Markers(
                 points.Select(s => (s.InvokeMicros - outcome.StartMicros) / 1e6).ToArray(),
                 points.Select(s => s.LatencyMicros / 1e3).ToArray(),
                 MarkerShape.FilledCircle, 3, color);
-            markers.LegendText = $"{name} ({points.Length})";
+            markers.LegendText = every == 1 ? $"{name} ({all.Length})" : $"{name} ({all.Length}, every {every}th drawn)";
         }
         plot.YLabel("latency (ms)");
         plot.XLabel("time since the load started (s)");

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using OrleansNodes.Silo.Tests.ProtocolPage;
 using OrleansNodes.TestServers;
+using static Microsoft.Playwright.Assertions;
 
 namespace OrleansNodes.Silo.Tests.Cluster;
 
@@ -11,7 +13,7 @@ public sealed class TestCommandRunTests : IDisposable
 
     public void Dispose() => TempFolder.TryDelete(_folder);
 
-    [RedisFact]
+    [ChromiumRedisFact]
     public async Task Test_ThreeSilosEveryFaultKind_LinearizableNothingLostAndAReportWithPlotsAndFaults()
     {
         var report = Path.Combine(_folder, "report.html");
@@ -34,10 +36,20 @@ public sealed class TestCommandRunTests : IDisposable
         var kinds = root.GetProperty("faults").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToHashSet();
         Assert.Equal(new HashSet<string?> { "kill", "storage-kill", "pause", "restart" }, kinds);
 
-        var html = await File.ReadAllTextAsync(report);
-        Assert.Equal(2, html.Split("<svg").Length - 1);
-        Assert.Contains("linearizable; 0 acknowledged write(s) lost", html);
-        foreach (var kind in kinds) Assert.Contains($"<td>{kind}", html);
+        // The report as a person opens it: a file, in a browser, with its two plots drawn.
+        await using var chromium = await SystemChromium.LaunchAsync();
+        var page = await chromium.OpenAsync(new Uri(report));
+        await Expect(page.Locator("#verdict")).ToHaveTextAsync("linearizable; 0 acknowledged write(s) lost");
+        foreach (var plot in new[] { "#latency svg", "#throughput svg" })
+        {
+            await Expect(page.Locator(plot)).ToBeVisibleAsync();
+            var box = await page.Locator(plot).BoundingBoxAsync();
+            Assert.True(box is { Width: > 500, Height: > 200 }, $"{plot} is drawn {box?.Width}x{box?.Height}");
+        }
+        // Each operation a point (ScottPlot draws a marker as an ellipse; past 40,000 an outcome's points are thinned).
+        var points = await page.Locator("#latency svg ellipse").CountAsync();
+        Assert.True(points >= Math.Min(root.GetProperty("acknowledged").GetInt32(), 40_000) / 2, $"{points} points drawn");
+        foreach (var kind in kinds) await Expect(page.Locator("#faults tr", new() { HasText = kind })).Not.ToHaveCountAsync(0);
         // Every silo process and the redis-server it started ended with it.
         Assert.DoesNotContain(System.Diagnostics.Process.GetProcesses(), p => Started(p, _folder));
     }
