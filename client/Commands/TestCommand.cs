@@ -164,13 +164,17 @@ public static class TestCommand
         Say($"test: {run.Load.Duration!.Value.TotalSeconds:0} s of load on {where}, {plan.Count} fault(s) planned");
 
         using var stopNemesis = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        // A fault that cannot be healed (a silo that will not start again) ends the load: the
+        // cluster is no longer the one planned, and the run ends with that error.
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var faults = nemesis?.RunAsync(plan, run.Load.Duration!.Value - run.Interval, stopNemesis.Token) ?? Task.CompletedTask;
+        _ = faults.ContinueWith(_ => stopLoad.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         using var progress = new PeriodicTimer(ProgressPeriod);
         var reporting = ReportProgressAsync(progress, recorder, nemesis, startMicros);
         LoadSummary summary;
         try
         {
-            summary = await generator.RunAsync(run.Load, recorder, historyPath: null, cancellation, checkable: true);
+            summary = await generator.RunAsync(run.Load, recorder, historyPath: null, stopLoad.Token, checkable: true);
         }
         finally
         {
@@ -179,7 +183,13 @@ public static class TestCommand
         }
         // The plan ends before the load does; what is left (after Ctrl+C) is cut short, thawing any frozen silo.
         await stopNemesis.CancelAsync();
-        await faults.ContinueWith(_ => { }, TaskScheduler.Default);
+        try
+        {
+            await faults;
+        }
+        catch (OperationCanceledException) when (stopNemesis.IsCancellationRequested)
+        {
+        }
 
         var history = recorder.History();
         Say($"test: checking {history.Count:N0} operations");

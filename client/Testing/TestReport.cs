@@ -72,7 +72,7 @@ public static class TestReport
     private const int Height = 360;
 
     // Points drawn per outcome at most: an hour of load is millions of operations, and every
-    // point is an element of the page. Beyond this, every n-th is drawn, and the legend says so.
+    // point is an element of the page. Beyond this, 1 in n is drawn, and the legend says so.
     private const int MaxPoints = 40_000;
 
     private static readonly (string Name, Color Color)[] OutcomeColors =
@@ -159,7 +159,7 @@ public static class TestReport
                 points.Select(s => (s.InvokeMicros - outcome.StartMicros) / 1e6).ToArray(),
                 points.Select(s => s.LatencyMicros / 1e3).ToArray(),
                 MarkerShape.FilledCircle, 3, color);
-            markers.LegendText = every == 1 ? $"{name} ({all.Length})" : $"{name} ({all.Length}, every {every}th drawn)";
+            markers.LegendText = every == 1 ? $"{name} ({all.Length})" : $"{name} ({all.Length}, 1 in {every} drawn)";
         }
         plot.YLabel("latency (ms)");
         plot.XLabel("time since the load started (s)");
