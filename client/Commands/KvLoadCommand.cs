@@ -57,10 +57,11 @@ public static class KvLoadCommand
         OptionRules.Require(preload, v => v is >= 0 and <= 100_000_000, "--preload must be from 0 to 100000000");
         var finalReads = new Option<bool>("--final-reads") { Description = "After the load, read every key once (recorded too): a lost acknowledged write then shows in the history." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object (the same as -o json)." };
+        var rate = RateOption();
 
         var command = new Command("load", "Load a key-value cluster with concurrent sessions; print throughput and latency, optionally record the history.")
         {
-            clients, keys, duration, ops, seed, mix, valueBytes, preload, history, finalReads, json,
+            clients, keys, duration, ops, seed, mix, valueBytes, preload, rate, history, finalReads, json,
         };
         command.Validators.Add(result =>
         {
@@ -86,7 +87,8 @@ public static class KvLoadCommand
                 givenOps,
                 parse.GetValue(finalReads),
                 parse.GetValue(valueBytes),
-                parse.GetValue(preload));
+                parse.GetValue(preload),
+                parse.GetValue(rate));
             var historyFile = parse.GetValue(history);
             var asJson = parse.GetValue(json) || parse.IsJson(output);
             return SiloConnection.RunAsync(target, async (silo, token) =>
@@ -105,6 +107,14 @@ public static class KvLoadCommand
             }, cancellation);
         });
         return command;
+    }
+
+    /// <summary><c>--rate N</c>: operations started per second at most, in all (default: as fast as the sessions are answered).</summary>
+    public static Option<double?> RateOption()
+    {
+        var rate = new Option<double?>("--rate") { HelpName = "N", Description = "Start at most N operations per second in all (default: each session as fast as it is answered)." };
+        OptionRules.Require(rate, v => v is null or (> 0 and <= 1_000_000), "--rate must be more than 0 and at most 1000000");
+        return rate;
     }
 
     private static void Print(IAnsiConsole console, LoadSummary summary, bool asJson, string cluster, SiloTarget target)

@@ -51,6 +51,7 @@ public static class TestCommand
         {
             if (result.Tokens.Count > 0 && LoadMix.Parse(result.Tokens[^1].Value, out var error) is null) result.AddError(error!);
         });
+        var rate = KvLoadCommand.RateOption();
         var seed = new Option<ulong>("--seed") { HelpName = "N", Description = "Seeds the operations and the nemesis' choice of silos.", DefaultValueFactory = _ => 1 };
         var nemesis = new Option<string?>("--nemesis") { HelpName = "FAULT,...", Description = "Faults to cycle through: kill, pause, restart, storage-kill, or none (default kill,pause,restart; none with --gateway)." };
         nemesis.Validators.Add(result =>
@@ -71,7 +72,7 @@ public static class TestCommand
 
         var command = new Command("test", "Load a cluster while a nemesis breaks it, check the history, and write an HTML report.")
         {
-            silos, storage, silo, duration, clients, keys, mix, seed, nemesis, interval, faultSeconds, report, work, json,
+            silos, storage, silo, duration, clients, keys, mix, rate, seed, nemesis, interval, faultSeconds, report, work, json,
         };
         var remote = new RemoteOptions();
         remote.AddTo(command);
@@ -117,7 +118,7 @@ public static class TestCommand
                 TimeSpan.FromSeconds(parse.GetValue(interval)),
                 TimeSpan.FromSeconds(parse.GetValue(faultSeconds) ?? parse.GetValue(interval) / 2),
                 new LoadSpec(parse.GetValue(clients), parse.GetValue(keys), LoadMix.Parse(parse.GetValue(mix)!, out _)!, parse.GetValue(seed),
-                    TimeSpan.FromSeconds(parse.GetValue(duration)), Ops: null, FinalReads: true),
+                    TimeSpan.FromSeconds(parse.GetValue(duration)), Ops: null, FinalReads: true, Rate: parse.GetValue(rate)),
                 parse.GetValue(report)!.FullName,
                 parse.GetValue(json) || parse.IsJson(output));
             return local
@@ -241,7 +242,7 @@ public static class TestCommand
     [
         ("command", "orleansnodes " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1))),
         ("cluster", run.Silos is { } n ? $"{n} silo(s), storage {run.Storage}, silo {where}" : $"running silos at {where}"),
-        ("load", string.Create(CultureInfo.InvariantCulture, $"{run.Load.Duration!.Value.TotalSeconds:0} s, {run.Load.Clients} clients, {run.Load.Keys} keys, mix {run.Load.Mix}, seed {run.Load.Seed}")),
+        ("load", string.Create(CultureInfo.InvariantCulture, $"{run.Load.Duration!.Value.TotalSeconds:0} s, {run.Load.Clients} clients, {run.Load.Keys} keys, mix {run.Load.Mix}, {(run.Load.Rate is { } rate ? $"at most {rate:0.#} ops/s" : "closed loop")}, seed {run.Load.Seed}")),
         ("nemesis", run.Faults.Count == 0 ? "none" : string.Create(CultureInfo.InvariantCulture, $"{string.Join(",", run.Faults.Select(f => f.Name()))} every {run.Interval.TotalSeconds:0.#} s, each {run.FaultLength.TotalSeconds:0.#} s")),
         ("report written", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)),
     ];

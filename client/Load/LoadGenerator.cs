@@ -24,6 +24,8 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
     private const int FinalReadAttempts = 5;
 
     private long _remaining;
+    private long _issued;
+    private long _startedTimestamp;
 
     /// <summary>
     /// Runs <paramref name="spec"/>, recording into <paramref name="recorder"/>; cancelling ends
@@ -41,7 +43,7 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
         if (spec.Duration is { } duration) stop.CancelAfter(duration);
 
         var startMicros = recorder.NowMicros();
-        var started = Stopwatch.GetTimestamp();
+        var started = _startedTimestamp = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, spec.Clients).Select(client => Task.Run(() => SessionAsync(spec, client, recorder, stop.Token), CancellationToken.None)));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -134,6 +136,7 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
         var seen = new Dictionary<string, string?>();
         for (var n = 0; !stop.IsCancellationRequested && Interlocked.Decrement(ref _remaining) >= 0; n++)
         {
+            if (spec.Rate is { } rate && !await PaceAsync(rate, stop)) break;
             var key = LoadSpec.Key(random.Next(spec.Keys));
             // Appends stay short: padded suffixes would grow a key by the value size every time.
             var unique = $"c{client}.{n}";
@@ -163,6 +166,23 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
             {
                 seen[key] = current;
             }
+        }
+    }
+
+    /// <summary>Waits until the next operation is due at <paramref name="rate"/> per second; false when the load ended meanwhile.</summary>
+    private async Task<bool> PaceAsync(double rate, CancellationToken stop)
+    {
+        var slot = Interlocked.Increment(ref _issued) - 1;
+        var wait = TimeSpan.FromSeconds(slot / rate) - Stopwatch.GetElapsedTime(_startedTimestamp);
+        if (wait <= TimeSpan.Zero) return true;
+        try
+        {
+            await Task.Delay(wait, stop);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -7,9 +7,11 @@ namespace OrleansNodes.Client.Load;
 /// key) comes from <see cref="Seed"/>; the timing of a real cluster does not. Values written are
 /// <see cref="ValueBytes"/> long (at least the few characters that make each unique). Before the
 /// measured load, <see cref="Preload"/> distinct keys (<c>p0</c>…, never touched by the load) are
-/// written once, so the load runs against a store that already holds data.
+/// written once, so the load runs against a store that already holds data. With a
+/// <see cref="Rate"/>, operations start no faster than that many per second in all: the n-th at
+/// n / rate seconds at the earliest (a session whose operation is due later waits).
 /// </summary>
-public sealed record LoadSpec(int Clients, int Keys, LoadMix Mix, ulong Seed, TimeSpan? Duration, long? Ops, bool FinalReads, int ValueBytes = 0, long Preload = 0)
+public sealed record LoadSpec(int Clients, int Keys, LoadMix Mix, ulong Seed, TimeSpan? Duration, long? Ops, bool FinalReads, int ValueBytes = 0, long Preload = 0, double? Rate = null)
 {
     /// <summary>The name of key <paramref name="index"/>.</summary>
     public static string Key(int index) => "k" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -73,5 +73,16 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
         Assert.Equal(20, summary.Ops);
     }
 
+    [Fact]
+    public void KvLoad_Rate_OperationsStartNoFasterThanAsked()
+    {
+        // The 20th operation may start at 19 / 10 s at the earliest, however fast the silo answers.
+        var run = silo.Run("kv", "load", "--ops", "20", "--rate", "10", "--clients", "4", "--keys", "2", "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+        var summary = LoadSummary.FromJson(run.Output.Trim());
+        Assert.Equal(20, summary.Ops);
+        Assert.True(summary.Seconds >= 1.9, $"20 operations at 10/s took {summary.Seconds} s");
+    }
+
     private static string TempHistory() => Path.Combine(Path.GetTempPath(), $"orleansnodes-load-{Guid.NewGuid():N}.jsonl");
 }

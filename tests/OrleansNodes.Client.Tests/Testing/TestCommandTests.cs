@@ -18,6 +18,7 @@ public sealed class TestCommandTests
     [InlineData("--gateway 127.0.0.1:1 --silos 3", "give --silos (a cluster of its own) or --gateway (running silos), not both")]
     [InlineData("--interval 10 --fault-seconds 10", "--fault-seconds must be more than 0 and less than --interval")]
     [InlineData("--storage disk", "'disk'")]
+    [InlineData("--rate 0", "--rate must be more than 0 and at most 1000000")]
     public void Test_BadInput_OneLineExitCode2(string arguments, string message)
     {
         var run = ConsoleRun.Of(["test", .. arguments.Split(' ')]);

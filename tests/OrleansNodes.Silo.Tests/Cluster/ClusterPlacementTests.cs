@@ -70,10 +70,12 @@ public sealed class ClusterPlacementTests(ITestOutputHelper output) : IAsyncLife
             string gateways = string.Join(",", group.Silos.Skip(1).Select(s => s.Gateway));
             // One put, given far longer than a failover (about a second) and far less than
             // membership takes to declare a frozen silo dead with Orleans' defaults.
+            var putting = System.Diagnostics.Stopwatch.StartNew();
             var put = await ConsoleProcess.RunAsync(["kv", "put", "moved", "yes", "--gateway", gateways, "--timeout-ms", "15000", .. group.Ids], Generous);
+            _report.AppendLine($"put answered after {putting.Elapsed.TotalSeconds:0.0} s (console start included)");
             Assert.True(put.ExitCode == 0, $"put: {put.Output}\n{_report}\n{group.Tails()}");
-            var get = await ConsoleProcess.RunAsync(["kv", "get", "moved", "--gateway", gateways, .. group.Ids], Generous);
-            Assert.True(get.ExitCode == 0 && get.Output.Trim() == "yes", $"get: {get.Output}");
+            var get = await ConsoleProcess.RunAsync(["kv", "get", "moved", "--gateway", gateways, "--timeout-ms", "15000", .. group.Ids], Generous);
+            Assert.True(get.ExitCode == 0 && get.Output.Trim() == "yes", $"get: {get.Output}\n{_report}\n{group.Tails()}");
         }
         finally
         {
