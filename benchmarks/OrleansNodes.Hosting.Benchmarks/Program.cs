@@ -9,8 +9,10 @@ using OrleansNodes.Protocols.KeyValue;
 // something: (a) raw one-way grain messages, (b) puts to one grain that writes per put,
 // (c) puts to the 3-replica key-value cluster, which batches: many inputs per write.
 // Usage: dotnet run -c Release --project benchmarks/OrleansNodes.Hosting.Benchmarks [seconds per figure] [sessions]
+//        ... OrleansNodes.Hosting.Benchmarks metrics [seconds per half] [rounds]   (MetricsCost.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == "metrics") return await MetricsCost.RunAsync(args[1..]);
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var sessions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 var duration = TimeSpan.FromSeconds(seconds);

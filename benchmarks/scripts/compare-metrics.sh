@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The cost of metrics: the same put load (`kv load --mix put=100 --clients 32 --keys 16`) against
 # a fresh embedded silo with metrics exported (the default) and with `ORLEANSNODES__METRICS=false`,
-# ROUNDS times in turn, with /metrics scraped once a second while metrics are on (as Prometheus would).
+# ROUNDS times in turn (alternating which goes first), with /metrics scraped once a second while metrics are on (as Prometheus would).
 # Usage: benchmarks/scripts/compare-metrics.sh [REPO] [ROUNDS] [SECONDS]   (repo built in Release)
 set -euo pipefail
 repo=${1:-.} rounds=${2:-3} seconds=${3:-20}
@@ -27,6 +27,8 @@ run() {
 }
 echo "round off on on/off"
 for round in $(seq "$rounds"); do
-  off=$(run false); on=$(run true)
+  # Alternate which goes first, so that whatever drifts over a pair (the machine's neighbours,
+  # the disk) does not always fall on the same side.
+  if [ $((round % 2)) -eq 1 ]; then off=$(run false); on=$(run true); else on=$(run true); off=$(run false); fi
   echo "$round $off $on $(awk "BEGIN {printf \"%.2f\", $on / $off}")"
 done
