@@ -19,7 +19,8 @@ namespace OrleansNodes.Client.Commands;
 /// linearizability, counts acknowledged writes lost, and writes a self-contained HTML report.
 /// Exit 0 when the history is linearizable and nothing acknowledged was lost, 1 when not, 2 on
 /// bad input, 3 when the cluster could not be started or reached, 4 when the checker could not
-/// decide, 130 when Ctrl+C or SIGTERM cut it short. Every process it started ends with it.
+/// decide, 130 when Ctrl+C or SIGTERM cut it short (143 when it then needed more than
+/// <see cref="Cli.TerminationGrace"/> to finish, after SIGTERM). Every process it started ends with it.
 /// </summary>
 public static class TestCommand
 {

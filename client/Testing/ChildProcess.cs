@@ -19,11 +19,21 @@ internal sealed class ChildProcess : IDisposable
 
     private ChildProcess(Process process) => _process = process;
 
-    /// <summary>The process id.</summary>
-    public int Id => _process.Id;
-
-    /// <summary>Whether it has ended.</summary>
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether it has ended (or was disposed: killed).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
 
     /// <summary>Starts <paramref name="fileName"/>; <paramref name="onLine"/> sees every line it writes, on either stream.</summary>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onLine = null)
@@ -43,7 +53,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>SIGKILL, and waits until it is gone.</summary>
     public async Task KillAsync()
     {
-        if (_process.HasExited) return;
+        if (HasExited) return;
         Signal(SigKill);
         await _process.WaitForExitAsync();
     }
@@ -57,7 +67,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>SIGTERM, then waits up to <paramref name="bound"/> for it to end; kills it if it does not.</summary>
     public async Task StopAsync(TimeSpan bound)
     {
-        if (_process.HasExited) return;
+        if (HasExited) return;
         Signal(SigTerm);
         using var timeout = new CancellationTokenSource(bound);
         try
@@ -75,7 +85,7 @@ internal sealed class ChildProcess : IDisposable
     {
         try
         {
-            if (!_process.HasExited)
+            if (!HasExited)
             {
                 _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(10_000);
@@ -88,10 +98,11 @@ internal sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
+    // A process already gone (or disposed by a kill of the whole cluster) takes no signal.
     private void Signal(int signal)
     {
-        if (_process.HasExited) return;
-        if (SendSignal(_process.Id, signal) != 0 && !_process.HasExited)
+        if (HasExited) return;
+        if (SendSignal(_process.Id, signal) != 0 && !HasExited)
             throw new InvalidOperationException($"could not signal process {_process.Id} ({Marshal.GetLastPInvokeErrorMessage()})");
     }
 

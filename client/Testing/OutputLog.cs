@@ -5,17 +5,19 @@ internal sealed class OutputLog : IDisposable
 {
     private readonly Lock _lock = new();
     private StreamWriter? _writer;
+    private bool _closed;
 
     public OutputLog(string path) => Path = path;
 
     /// <summary>Where the lines go.</summary>
     public string Path { get; }
 
-    /// <summary>Appends <paramref name="line"/>, creating the file (and its folder) on the first line.</summary>
+    /// <summary>Appends <paramref name="line"/>, creating the file (and its folder) on the first line; once closed, drops it (a killed process's last lines may still arrive).</summary>
     public void WriteLine(string line)
     {
         lock (_lock)
         {
+            if (_closed) return;
             if (_writer is null)
             {
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
@@ -28,6 +30,10 @@ internal sealed class OutputLog : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        lock (_lock) _writer?.Dispose();
+        lock (_lock)
+        {
+            _closed = true;
+            _writer?.Dispose();
+        }
     }
 }
