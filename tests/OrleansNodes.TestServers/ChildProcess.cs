@@ -87,6 +87,9 @@ public sealed class ChildProcess : IDisposable
     /// <summary>SIGCONT: a paused process runs again.</summary>
     public Task ResumeAsync() => SignalAsync("CONT");
 
+    /// <summary>SIGINT: what Ctrl+C sends.</summary>
+    public Task InterruptAsync() => SignalAsync("INT");
+
     /// <summary>Waits until the process has written <paramref name="text"/> (on either stream); fails if it ends first or the bound passes.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan bound)
     {
