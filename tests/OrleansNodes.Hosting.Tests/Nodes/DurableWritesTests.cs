@@ -27,19 +27,8 @@ public sealed class DurableWritesTests(HostFixture fixture)
             s => s.Nodes.Count(n => n.Description.StartsWith("Leader ", StringComparison.Ordinal)) == 1 &&
                  s.Nodes.All(n => n.Description.Contains(" applied=1 ", StringComparison.Ordinal)),
             "one leader and every replica applied the put");
-        // A write may still be in flight when the status shows the put applied: quiet means the
-        // versions stayed put over ten ticks (a cluster that never stops writing fails below).
-        var before = await Silo.Nodes.StatusAsync("quiet");
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var later = await Eventually.Reaches(
-                () => Silo.Nodes.StatusAsync("quiet"),
-                s => s.Nodes.Zip(before.Nodes).All(pair => pair.First.Ticks >= pair.Second.Ticks + 10),
-                "ten more ticks on every node");
-            var settled = later.Nodes.Zip(before.Nodes).All(pair => pair.First.PersistedVersion == pair.Second.PersistedVersion);
-            before = later;
-            if (settled) break;
-        }
+        // Quiet means the versions stayed put over ten ticks (a cluster that never stops writing fails below).
+        var before = await SettledAsync("quiet");
         var writes = StoredWrites("quiet");
 
         // A hundred ticks per node: elections timers, heartbeats and their acknowledgements.
@@ -58,16 +47,18 @@ public sealed class DurableWritesTests(HostFixture fixture)
         await Silo.Nodes.CreateClusterAsync(new ClusterSpec("oneput", "kv", 3, null));
         var session = Silo.Nodes.OpenSession("oneput");
         Assert.IsType<RequestOutcome.Replied>(await session.SubmitAsync(new KeyValueCommand.Put("warm", "up")));
-        var settled = await Eventually.Reaches(
+        await Eventually.Reaches(
             () => Silo.Nodes.StatusAsync("oneput"),
             s => s.Nodes.All(n => n.Description.Contains(" applied=1 ", StringComparison.Ordinal)),
             "every replica applied the first put");
+        var settled = await SettledAsync("oneput");
 
         Assert.IsType<RequestOutcome.Replied>(await session.SubmitAsync(new KeyValueCommand.Put("k", new string('v', 1000))));
-        var after = await Eventually.Reaches(
+        await Eventually.Reaches(
             () => Silo.Nodes.StatusAsync("oneput"),
             s => s.Nodes.All(n => n.Description.Contains(" applied=2 ", StringComparison.Ordinal)),
             "every replica applied the second put");
+        var after = await SettledAsync("oneput");
 
         foreach (var (now, then) in after.Nodes.Zip(settled.Nodes))
         {
@@ -77,6 +68,28 @@ public sealed class DurableWritesTests(HostFixture fixture)
             Assert.InRange(now.StorageBytes - then.StorageBytes, 1000, 1500);
             Assert.Equal(then.LogLength + 1, now.LogLength);
         }
+    }
+
+    /// <summary>
+    /// The cluster's status once no write is in flight: the status shows a put applied as soon as
+    /// it is stepped, and its write may still be on its way. Settled means the versions stayed
+    /// put over ten ticks; after twenty tries, the last status (a cluster that never stops writing
+    /// then fails the caller's assertions).
+    /// </summary>
+    private async Task<ClusterStatus> SettledAsync(string cluster)
+    {
+        var before = await Silo.Nodes.StatusAsync(cluster);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var later = await Eventually.Reaches(
+                () => Silo.Nodes.StatusAsync(cluster),
+                s => s.Nodes.Zip(before.Nodes).All(pair => pair.First.Ticks >= pair.Second.Ticks + 10),
+                "ten more ticks on every node");
+            var settled = later.Nodes.Zip(before.Nodes).All(pair => pair.First.PersistedVersion == pair.Second.PersistedVersion);
+            before = later;
+            if (settled) break;
+        }
+        return before;
     }
 
     private int StoredWrites(string cluster) =>
