@@ -68,7 +68,7 @@ public static class CheckCommand
                 file = given,
                 format = detected,
                 model = kind,
-                verdict = result.Verdict switch { Verdict.Linearizable => "linearizable", Verdict.NotLinearizable => "notLinearizable", _ => "undecided" },
+                verdict = JsonName(result.Verdict),
                 operations = history.Operations.Length,
                 keys,
                 steps = result.Steps,
@@ -95,6 +95,14 @@ public static class CheckCommand
         }
         return exitCode;
     }
+
+    /// <summary>A verdict as the JSON of <c>check</c> and <c>test</c> spells it: <c>linearizable</c>, <c>notLinearizable</c> or <c>undecided</c>.</summary>
+    public static string JsonName(Verdict verdict) => verdict switch
+    {
+        Verdict.Linearizable => "linearizable",
+        Verdict.NotLinearizable => "notLinearizable",
+        _ => "undecided",
+    };
 
     private static (History History, IModel Model, string Kind, string Format) Load(string text, string fileName, string format)
     {

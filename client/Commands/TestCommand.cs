@@ -92,7 +92,7 @@ public static class TestCommand
                     return default;
                 }
             }
-            var gateway = result.Children.Any(c => c is System.CommandLine.Parsing.OptionResult { Option.Name: "--gateway" });
+            var gateway = remote.HasGateways(result);
             var faults = Value(nemesis) is { } faultText ? FaultKinds.Parse(faultText, out _) : null;
             var siloCount = Value(silos);
             var profile = Value(storage);
@@ -257,7 +257,7 @@ public static class TestCommand
             output.WriteLine(JsonSerializer.Serialize(new
             {
                 passed = outcome.Passed,
-                verdict = outcome.Check.Verdict switch { Verdict.Linearizable => "linearizable", Verdict.NotLinearizable => "notLinearizable", _ => "undecided" },
+                verdict = CheckCommand.JsonName(outcome.Check.Verdict),
                 operations = outcome.Operations,
                 acknowledged = outcome.Acknowledged,
                 unknown = outcome.Unknown,

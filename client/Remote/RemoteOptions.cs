@@ -85,8 +85,11 @@ public sealed class RemoteOptions
         return command;
     }
 
-    /// <summary>Whether <c>--gateway</c> was given (rather than its default).</summary>
+    /// <summary>Whether <c>--gateway</c> was given (rather than its default), in a parse or, for a command's validator, in its result.</summary>
     public bool HasGateways(ParseResult parse) => parse.GetResult(_gateways) is not null;
+
+    /// <inheritdoc cref="HasGateways(ParseResult)"/>
+    public bool HasGateways(System.CommandLine.Parsing.CommandResult result) => result.GetResult(_gateways) is not null;
 
     /// <summary>The target the parsed options describe.</summary>
     public SiloTarget Read(ParseResult parse)

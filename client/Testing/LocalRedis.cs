@@ -21,7 +21,7 @@ internal sealed class LocalRedis(string folder, int port) : IAsyncDisposable
     /// <summary>Starts the server and waits until it answers PING.</summary>
     public async Task StartAsync(CancellationToken cancellation)
     {
-        var executable = Find() ?? throw CliException.Unavailable("--storage redis needs redis-server on PATH (Debian: apt-get install redis-server)");
+        var executable = Executables.Find("redis-server", "/usr/bin", "/usr/local/bin", "/usr/sbin") ?? throw CliException.Unavailable("--storage redis needs redis-server on PATH (Debian: apt-get install redis-server)");
         Directory.CreateDirectory(folder);
         _process?.Dispose();
         _process = ChildProcess.Start(executable,
@@ -77,14 +77,5 @@ internal sealed class LocalRedis(string folder, int port) : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static string? Find()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"])
-            .Select(folder => Path.Combine(folder, "redis-server"))
-            .FirstOrDefault(File.Exists);
     }
 }

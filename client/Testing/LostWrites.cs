@@ -38,7 +38,7 @@ public static class LostWrites
         // unknown cas, or a delete when the key was absent), and when the last of them may have
         // taken effect: a write that began after that could not have been replaced by them.
         var producers = writes.Where(w => Produces(w, read)).ToList();
-        if (producers.Count == 0 && !IsInitial(initial, read)) yield break; // read something unexplained: the checker's business
+        if (producers.Count == 0 && !HasBase(read, initial)) yield break; // read something unexplained: the checker's business
         var baseFinished = producers.Count == 0 ? long.MinValue : producers.Max(w => w.Complete ?? long.MaxValue);
         foreach (var write in writes.Where(w => w.Result.Outcome == Outcome.Ok && w.Command.Kind != OperationKind.Delete))
         {
@@ -54,17 +54,20 @@ public static class LostWrites
         operation.Command.Kind is OperationKind.Put or OperationKind.Append or OperationKind.Delete
         || (operation.Command.Kind == OperationKind.Cas && operation.Result.Outcome != Outcome.Failed);
 
-    // A put or cas whose value the read starts with (appends follow it), or a delete when the read
-    // shows no base at all (absent, or only appended suffixes).
+    // A put or cas whose value is the read's base (appends follow it), or a delete when the read
+    // has no base (absent, or only appended suffixes).
     private static bool Produces(Operation write, string? read) => write.Command.Kind switch
     {
-        OperationKind.Put or OperationKind.Cas => read is not null && read.StartsWith(write.Command.Value!, StringComparison.Ordinal) && IsAppendSuffix(read[write.Command.Value!.Length..]),
-        OperationKind.Delete => read is null || IsAppendSuffix(read),
+        OperationKind.Put or OperationKind.Cas => HasBase(read, write.Command.Value),
+        OperationKind.Delete => HasBase(read, null),
         _ => false,
     };
 
-    private static bool IsInitial(string? initial, string? read) =>
-        initial is null ? read is null || IsAppendSuffix(read) : read is not null && read.StartsWith(initial, StringComparison.Ordinal) && IsAppendSuffix(read[initial.Length..]);
+    // Whether <read> is <base> followed by append suffixes only; a null base: no base at all.
+    private static bool HasBase(string? read, string? @base) =>
+        @base is null
+            ? read is null || IsAppendSuffix(read)
+            : read is not null && read.StartsWith(@base, StringComparison.Ordinal) && IsAppendSuffix(read[@base.Length..]);
 
     // kv load's append suffixes are "+c<client>.<n>"; anything else after a base is not theirs.
     private static bool IsAppendSuffix(string rest) => rest.Length == 0 || rest[0] == '+';

@@ -21,7 +21,7 @@ internal static class SiloLocator
             return FromPath(given) ?? throw CliException.BadInput($"--silo {given}: no such file");
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } named)
             return FromPath(named) ?? throw CliException.BadInput($"{Variable}={named}: no such file");
-        return InRepository() ?? OnPath()
+        return InRepository() ?? (Executables.Find(Executable) is { } onPath ? new SiloLaunch(onPath, []) : null)
             ?? throw CliException.Unavailable($"no silo to start: give --silo PATH ({Assembly} or an {Executable} executable) or set {Variable}");
     }
 
@@ -46,13 +46,6 @@ internal static class SiloLocator
         }
         return null;
     }
-
-    private static SiloLaunch? OnPath() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, Executable))
-            .Where(File.Exists)
-            .Select(file => new SiloLaunch(file, []))
-            .FirstOrDefault();
 
     // The dotnet host running this console, when it runs as dotnet orleansnodes.dll; else the one on the PATH.
     private static string DotnetHost() =>

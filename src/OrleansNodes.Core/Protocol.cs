@@ -66,7 +66,7 @@ public abstract class Protocol<TSettings, TState, TMessage, TRequest, TReply>
     /// <summary>
     /// The node at a glance: role, leader, ballot, commit and applied index, for status pages.
     /// The host also counts a leader change each time <see cref="NodeView.Leading"/> turns true,
-    /// so it is read after every batch and must be cheap. The default shows nothing.
+    /// so while metrics are exported it is read after every batch and must be cheap. The default shows nothing.
     /// </summary>
     public virtual NodeView Inspect(TState state) => NodeView.None;
 

@@ -348,6 +348,8 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         NodeMetrics.Steps.Add(stepped, _nodeTags);
         NodeMetrics.BatchInputs.Record(stepped, _clusterTags);
         ReportInbox();
+        // Inspect allocates a view; with no exporter listening nobody counts leader changes.
+        if (!NodeMetrics.LeaderChanges.Enabled) return;
         var leading = runner.Inspect().Leading;
         if (leading && !_leading) NodeMetrics.LeaderChanges.Add(1, _nodeTags);
         _leading = leading;
