@@ -66,6 +66,7 @@ public static class Cli
     {
         var root = new RootCommand("OrleansNodes: simulate, check and run distributed protocols written as pure step functions.");
         root.Subcommands.Add(SimCommand.Create(console));
+        root.Subcommands.Add(ExploreCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(KvCommand.Create(console));
         root.Subcommands.Add(ClusterCommand.Create(console));

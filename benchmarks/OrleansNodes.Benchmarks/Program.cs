@@ -9,7 +9,7 @@ using OrleansNodes.Workloads;
 // it is compared with, measured in the same run: shared machines are noisy, ratios less so.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] known = ["all", "sim", "mutants", "checker", "store"];
+string[] known = ["all", "sim", "mutants", "checker", "store", "explore"];
 var which = args.Length > 0 ? args[0] : "all";
 if (!known.Contains(which))
 {
@@ -49,6 +49,11 @@ if (which is "all" or "checker")
     }
     var corpus = CheckerTiming.Corpus();
     Console.WriteLine($"checker corpus: {corpus.Files} files, verdicts only {corpus.VerdictsOnly.TotalMilliseconds:N0} ms, with shrinking and explanations {corpus.WithExplanations.TotalMilliseconds:N0} ms | slowest file {corpus.Slowest}: {corpus.SlowestTime.TotalMilliseconds:N0} ms | verdicts differing from verdicts.tsv: {corpus.Mismatches}");
+}
+
+if (which is "all" or "explore")
+{
+    foreach (var line in ExploreThroughput.Run()) Console.WriteLine(line);
 }
 
 if (which is "all" or "store")

@@ -60,6 +60,16 @@ public abstract class Protocol<TSettings, TState, TMessage, TRequest, TReply>
     /// </summary>
     public virtual IReadOnlyList<Property<TState>> Properties => [];
 
+    /// <summary>
+    /// True when the protocol treats its nodes alike: renaming the nodes (a permutation of ids)
+    /// maps every run to another run. An exhaustive search then explores states only up to such a
+    /// renaming, which can divide the states it visits by up to n!. Only declare it when node ids
+    /// appear in states and messages as <see cref="NodeId"/> values and never as positions (an
+    /// array indexed by node number), never break ties by id (a ballot <c>(round, node)</c> does),
+    /// and when <see cref="NodeConfig{TSettings}.Seed"/> does not change behaviour.
+    /// </summary>
+    public virtual bool NodesAreInterchangeable => false;
+
     /// <summary>A one-line description of a node's state for status views, e.g. role and ballot.</summary>
     public virtual string Describe(TState state) => state.ToString() ?? string.Empty;
 

@@ -26,4 +26,10 @@ public interface ISimulation
 
     /// <summary>Runs <paramref name="seed"/> twice and compares structural hashes of every state and outbox after every step.</summary>
     DeterminismReport CheckDeterminism(ulong seed, SimulationOptions options);
+
+    /// <summary>
+    /// Explores every state the bounds of <paramref name="options"/> allow, checking the
+    /// protocol's properties in each (see <see cref="Exploration.ExplorationOptions"/>).
+    /// </summary>
+    Exploration.ExplorationReport Explore(Exploration.ExplorationOptions options, IProgress<Exploration.ExplorationProgress>? progress = null, CancellationToken cancellation = default);
 }

@@ -26,7 +26,7 @@ namespace OrleansNodes.Simulation;
 /// node's state) and a replay command. Tracing and structural diffs happen only in that
 /// reporting replay; the normal run records compact decisions and nothing else.
 /// </remarks>
-public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : ISimulation
+public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TReply> : ISimulation
     where TState : class
 {
     private const ulong SchedulerSalt = 0x5C4ED;
@@ -56,7 +56,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     public Simulator<TSettings, TState, TMessage, TRequest, TReply> WithWorkload(Func<WorkloadSetup, IWorkload<TRequest, TReply>> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory);
+        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory) { _explorationClients = _explorationClients };
     }
 
     /// <inheritdoc/>

@@ -50,6 +50,8 @@ public sealed class Ghost<TState, TGhost>
         }
 
         public TGhost Current => _current;
+
+        public void Restore(TGhost ghost) => _current = ghost;
     }
 
     private sealed class Judged(Ghost<TState, TGhost> ghost, string name, PropertyKind kind, Func<TGhost, Observation<TState>, bool> holds)
@@ -65,6 +67,18 @@ public sealed class Ghost<TState, TGhost>
     private sealed class Check(Fold fold, Func<TGhost, Observation<TState>, bool> holds) : PropertyCheck<TState>
     {
         private long _seen;
+
+        public override bool CanRestore => true;
+
+        public override object? SaveGhost() => fold.Current;
+
+        // Every check of the fold restores the same value and marks the current version seen, so
+        // the first check asked about the next observation folds it, exactly once, as in a run.
+        public override void RestoreGhost(object? ghost)
+        {
+            fold.Restore((TGhost)ghost!);
+            _seen = fold.Version;
+        }
 
         public override bool Holds(Observation<TState> observation)
         {

@@ -43,6 +43,23 @@ public abstract class PropertyCheck<TState>
 {
     /// <summary>Observes the cluster after a step and says whether the property holds now.</summary>
     public abstract bool Holds(Observation<TState> observation);
+
+    /// <summary>
+    /// True when everything the check remembers between observations is the immutable value
+    /// <see cref="SaveGhost"/> returns. An exhaustive search forks a run at every state, so it
+    /// saves each state's ghost and restores it before judging a successor; it refuses checks
+    /// that cannot be restored. The factories of <see cref="Property"/> and
+    /// <see cref="Ghost{TState, TGhost}"/> all can.
+    /// </summary>
+    public virtual bool CanRestore => false;
+
+    /// <summary>The check's memory of the run so far, as an immutable value (null when it keeps none).</summary>
+    public virtual object? SaveGhost() => null;
+
+    /// <summary>Resets the check's memory to a value <see cref="SaveGhost"/> returned, possibly in another branch of the same search.</summary>
+    public virtual void RestoreGhost(object? ghost)
+    {
+    }
 }
 
 /// <summary>Factories for properties.</summary>
@@ -84,6 +101,8 @@ public static class Property
 
         private sealed class Check(Func<Observation<TState>, bool> holds) : PropertyCheck<TState>
         {
+            public override bool CanRestore => true;
+
             public override bool Holds(Observation<TState> observation) => holds(observation);
         }
     }
@@ -104,11 +123,17 @@ public static class Property
         {
             private TGhost _ghost = ghost;
 
+            public override bool CanRestore => true;
+
             public override bool Holds(Observation<TState> observation)
             {
                 _ghost = observe(_ghost, observation);
                 return holds(_ghost, observation);
             }
+
+            public override object? SaveGhost() => _ghost;
+
+            public override void RestoreGhost(object? ghost) => _ghost = (TGhost)ghost!;
         }
     }
 }

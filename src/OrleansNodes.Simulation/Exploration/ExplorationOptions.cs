@@ -1,0 +1,93 @@
+namespace OrleansNodes.Simulation.Exploration;
+
+/// <summary>How an exhaustive search runs, and the bounds that make its state space finite.</summary>
+/// <remarks>
+/// The search explores every interleaving of the actions these bounds allow: deliver any message
+/// in flight (the network is a multiset, unordered like Orleans' one-way calls), drop or duplicate
+/// one, tick a node, crash or restart a node, and deliver a client's request. A node flushes after
+/// every step (a batch of one), so a crash loses nothing it stepped; the random simulator covers
+/// larger batches.
+/// </remarks>
+public sealed record ExplorationOptions
+{
+    /// <summary>Number of nodes.</summary>
+    public int Nodes { get; init; } = 3;
+
+    /// <summary>The seed the nodes' configurations derive from, as in a simulator run with this seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Breadth-first (the first counterexample is a shortest one) or depth-first (less memory).</summary>
+    public SearchOrder Order { get; init; } = SearchOrder.BreadthFirst;
+
+    /// <summary>Paths longer than this many actions are not followed.</summary>
+    public int MaxDepth { get; init; } = 30;
+
+    /// <summary>Ticks each node may take on one path (0: time never passes).</summary>
+    public int TicksPerNode { get; init; }
+
+    /// <summary>Crashes on one path (each crashed node may restart).</summary>
+    public int MaxCrashes { get; init; }
+
+    /// <summary>Messages one path may drop.</summary>
+    public int MaxDrops { get; init; }
+
+    /// <summary>Messages one path may duplicate.</summary>
+    public int MaxDuplicates { get; init; }
+
+    /// <summary>Messages in flight at once; a step that would send more is not explored (it counts as pruned).</summary>
+    public int MaxInFlight { get; init; } = 64;
+
+    /// <summary>Explore up to a permutation of node ids (only for protocols that declare their nodes interchangeable).</summary>
+    public bool Symmetry { get; init; }
+
+    /// <summary>Worker threads.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Stop after this many unique states (a memory bound); the report then says the search was cut short.</summary>
+    public long MaxStates { get; init; } = 50_000_000;
+
+    /// <summary>Clients, each running a script of this many operations (0 clients: no requests).</summary>
+    public int Clients { get; init; }
+
+    /// <summary>Operations in each client's script.</summary>
+    public int OperationsPerClient { get; init; } = 1;
+
+    /// <summary>Times a client follows a redirect (or tries the next node) for one operation.</summary>
+    public int MaxRedirects { get; init; } = 2;
+
+    /// <summary>Stop at the first violation (otherwise count every violating state and keep the first).</summary>
+    public bool StopAtViolation { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object value, string rule)
+        {
+            if (!ok) throw new ArgumentException($"option {name} = {value}: {rule}", name);
+        }
+
+        Require(Nodes is >= 1 and <= 16, nameof(Nodes), Nodes, "must be between 1 and 16");
+        Require(MaxDepth >= 0, nameof(MaxDepth), MaxDepth, "must not be negative");
+        Require(TicksPerNode is >= 0 and <= 250, nameof(TicksPerNode), TicksPerNode, "must be between 0 and 250");
+        Require(MaxCrashes is >= 0 and <= 250, nameof(MaxCrashes), MaxCrashes, "must be between 0 and 250");
+        Require(MaxDrops is >= 0 and <= 250, nameof(MaxDrops), MaxDrops, "must be between 0 and 250");
+        Require(MaxDuplicates is >= 0 and <= 250, nameof(MaxDuplicates), MaxDuplicates, "must be between 0 and 250");
+        Require(MaxInFlight >= 1, nameof(MaxInFlight), MaxInFlight, "must be at least 1");
+        Require(Threads is >= 1 and <= 256, nameof(Threads), Threads, "must be between 1 and 256");
+        Require(MaxStates >= 1, nameof(MaxStates), MaxStates, "must be at least 1");
+        Require(Clients is >= 0 and <= 16, nameof(Clients), Clients, "must be between 0 and 16");
+        Require(OperationsPerClient is >= 1 and <= 16, nameof(OperationsPerClient), OperationsPerClient, "must be between 1 and 16");
+        Require(MaxRedirects is >= 0 and <= 16, nameof(MaxRedirects), MaxRedirects, "must be between 0 and 16");
+        Require(!Symmetry || Nodes <= 6, nameof(Symmetry), Symmetry, "works up to 6 nodes (720 permutations)");
+    }
+}
+
+/// <summary>The order in which an exhaustive search visits states.</summary>
+public enum SearchOrder
+{
+    /// <summary>Level by level: the first violation found is at the smallest depth, so its path is a shortest counterexample.</summary>
+    BreadthFirst,
+
+    /// <summary>Deepest first: memory grows with the depth, not with the widest level.</summary>
+    DepthFirst,
+}

@@ -1,0 +1,52 @@
+namespace OrleansNodes.Simulation.Exploration;
+
+/// <summary>Turning a path of actions into the simulator's decisions, so <c>sim --replay</c> replays it.</summary>
+internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TReply>
+{
+    /// <summary>
+    /// The decisions the simulator's engine takes to walk <paramref name="actions"/>: a round first
+    /// when there are clients (their first requests go out at the start of a round), every step
+    /// followed by its flush, and messages named by their link and the ordinal the engine gives
+    /// them (the n-th message sent on that link).
+    /// </summary>
+    private ImmutableArray<Decision> Decisions(List<ExplorerAction> actions)
+    {
+        var decisions = ImmutableArray.CreateBuilder<Decision>();
+        if (_clients is not null) decisions.Add(Decision.Round);
+        var ordinals = new Dictionary<Flight<TMessage>, long>(ReferenceEqualityComparer.Instance);
+        var sent = new long[_options.Nodes * _options.Nodes];
+        var worker = _workers[0];
+        var world = Initial(worker, out _);
+        foreach (var action in actions)
+        {
+            switch (action.Kind)
+            {
+                case DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate:
+                    var flight = world.Network[action.Index];
+                    decisions.Add(new Decision(action.Kind, flight.From, flight.To, ordinals[flight]));
+                    if (action.Kind == DecisionKind.Deliver && world.Up[flight.To]) decisions.Add(new Decision(DecisionKind.Flush, flight.To));
+                    break;
+                case DecisionKind.Tick:
+                    decisions.Add(new Decision(DecisionKind.Tick, action.Node));
+                    decisions.Add(new Decision(DecisionKind.Flush, action.Node));
+                    break;
+                case DecisionKind.Crash or DecisionKind.Restart:
+                    decisions.Add(new Decision(action.Kind, action.Node));
+                    break;
+                case DecisionKind.Request:
+                    var client = world.Clients[action.Index];
+                    decisions.Add(new Decision(DecisionKind.Request, client.Target, 0, client.Sequence, ClientIdOf(action.Index).Value));
+                    if (world.Up[client.Target]) decisions.Add(new Decision(DecisionKind.Flush, client.Target));
+                    break;
+            }
+
+            world = Apply(worker, world, action, out _);
+
+            // New messages are appended in send order, as the engine enqueues them at a flush.
+            foreach (var added in world.Network)
+                if (!ordinals.ContainsKey(added)) ordinals[added] = ++sent[added.From * _options.Nodes + added.To];
+        }
+
+        return decisions.ToImmutable();
+    }
+}

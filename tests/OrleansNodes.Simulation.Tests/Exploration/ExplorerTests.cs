@@ -1,0 +1,90 @@
+using OrleansNodes.Simulation.Exploration;
+using OrleansNodes.Simulation.Tests.Toys;
+
+namespace OrleansNodes.Simulation.Tests.Exploration;
+
+public sealed class ExplorerTests
+{
+    private static readonly ExplorationOptions TwoNodesOneTick = new() { Nodes = 2, TicksPerNode = 1, MaxDepth = 20 };
+
+    [Theory]
+    [InlineData(SearchOrder.BreadthFirst, 1)]
+    [InlineData(SearchOrder.DepthFirst, 1)]
+    [InlineData(SearchOrder.BreadthFirst, 2)]
+    [InlineData(SearchOrder.DepthFirst, 2)]
+    public void Explore_PingOnTwoNodes_VisitsTheNineHandCountedStates(SearchOrder order, int threads)
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { Order = order, Threads = threads });
+
+        Assert.Null(report.Violation);
+        Assert.Equal(9, report.UniqueStates);
+
+        // From (a, b), each direction not yet delivered has one action: 3 x 2 per direction, 12 in all.
+        Assert.Equal(12, report.GeneratedStates);
+        Assert.Equal(4, report.Depth);
+        Assert.False(report.DepthBounded);
+        Assert.True(report.Passed);
+    }
+
+    [Fact]
+    public void Explore_PingWithSymmetry_VisitsTheSixUnorderedPairs()
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { Symmetry = true });
+
+        Assert.Equal(6, report.UniqueStates);
+
+        // Expanded once per canonical state: 00 and 01 and 11 have two actions, 02 and 12 one, 22 none.
+        Assert.Equal(8, report.GeneratedStates);
+    }
+
+    [Fact]
+    public void Explore_SymmetryOnAProtocolThatDoesNotDeclareIt_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            Simulator.Create(new Faulty(), new Unit()).Explore(new ExplorationOptions { Symmetry = true }));
+
+        Assert.Contains("interchangeable", error.Message);
+    }
+
+    [Fact]
+    public void Explore_BrokenInvariant_GivesAShortestPathAsDecisions()
+    {
+        var report = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Explore(TwoNodesOneTick);
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        Assert.Equal("not both pinged", violation.Property);
+        Assert.Equal(4, violation.Actions);
+
+        // Both ticks and both deliveries, each step followed by its flush, in some shortest order.
+        Assert.Equal(8, violation.Decisions.Length);
+        Assert.Equal(2, violation.Decisions.Count(d => d.Kind == DecisionKind.Tick));
+        Assert.Contains(new Decision(DecisionKind.Deliver, 0, 1, 1), violation.Decisions);
+        Assert.Contains(new Decision(DecisionKind.Deliver, 1, 0, 1), violation.Decisions);
+        Assert.All(violation.Decisions.Where((_, i) => i % 2 == 1), d => Assert.Equal(DecisionKind.Flush, d.Kind));
+    }
+
+    [Fact]
+    public void Explore_DepthBound_StopsAndSaysSo()
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxDepth = 2 });
+
+        Assert.True(report.DepthBounded);
+        Assert.Equal(2, report.Depth);
+
+        // Depth 0: 00; depth 1: 10, 01; depth 2: 20, 11, 02.
+        Assert.Equal(6, report.UniqueStates);
+        Assert.False(report.Goals.Single(g => g.Name == "both pinged").Reached);
+        Assert.False(report.Passed);
+    }
+
+    [Fact]
+    public void Explore_StepThatThrows_IsAViolationAtTheFifthTick()
+    {
+        var report = Simulator.Create(new Faulty(), new Unit()).Explore(new ExplorationOptions { Nodes = 1, TicksPerNode = 10 });
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        Assert.Equal("no exception in Step", violation.Property);
+        Assert.Equal(5, violation.Actions);
+        Assert.Contains("fifth tick", violation.Message);
+    }
+}
