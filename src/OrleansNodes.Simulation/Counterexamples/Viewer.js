@@ -47,7 +47,7 @@
   // ----- the page frame -----
   var diagram = document.getElementById("diagram");
   var canvas = document.getElementById("canvas");
-  var svg = document.getElementById("rows");
+  var svg = document.getElementById("rows"), rowsSvg = svg;
   var panel = document.getElementById("panel");
   canvas.style.width = width + "px";
   canvas.style.height = (height + HEAD) + "px";
@@ -155,15 +155,15 @@
 
   function drawRow(row, top) {
     var e = events[row], cy = y(row) - top;
-    var hit = el("rect", { x: 0, y: cy - ROW / 2, width: width, height: ROW, "class": "row-hit" + (row === violatingRow ? " violating" : "") + (selected === row ? " selected" : ""), "data-row": row }, null, svg);
-    hit.addEventListener("click", function () { select(row, false); });
+    el("rect", { x: 0, y: cy - ROW / 2, width: width, height: ROW, "class": "row-hit" + (row === violatingRow ? " violating" : "") + (selected === row ? " selected" : ""), "data-row": row }, null, svg);
     if (e.kind === "Round") el("line", { x1: 0, y1: cy + ROW / 2, x2: width, y2: cy + ROW / 2, "class": "round-line" }, null, svg);
-    el("text", { x: 10, y: cy + 4, "class": "gutter kind-" + e.kind }, pad(e.index) + " r" + e.round + "  " + shortLabel(e), svg);
-    if (row === violatingRow) el("circle", { cx: GUTTER - 12, cy: cy, r: 5, "class": "violation-dot" }, null, svg);
+    el("text", { x: 10, y: cy + 4, "class": "gutter kind-" + e.kind, "data-row": row }, pad(row + 1) + " r" + e.round + "  " + shortLabel(e), svg);
+    if (row === violatingRow) el("circle", { cx: GUTTER - 12, cy: cy, r: 5, "class": "violation-dot", "data-row": row }, null, svg);
   }
 
   function drawGlyphs(row, top) {
     var e = events[row], cy = y(row) - top, g, lx;
+    var svg = el("g", { "data-row": row }, null, rowsSvg); // a click on a glyph selects its row
     switch (e.kind) {
       case "Tick":
         g = el("circle", { cx: x("n" + e.node), cy: cy, r: 5, "class": "glyph-tick" }, null, svg);
@@ -274,17 +274,19 @@
     return node;
   }
 
-  function showEvent(e) {
+  // Decisions are numbered from 1 as the text trace numbers them (orleansnodes sim prints "9 r2 deliver ...").
+  function showEvent(row) {
+    var e = events[row];
     panel.textContent = "";
-    var head = h("h2", "Decision " + e.index, null, panel);
+    var head = h("h2", "Decision " + (row + 1), null, panel);
     if (e.outcome !== "None") h("span", OUTCOME_TEXT[e.outcome], "badge " + e.outcome, head);
-    if (events.indexOf(e) === violatingRow) h("span", "violation", "badge violation", head);
+    if (row === violatingRow) h("span", "violation", "badge violation", head);
     h("div", e.label, "label", panel);
-    h("div", "round " + e.round + " · step " + (events.indexOf(e) + 1) + " of " + n, "meta", panel);
+    h("div", "round " + e.round + " · decision " + (row + 1) + " of " + n + (e.index !== row ? " (line " + (e.index + 1) + " of the schedule)" : ""), "meta", panel);
     if (e.message) {
       h("h3", e.kind === "Request" ? "Command" : "Message", null, panel);
       var origin = sent[e.messageId];
-      if (origin) h("div", "released by decision " + events[origin.row].index + " (" + events[origin.row].label + ")", "meta", panel);
+      if (origin) h("div", "released by decision " + (origin.row + 1) + " (" + events[origin.row].label + ")", "meta", panel);
       h("pre", e.message, null, panel);
     }
     h("h3", "State changes", null, panel);
@@ -306,7 +308,7 @@
     list("Messages released", e.sends, function (s) { return ["n" + s.from + "→n" + s.to + " #" + s.ordinal, s.message]; });
     list("Requests sent", e.requests, function (r) { return ["c" + r.client + "#" + r.sequence + "→n" + r.node, r.command]; });
     list("Replies released", e.replies, function (r) { return ["n" + r.node + "→c" + r.client + "#" + r.sequence, r.reply]; });
-    if (events.indexOf(e) === violatingRow) violationBox();
+    if (row === violatingRow) violationBox();
     if (e.text) { h("h3", "Trace", null, panel); h("pre", e.text, "trace", panel); }
   }
 
@@ -325,7 +327,7 @@
     var box = h("div", null, "violation-box", panel);
     h("b", violation.kind + " '" + violation.property + "' violated", null, box);
     h("div", violation.message, null, box);
-    h("div", "at step " + violation.step + (violation.eventIndex >= 0 ? ", after decision " + events[violation.eventIndex].index : ", at the end of the run"), "meta", box);
+    h("div", "at step " + violation.step + (violation.eventIndex >= 0 ? ", after decision " + (violation.eventIndex + 1) : ", at the end of the run"), "meta", box);
   }
 
   function showViolation() {
@@ -368,7 +370,7 @@
 
   function select(what, scroll) {
     selected = what;
-    if (what === "violation") showViolation(); else showEvent(events[what]);
+    if (what === "violation") showViolation(); else showEvent(what);
     if (scroll) {
       var rowY = HEAD + (what === "violation" ? n * ROW : what * ROW);
       if (rowY < diagram.scrollTop + HEAD || rowY > diagram.scrollTop + diagram.clientHeight - 2 * ROW)
@@ -385,9 +387,10 @@
     select(Math.max(0, next), true);
   }
 
+  // Rows, their glyphs and the arrows that end in them all carry their row.
   svg.addEventListener("click", function (ev) {
-    var g = ev.target.closest ? ev.target.closest(".msg, .req, .reply") : null;
-    if (g) select(+g.dataset.row, false);
+    var target = ev.target.closest ? ev.target.closest("[data-row]") : null;
+    if (target) select(+target.dataset.row, false);
   });
   document.getElementById("prev").addEventListener("click", function () { step(-1); });
   document.getElementById("next").addEventListener("click", function () { step(1); });
