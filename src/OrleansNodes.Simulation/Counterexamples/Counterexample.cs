@@ -23,6 +23,9 @@ public sealed record Counterexample
     /// <summary>Every node's state before the first decision, in the structural text form.</summary>
     public required ImmutableArray<string> InitialStates { get; init; }
 
+    /// <summary>Every node's state after the last decision (what a liveness failure at the end of the run judged).</summary>
+    public required ImmutableArray<string> FinalStates { get; init; }
+
     /// <summary>The decisions that applied, in order.</summary>
     public required ImmutableArray<TraceEvent> Events { get; init; }
 

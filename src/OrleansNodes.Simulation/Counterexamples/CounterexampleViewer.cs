@@ -48,6 +48,7 @@ public static partial class CounterexampleViewer
                 nodes = counterexample.Nodes,
                 clients = counterexample.Clients,
                 initialStates = counterexample.InitialStates,
+                finalStates = counterexample.FinalStates,
                 events = counterexample.Events,
                 violation = counterexample.Violation,
                 skippedDecisions = counterexample.SkippedDecisions,

@@ -6,7 +6,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("counterexample").textContent);
   var SVG = "http://www.w3.org/2000/svg";
-  var ROW = 24, GUTTER = 250, LANE = 120, HEAD = 34, VIOLATION_H = 44, PAD = 10;
+  var ROW = 24, GUTTER = 250, LANE = 120, HEAD = 34, VIOLATION_H = 44, PAD = 110;
   var WINDOW_ALL = 600, BUFFER = 150;
   var events = data.events, n = events.length;
 
@@ -114,10 +114,11 @@
     el("line", { x1: cx - r, y1: cy - r, x2: cx + r, y2: cy + r, "class": cls }, null, g);
     el("line", { x1: cx - r, y1: cy + r, x2: cx + r, y2: cy - r, "class": cls }, null, g);
   }
-  function arrowHead(g, x1, y1, x2, y2, color) {
+  // Coloured by the arrow's class in the style sheet (presentation attributes take no var()).
+  function arrowHead(g, x1, y1, x2, y2) {
     var a = Math.atan2(y2 - y1, x2 - x1), s = 7;
     el("path", { d: "M" + x2 + "," + y2 + " L" + (x2 - s * Math.cos(a - 0.4)) + "," + (y2 - s * Math.sin(a - 0.4)) +
-      " L" + (x2 - s * Math.cos(a + 0.4)) + "," + (y2 - s * Math.sin(a + 0.4)) + " Z", fill: color, stroke: "none" }, null, g);
+      " L" + (x2 - s * Math.cos(a + 0.4)) + "," + (y2 - s * Math.sin(a + 0.4)) + " Z", "class": "head" }, null, g);
   }
 
   var OUTCOME_CLASS = { Delivered: "delivered", Dropped: "dropped", Duplicated: "duplicated", LostLinkCut: "lost-cut", LostNodeDown: "lost-down" };
@@ -130,25 +131,32 @@
       var g = el("g", { "class": "reply", "data-row": s.row }, null, svg);
       var yy = y2 + 5;
       el("line", { x1: x1, y1: yy, x2: x2 + (x2 > x1 ? -4 : 4), y2: yy }, null, g);
-      arrowHead(g, x1, yy, x2, yy, "var(--flush)");
+      arrowHead(g, x1, yy, x2, yy);
       tip(g, "reply n" + s.reply.node + " → c" + s.reply.client + "#" + s.reply.sequence + ": " + s.reply.reply);
       return;
     }
     if (y1 === y2) y1 -= ROW * 0.45; // acted on in the row that released it: still a slope
     var cls = s.type === "req" ? "req" + (e.outcome === "LostNodeDown" ? " lost" : "") : "msg " + OUTCOME_CLASS[e.outcome];
     var g2 = el("g", { "class": cls, "data-row": s.row, "data-msg": e.messageId }, null, svg);
+    // A delivery ends in an arrowhead on the target's lane; anything else stops short of it,
+    // marked where the message died (or, for a duplicate, where it was copied).
     var full = e.outcome === "Delivered";
-    var f = full ? 1 : e.outcome === "LostNodeDown" ? 0.85 : 0.6;
-    var ex = x1 + (x2 - x1) * f, ey = y1 + (y2 - y1) * f;
-    if (!full) { ey = y2; ex = x1 + (x2 - x1) * f; }
-    var shorten = full ? 5 : 0;
-    var a = Math.atan2(ey - y1, ex - x1);
-    el("line", { x1: x1, y1: y1, x2: ex - shorten * Math.cos(a), y2: ey - shorten * Math.sin(a) }, null, g2);
-    if (full) arrowHead(g2, x1, y1, ex, ey, s.type === "req" ? "var(--req)" : "var(--accent)");
-    else if (e.outcome === "Duplicated") {
+    var ex, ey = y2;
+    if (x1 === x2) {
+      // A node's message to itself: a loop to the right of its lane.
+      ex = full ? x1 + 3 : x1 + 34;
+      el("path", { d: "M" + x1 + "," + y1 + " C" + (x1 + 46) + "," + y1 + " " + (x1 + 46) + "," + y2 + " " + (full ? x1 + 8 : ex) + "," + y2 }, null, g2);
+      if (full) arrowHead(g2, x1 + 30, y2, ex, ey);
+    } else {
+      ex = x1 + (x2 - x1) * (full ? 1 : e.outcome === "LostNodeDown" ? 0.85 : 0.6);
+      var shorten = full ? 5 : 0, a = Math.atan2(ey - y1, ex - x1);
+      el("line", { x1: x1, y1: y1, x2: ex - shorten * Math.cos(a), y2: ey - shorten * Math.sin(a) }, null, g2);
+      if (full) arrowHead(g2, x1, y1, ex, ey);
+    }
+    if (e.outcome === "Duplicated") {
       el("circle", { cx: ex, cy: ey, r: 7, "class": "dup-badge" }, null, g2);
       el("text", { x: ex, y: ey + 3, "text-anchor": "middle", "class": "dup-text" }, "×2", g2);
-    } else cross(g2, ex, ey, 4.5, "mark-x");
+    } else if (!full) cross(g2, ex, ey, 4.5, "mark-x");
     var what = s.type === "req" ? "request " + e.label.replace(/^request /, "") : e.label.replace(/^(deliver|drop|dup) /, "");
     tip(g2, what + " · " + (OUTCOME_TEXT[e.outcome] || "") + (e.message ? "\n" + e.message : ""));
   }
@@ -339,8 +347,13 @@
       h("div", events[violatingRow].label, "label", panel);
       if (events[violatingRow].text) h("pre", events[violatingRow].text, null, panel);
     }
-    h("h3", "Initial states", null, panel);
-    h("pre", data.initialStates.map(function (s, i) { return "n" + i + ": " + s; }).join("\n"), null, panel);
+    states("States at the end", data.finalStates);
+    states("Initial states", data.initialStates);
+  }
+
+  function states(title, list) {
+    h("h3", title, null, panel);
+    h("pre", list.map(function (s, i) { return "n" + i + ": " + s; }).join("\n"), "states", panel);
   }
 
   function showIntro() {
@@ -349,8 +362,7 @@
     h("div", "Click a row (or use j/k) to see the decision, the message it acted on and what changed in the node's state.", "meta", panel);
     if (violation) violationBox();
     if (data.source) { h("h3", "Schedule", null, panel); h("pre", data.source, null, panel); }
-    h("h3", "Initial states", null, panel);
-    h("pre", data.initialStates.map(function (s, i) { return "n" + i + ": " + s; }).join("\n"), null, panel);
+    states("Initial states", data.initialStates);
   }
 
   function markRelated() {

@@ -51,6 +51,7 @@ internal sealed class CounterexampleBuilder<TSettings, TState, TMessage, TReques
             Nodes = _engine.Nodes,
             Clients = [.. _clients],
             InitialStates = initial,
+            FinalStates = [.. _engine.States.Select(s => StructuralDiff.Format(s, 2_000))],
             Events = [.. _events],
             Violation = _engine.Violation is { } found
                 ? new TraceViolation(found.Property, found.Kind, found.Message, found.Step, violationEvent)

@@ -74,6 +74,8 @@ public sealed class CounterexampleViewerPageTests : IDisposable
 
         await Expect(page.Locator("#panel .violation-box")).ToContainTextAsync("Always 'received in order' violated");
         await Expect(page.Locator("#violation")).ToHaveClassAsync("selected");
+        await Expect(page.Locator("#panel")).ToContainTextAsync("States at the end");
+        await Expect(page.Locator("#panel pre.states").First).ToContainTextAsync("OutOfOrder = True");
     }
 
     [ChromiumFact]

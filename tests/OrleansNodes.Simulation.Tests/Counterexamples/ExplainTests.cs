@@ -86,6 +86,8 @@ public class ExplainTests
         Assert.Equal(counterexample.Events.Length - 1, violation.EventIndex);
         Assert.Equal("deliver n0->n1 #2", counterexample.Events[^1].Label);
         Assert.Contains(new StateChange(1, "outOfOrder", "False", "True"), counterexample.Events[^1].Changes);
+        Assert.Contains("OutOfOrder = True", counterexample.FinalStates[1]);
+        Assert.Contains("OutOfOrder = False", counterexample.InitialStates[1]);
     }
 
     [Fact]
