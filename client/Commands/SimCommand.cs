@@ -347,16 +347,22 @@ public static class SimCommand
         }
 
         console.MarkupLineInterpolated($"[bold]replay[/] of {given}: {entry.Name}, seed {schedule.Seed}, {schedule.Nodes} nodes, {schedule.Decisions.Length} decisions");
-        if (page is not null) console.MarkupLineInterpolated($"counterexample written to {page}; open it in a browser");
         if (report.Violation is { } violation)
         {
             if (misfit is not null) console.MarkupLineInterpolated($"[yellow]warning[/]: {misfit}");
             console.WriteLine(violation.ToString());
+            WrotePage(console, page);
             return ExitCodes.Failed;
         }
 
         console.MarkupLineInterpolated($"[green]passed[/]: {report}");
+        WrotePage(console, page);
         return ExitCodes.Ok;
+    }
+
+    private static void WrotePage(IAnsiConsole console, string? page)
+    {
+        if (page is not null) console.MarkupLineInterpolated($"counterexample written to {page}; open it in a browser");
     }
 
     private static SuiteReport WithProgress(IAnsiConsole console, int seeds, Func<IProgress<SuiteProgress>?, SuiteReport> run)
