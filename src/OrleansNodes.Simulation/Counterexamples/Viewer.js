@@ -20,8 +20,8 @@
   // ----- links: each message from the row that released it to the rows that act on it -----
   var sent = {};      // message id -> { row, send }
   var issued = {};    // "c1#4->n2" -> row
-  var spans = [];     // everything drawn between two rows: { from, to, kind, ... }
-  var downUntil = []; // per node: [crashRow, restartRow] pairs
+  var spans = [];     // everything drawn between two rows: { type, from, to, row, src, dst, event }
+  var downUntil = []; // { node, from, to }: the rows from a crash to its restart (or the end)
   var crashedAt = {};
   events.forEach(function (e, row) {
     e.sends.forEach(function (s) { sent[s.messageId] = { row: row, send: s }; });
@@ -122,7 +122,6 @@
   }
 
   var OUTCOME_CLASS = { Delivered: "delivered", Dropped: "dropped", Duplicated: "duplicated", LostLinkCut: "lost-cut", LostNodeDown: "lost-down" };
-  var OUTCOME_COLOR = { delivered: "var(--accent)", dropped: "var(--drop)", duplicated: "var(--dup)", "lost-cut": "var(--cut)", "lost-down": "var(--down)" };
   var OUTCOME_TEXT = { Delivered: "delivered", Dropped: "dropped", Duplicated: "duplicated", LostLinkCut: "lost: link cut", LostNodeDown: "lost: node down" };
 
   function drawSpan(s, top) {
@@ -227,8 +226,7 @@
     });
     downUntil.forEach(function (d) {
       if (d.to < first || d.from > last) return;
-      var g = el("line", { x1: x("n" + d.node), y1: y(Math.max(d.from, first)) - top, x2: x("n" + d.node), y2: y(Math.min(d.to, last)) - top, "class": "lane-line down" }, null, svg);
-      tip(g, "n" + d.node + " is down");
+      el("line", { x1: x("n" + d.node), y1: y(Math.max(d.from, first)) - top, x2: x("n" + d.node), y2: y(Math.min(d.to, last)) - top, "class": "lane-line down" }, null, svg);
     });
   }
 
