@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OrleansNodes.Simulation;
+using OrleansNodes.Simulation.Counterexamples;
 using OrleansNodes.Simulation.Linearizability;
 using Command = System.CommandLine.Command;
 using Spectre.Console;
@@ -12,7 +13,8 @@ namespace OrleansNodes.Client.Commands;
 /// summary; <c>orleansnodes sim --replay FILE</c> replays a saved counterexample. Exit 0 when
 /// everything passed, 1 on a violation (with the shrunk trace, saved for replay) or a
 /// <c>Sometimes</c> goal no run reached (named, with a hint), 2 on bad input. <c>-o json</c>
-/// prints one JSON object instead (docs/operators.md).
+/// prints one JSON object instead (docs/operators.md). <c>--html FILE</c> also writes the
+/// counterexample as a page to read in a browser (<see cref="CounterexampleViewer"/>).
 /// </summary>
 public static class SimCommand
 {
@@ -68,10 +70,20 @@ public static class SimCommand
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations each client completes per run (with --clients).", DefaultValueFactory = _ => 8 }, 1, 10_000);
         var keys = OptionRules.Range(new Option<int>("--keys") { Description = "Keys the clients' operations spread over (with --clients).", DefaultValueFactory = _ => 2 }, 1, 1_000);
         var history = new Option<FileInfo?>("--history") { Description = "Where to save a run's client history (with --clients): the failing run's, else the first run's. Default: kv-history.jsonl." };
+        var html = new Option<FileInfo?>("--html")
+        {
+            HelpName = "FILE",
+            Description = "Write the counterexample as one self-contained HTML page to FILE (the first violation's shrunk schedule; with --replay, the replayed schedule): a sequence diagram to read in a browser.",
+        };
+        html.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { } file && (Directory.Exists(file.FullName) || !Directory.Exists(file.DirectoryName)))
+                result.AddError($"--html {file}: {(Directory.Exists(file.FullName) ? "is a directory" : "its folder does not exist")}");
+        });
 
         var command = new Command("sim", "Simulate a protocol under faults, checking its properties after every step.")
         {
-            protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay, clients, operations, keys, history,
+            protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay, clients, operations, keys, history, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
@@ -84,7 +96,8 @@ public static class SimCommand
         command.SetAction(parse =>
         {
             var json = parse.IsJson(output);
-            if (parse.GetValue(replay) is { } file) return Replay(console, file, json);
+            var htmlPath = parse.GetValue(html)?.FullName;
+            if (parse.GetValue(replay) is { } file) return Replay(console, file, json, htmlPath);
             var entry = ProtocolCatalog.Find(parse.GetValue(protocol)!);
             var options = new SimulationOptions
             {
@@ -105,14 +118,14 @@ public static class SimCommand
                 load = new ProtocolCatalog.ClientLoad(clientCount, parse.GetValue(operations), parse.GetValue(keys));
             }
             var historyPath = load is null ? null : (parse.GetValue(history)?.FullName ?? Path.GetFullPath("kv-history.jsonl"));
-            var suite = new Suite(entry, load, entry.Adjust(options), parse.GetValue(seeds), parse.GetValue(firstSeed), historyPath);
+            var suite = new Suite(entry, load, entry.Adjust(options), parse.GetValue(seeds), parse.GetValue(firstSeed), historyPath, htmlPath);
             return json ? RunSuiteJson(console, suite) : RunSuite(console, suite);
         });
         return command;
     }
 
     /// <summary>One suite as the command line asked for it.</summary>
-    private sealed record Suite(ProtocolCatalog.Entry Entry, ProtocolCatalog.ClientLoad? Load, SimulationOptions Options, int Seeds, ulong FirstSeed, string? HistoryPath);
+    private sealed record Suite(ProtocolCatalog.Entry Entry, ProtocolCatalog.ClientLoad? Load, SimulationOptions Options, int Seeds, ulong FirstSeed, string? HistoryPath, string? HtmlPath);
 
     /// <summary>The client history saved after a suite: which run's, how many operations, where.</summary>
     private sealed record SavedHistory(ulong Seed, int Operations, string Path);
@@ -135,7 +148,7 @@ public static class SimCommand
     private static int RunSuite(IAnsiConsole console, Suite suite)
     {
         Validate(suite);
-        var (entry, load, options, seeds, firstSeed, _) = suite;
+        var (entry, load, options, seeds, firstSeed, _, _) = suite;
         var clientsText = load is null ? "" : $", {load.Clients} clients x {load.OperationsPerClient} ops on {load.Keys} keys";
         console.MarkupLineInterpolated($"[bold]{entry.Name}[/]: {seeds} runs from seed {firstSeed}, {options.Nodes} nodes, {options.Steps} steps, faults {FaultList.Format(options.Faults)}{clientsText}");
         var report = WithProgress(console, seeds, progress => Execute(suite, progress));
@@ -144,6 +157,9 @@ public static class SimCommand
         if (report.Goals.Count > 0) console.Write(Goals(report));
         if (SaveHistory(suite, report) is { } saved)
             console.MarkupLineInterpolated($"history of seed {saved.Seed} ({saved.Operations} operations) saved to {saved.Path}; check it with: orleansnodes check {saved.Path}");
+        var page = suite.HtmlPath is not null && report.Violation is { } found ? WritePage(suite.Entry.Create(suite.Load), found.Schedule, suite.HtmlPath) : null;
+        if (suite.HtmlPath is not null && page is null)
+            console.MarkupLineInterpolated($"no violation, so no counterexample page: nothing written to {suite.HtmlPath}");
         if (report.Passed)
         {
             console.MarkupLine("[green]passed[/]");
@@ -155,6 +171,7 @@ public static class SimCommand
         var lines = reason.Split('\n', 2);
         console.MarkupLineInterpolated($"[red]failed[/]: {lines[0].TrimEnd()}");
         if (lines.Length > 1) console.WriteLine(lines[1].TrimEnd());
+        if (page is not null) console.MarkupLineInterpolated($"counterexample of seed {report.Violation!.Seed} written to {page}; open it in a browser");
         return ExitCodes.Failed;
     }
 
@@ -167,6 +184,7 @@ public static class SimCommand
         Validate(suite);
         var report = Execute(suite, progress: null);
         var saved = SaveHistory(suite, report);
+        var page = suite.HtmlPath is not null && report.Violation is { } found ? WritePage(suite.Entry.Create(suite.Load), found.Schedule, suite.HtmlPath) : null;
         var unreached = Unreached(report);
         JsonLines.Write(console, new
         {
@@ -190,6 +208,7 @@ public static class SimCommand
             hint = GoalsFailure(report, suite) is null ? null : MoreRunsHint(suite, unreached.Count),
             violation = report.Violation is { } v ? ViolationJson(v) : null,
             history = saved is null ? null : new { path = saved.Path, seed = saved.Seed, operations = saved.Operations },
+            html = page,
         });
         return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
@@ -256,7 +275,23 @@ public static class SimCommand
         return new SavedHistory(seed, history.Operations.Length, path);
     }
 
-    private static int Replay(IAnsiConsole console, FileInfo file, bool json)
+    /// <summary>Replays <paramref name="schedule"/> into a counterexample and writes its page; returns the path written.</summary>
+    private static string WritePage(ISimulation simulation, Schedule schedule, string path)
+    {
+        var page = CounterexampleViewer.Render(simulation.Explain(schedule));
+        try
+        {
+            File.WriteAllText(path, page);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Unavailable($"cannot write the counterexample page to {path}: {e.Message}");
+        }
+
+        return path;
+    }
+
+    private static int Replay(IAnsiConsole console, FileInfo file, bool json, string? htmlPath)
     {
         // Messages name the file as it was given, folder included.
         var given = file.ToString();
@@ -272,10 +307,11 @@ public static class SimCommand
         }
 
         var entry = ProtocolCatalog.Find(schedule.Protocol);
+        var simulation = entry.Create(null);
         RunReport report;
         try
         {
-            report = entry.Create(null).Replay(schedule);
+            report = simulation.Replay(schedule);
         }
         catch (Exception e) when (e is ScheduleFormatException or ArgumentException)
         {
@@ -289,6 +325,7 @@ public static class SimCommand
             ? $"{report.SkippedDecisions} of {schedule.Decisions.Length} decisions did not apply (first: {report.FirstSkipped}): the schedule does not fit this protocol, its settings or its clients"
             : null;
         if (report.Violation is null && misfit is not null) throw CliException.BadInput($"did not replay: {misfit}");
+        var page = htmlPath is null ? null : WritePage(simulation, schedule, htmlPath);
         if (json)
         {
             JsonLines.Write(console, new
@@ -304,6 +341,7 @@ public static class SimCommand
                 deliveries = report.Deliveries,
                 warning = misfit,
                 violation = report.Violation is { } v ? ViolationJson(v) : null,
+                html = page,
             });
             return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
         }
@@ -313,11 +351,18 @@ public static class SimCommand
         {
             if (misfit is not null) console.MarkupLineInterpolated($"[yellow]warning[/]: {misfit}");
             console.WriteLine(violation.ToString());
+            WrotePage(console, page);
             return ExitCodes.Failed;
         }
 
         console.MarkupLineInterpolated($"[green]passed[/]: {report}");
+        WrotePage(console, page);
         return ExitCodes.Ok;
+    }
+
+    private static void WrotePage(IAnsiConsole console, string? page)
+    {
+        if (page is not null) console.MarkupLineInterpolated($"counterexample written to {page}; open it in a browser");
     }
 
     private static SuiteReport WithProgress(IAnsiConsole console, int seeds, Func<IProgress<SuiteProgress>?, SuiteReport> run)

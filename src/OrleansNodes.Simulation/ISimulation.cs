@@ -1,3 +1,5 @@
+using OrleansNodes.Simulation.Counterexamples;
+
 namespace OrleansNodes.Simulation;
 
 /// <summary>
@@ -23,6 +25,14 @@ public interface ISimulation
 
     /// <summary>The readable trace of a schedule, failing or not: one line per decision, with state diffs.</summary>
     string Trace(Schedule schedule);
+
+    /// <summary>
+    /// Replays a schedule, failing or not, into a structured trace: every decision with the messages
+    /// it released and acted on (linked by id), the requests and replies, the state changes, and
+    /// the violation at the end. <see cref="CounterexampleViewer"/> turns it into a page.
+    /// </summary>
+    /// <exception cref="ScheduleFormatException">The schedule is for another protocol or other settings.</exception>
+    Counterexample Explain(Schedule schedule);
 
     /// <summary>Runs <paramref name="seed"/> twice and compares structural hashes of every state and outbox after every step.</summary>
     DeterminismReport CheckDeterminism(ulong seed, SimulationOptions options);

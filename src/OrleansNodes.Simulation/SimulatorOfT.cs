@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using OrleansNodes.Simulation.Counterexamples;
 using OrleansNodes.Simulation.Engine;
 
 namespace OrleansNodes.Simulation;
@@ -179,12 +180,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     /// <inheritdoc/>
     public RunReport Replay(Schedule schedule)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        if (schedule.Protocol != Protocol)
-            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: the schedule is for protocol '{schedule.Protocol}', not '{Protocol}'");
-        if (schedule.Settings is { } recorded && recorded != SettingsText)
-            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: recorded with settings {recorded}, but this simulator has {SettingsText}");
-        schedule.Options.Validate();
+        EnsureFits(schedule);
         var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null);
         var violation = engine.Violation is { } found
             ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source)
@@ -199,6 +195,17 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         var lines = new List<string>();
         ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines);
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <inheritdoc/>
+    public Counterexample Explain(Schedule schedule)
+    {
+        EnsureFits(schedule);
+        var lines = new List<string>();
+        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: false, enforceModel: true);
+        engine.TraceLines = lines;
+        return new CounterexampleBuilder<TSettings, TState, TMessage, TRequest, TReply>(engine, lines)
+            .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source);
     }
 
     /// <inheritdoc/>
@@ -244,6 +251,17 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         RunRandom(seed, options, recorder: null, inputs);
         return new InputRecording<TSettings, TState, TMessage, TRequest, TReply>(
             _protocol, NodeConfig<TSettings>.Cluster(options.Nodes, _settings, seed), [.. inputs]);
+    }
+
+    /// <summary>Refuses, with a one-line reason, a schedule of another protocol, of other settings or with options out of range.</summary>
+    private void EnsureFits(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.Protocol != Protocol)
+            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: the schedule is for protocol '{schedule.Protocol}', not '{Protocol}'");
+        if (schedule.Settings is { } recorded && recorded != SettingsText)
+            throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: recorded with settings {recorded}, but this simulator has {SettingsText}");
+        schedule.Options.Validate();
     }
 
     private string SettingsText => StructuralDiff.Format(_settings, 2_000);

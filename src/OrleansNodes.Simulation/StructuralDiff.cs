@@ -24,9 +24,15 @@ public static class StructuralDiff
     public static string Describe(object? before, object? after)
     {
         if (ReferenceEquals(before, after)) return string.Empty;
-        var changes = new List<string>();
-        Compare(before, after, string.Empty, 0, changes);
-        return string.Join(", ", changes);
+        return string.Join(", ", Changes(before, after).Select(c => $"{c.Path}: {c.Before} → {c.After}"));
+    }
+
+    /// <summary>The changed members as (path, before, after), in declaration order; what <see cref="Describe"/> joins into a line.</summary>
+    internal static List<(string Path, string Before, string After)> Changes(object? before, object? after)
+    {
+        var changes = new List<(string Path, string Before, string After)>();
+        if (!ReferenceEquals(before, after)) Compare(before, after, string.Empty, 0, changes);
+        return changes;
     }
 
     /// <summary>Prints a value for a trace: records as <c>Type { A = 1 }</c>, collections as <c>[a, b]</c>, dictionaries as <c>{k: v}</c>.</summary>
@@ -40,7 +46,7 @@ public static class StructuralDiff
         return text.Length <= maxLength ? text.ToString() : string.Concat(text.ToString(0, maxLength - 1), "…");
     }
 
-    private static void Compare(object? before, object? after, string path, int nesting, List<string> changes)
+    private static void Compare(object? before, object? after, string path, int nesting, List<(string Path, string Before, string After)> changes)
     {
         if (ReferenceEquals(before, after) || StructuralHash.AreEqual(before, after)) return;
         if (before is not null && after is not null && before.GetType() == after.GetType() && nesting < MaxNesting && IsComposite(before.GetType()))
@@ -56,7 +62,7 @@ public static class StructuralDiff
         }
 
         var label = path.Length == 0 ? "state" : path;
-        changes.Add($"{label}: {Format(before)} → {Format(after)}");
+        changes.Add((label, Format(before), Format(after)));
     }
 
     /// <summary>Records are compared member by member, unless their author wrote a ToString: then it is the view to show (<c>n1 → n2</c>, not <c>value: 1 → 2</c>).</summary>

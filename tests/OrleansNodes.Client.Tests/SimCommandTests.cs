@@ -94,6 +94,57 @@ public class SimCommandTests
         Assert.Contains("no simulated clients", run.Error);
     }
 
+    [Fact]
+    public void Sim_HtmlOnAFailingSuite_WritesTheCounterexamplePageAndItsReplayWritesOneToo()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"sim-html-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            // One liveness round after healing is too few for paxos: a violation, and its page.
+            var page = Path.Combine(folder, "paxos.html");
+            var run = ConsoleRun.Of("sim", "paxos", "--seeds", "20", "--steps", "200", "--liveness-rounds", "1", "--schedule-dir", folder, "--html", page);
+            Assert.Equal(ExitCodes.Failed, run.ExitCode);
+            Assert.Contains($"written to {page}", run.Output);
+            var html = File.ReadAllText(page);
+            Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+            Assert.Contains("every up proposer learns a value", html);
+
+            var schedule = Assert.Single(Directory.GetFiles(folder, "*.schedule.json"));
+            var replayed = Path.Combine(folder, "replayed.html");
+            var replay = ConsoleRun.Of("sim", "--replay", schedule, "--html", replayed);
+            Assert.Equal(ExitCodes.Failed, replay.ExitCode);
+            Assert.Contains($"written to {replayed}", replay.Output);
+            // The same schedule, replayed: the same page.
+            Assert.Equal(html, File.ReadAllText(replayed));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Sim_HtmlOnAPassingSuite_SaysNothingWasWritten()
+    {
+        var page = Path.Combine(Path.GetTempPath(), $"sim-html-{Environment.ProcessId}-{Guid.NewGuid():N}.html");
+        var run = ConsoleRun.Of("sim", "failure-detector", "--seeds", "3", "--steps", "100", "--html", page);
+        Assert.Contains($"nothing written to {page}", run.Output);
+        Assert.False(File.Exists(page));
+    }
+
+    [Theory]
+    [InlineData("sim", "paxos", "--html", "/nonexistent/folder/page.html")]
+    [InlineData("sim", "--replay", "x.json", "--html", "/nonexistent/folder/page.html")]
+    [InlineData("sim", "paxos", "--html", "/")]
+    public void Sim_HtmlPathThatCannotBeWritten_OneLineErrorAndExitCode2BeforeRunning(params string[] args)
+    {
+        var run = ConsoleRun.Of(args);
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.StartsWith("error: --html ", run.Error);
+        Assert.Equal("", run.Output);
+    }
+
     [Theory]
     [InlineData("sim", "raft")]
     [InlineData("sim", "kv", "--clients", "-1")]

@@ -78,4 +78,10 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         TraceLines.Add(_line.ToString());
         _line.Clear();
     }
+
+    /// <summary>The client request in flight at <paramref name="index"/> (requests join at the end), for <see cref="CounterexampleBuilder{TSettings, TState, TMessage, TRequest, TReply}"/>.</summary>
+    public PendingRequest<TRequest> RequestAt(int index) => _requests[index];
+
+    /// <summary>The replies <paramref name="node"/> has stepped but not yet released by a flush.</summary>
+    public IReadOnlyList<ClientReply<TReply>> PendingReplies(int node) => _unsentReplies[node];
 }

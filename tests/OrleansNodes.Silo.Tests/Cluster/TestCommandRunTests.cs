@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OrleansNodes.Silo.Tests.ProtocolPage;
 using OrleansNodes.TestServers;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace OrleansNodes.Silo.Tests.ProtocolPage;
+namespace OrleansNodes.TestServers;
 
 /// <summary>
 /// Debian's Chromium (<c>/usr/bin/chromium</c>, headless), driven by Playwright. Playwright's

@@ -1,6 +1,4 @@
-using OrleansNodes.TestServers;
-
-namespace OrleansNodes.Silo.Tests.ProtocolPage;
+namespace OrleansNodes.TestServers;
 
 /// <summary>A fact that needs Chromium (see <see cref="SystemChromium"/>): skipped by hand without it, always run under CI.</summary>
 public sealed class ChromiumFactAttribute() : ServerFactAttribute(SystemChromium.IsAvailable, SystemChromium.HowToGetIt);
