@@ -124,7 +124,8 @@ public class SwarmMutantTests(ITestOutputHelper output)
         var report = simulator.RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1);
 
         var violation = report.Violation ?? throw new Xunit.Sdk.XunitException($"{name} ({mutant.Bug}) survived 20 seeds");
-        output.WriteLine($"{name}: caught at seed {violation.Seed} after {report.Runs} runs: {violation.Message}");
+        output.WriteLine($"{name}: caught at seed {violation.Seed} after {report.Runs} runs");
+        output.WriteLine(violation.ToString());
         Assert.Equal(mutant.ExpectedViolation, violation.Property);
         Assert.DoesNotContain("does not hold", violation.Message, StringComparison.Ordinal);
         Assert.Equal(violation.Property, simulator.Replay(violation.Schedule).Violation?.Property);
