@@ -69,6 +69,7 @@ public static class SimCommand
             0, 100);
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations each client completes per run (with --clients).", DefaultValueFactory = _ => 8 }, 1, 10_000);
         var keys = OptionRules.Range(new Option<int>("--keys") { Description = "Keys the clients' operations spread over (with --clients).", DefaultValueFactory = _ => 2 }, 1, 1_000);
+        var swarm = new Option<bool>("--swarm") { Description = "Swarm testing: each run draws its own cluster size (3..max(5, --nodes)), subset of --faults, rates and crash points from its seed." };
         var history = new Option<FileInfo?>("--history") { Description = "Where to save a run's client history (with --clients): the failing run's, else the first run's. Default: kv-history.jsonl." };
         var html = new Option<FileInfo?>("--html")
         {
@@ -83,7 +84,7 @@ public static class SimCommand
 
         var command = new Command("sim", "Simulate a protocol under faults, checking its properties after every step.")
         {
-            protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay, clients, operations, keys, history, html,
+            protocol, seeds, nodes, steps, faults, firstSeed, order, liveness, noShrink, scheduleDir, replay, clients, operations, keys, history, html, swarm,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
@@ -108,6 +109,9 @@ public static class SimCommand
                 LivenessRounds = parse.GetValue(liveness),
                 Shrink = !parse.GetValue(noShrink),
                 ScheduleDirectory = parse.GetValue(scheduleDir)?.FullName,
+                Swarm = parse.GetValue(swarm),
+                SwarmNodesMin = Math.Min(3, parse.GetValue(nodes)),
+                SwarmNodesMax = Math.Max(5, parse.GetValue(nodes)),
             };
             ProtocolCatalog.ClientLoad? load = null;
             var clientCount = parse.GetValue(clients) ?? entry.DefaultClients;
@@ -150,11 +154,15 @@ public static class SimCommand
         Validate(suite);
         var (entry, load, options, seeds, firstSeed, _, _) = suite;
         var clientsText = load is null ? "" : $", {load.Clients} clients x {load.OperationsPerClient} ops on {load.Keys} keys";
-        console.MarkupLineInterpolated($"[bold]{entry.Name}[/]: {seeds} runs from seed {firstSeed}, {options.Nodes} nodes, {options.Steps} steps, faults {FaultList.Format(options.Faults)}{clientsText}");
+        var nodesText = options.Swarm ? $"swarm of {options.SwarmNodesMin}..{options.SwarmNodesMax} nodes" : $"{options.Nodes} nodes";
+        console.MarkupLineInterpolated($"[bold]{entry.Name}[/]: {seeds} runs from seed {firstSeed}, {nodesText}, {options.Steps} steps, faults {FaultList.Format(options.Faults)}{clientsText}");
         var report = WithProgress(console, seeds, progress => Execute(suite, progress));
 
         console.Write(Summary(report, options));
         if (report.Goals.Count > 0) console.Write(Goals(report));
+        if (report.Configurations.Count > 0)
+            console.WriteLine("swarm configurations: " + string.Join(", ", report.Configurations.Select(c => $"{c.Kind} in {c.Runs} runs")));
+        foreach (var warning in report.Warnings) console.MarkupLineInterpolated($"[yellow]warning[/]: {warning}");
         if (SaveHistory(suite, report) is { } saved)
             console.MarkupLineInterpolated($"history of seed {saved.Seed} ({saved.Operations} operations) saved to {saved.Path}; check it with: orleansnodes check {saved.Path}");
         var page = suite.HtmlPath is not null && report.Violation is { } found ? WritePage(suite.Entry.Create(suite.Load), found.Schedule, suite.HtmlPath) : null;
@@ -203,6 +211,8 @@ public static class SimCommand
             deliveries = report.Deliveries,
             violations = report.Violation is null ? 0 : 1,
             goals = report.Goals.Select(g => new { name = g.Name, runsReached = g.RunsReached }),
+            warnings = report.Warnings,
+            configurations = report.Configurations.Select(c => new { kind = c.Kind, runs = c.Runs }),
             goalsNotReached = unreached,
             failure = report.Failure,
             hint = GoalsFailure(report, suite) is null ? null : MoreRunsHint(suite, unreached.Count),

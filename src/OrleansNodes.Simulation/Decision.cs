@@ -42,6 +42,7 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
         DecisionKind.Request => $"request c{Client}#{Number}->n{Node}",
         DecisionKind.Submit => $"submit c{Client}#{Number}->n{Node} ${Peer}",
         DecisionKind.Live => "live",
+        DecisionKind.FlushCrash => $"flush-crash n{Node}",
         _ => $"unknown {(int)Kind}",
     };
 
@@ -60,6 +61,7 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
             "tick" => OnNode(words, DecisionKind.Tick),
             "flush" => OnNode(words, DecisionKind.Flush),
             "crash" => OnNode(words, DecisionKind.Crash),
+            "flush-crash" => OnNode(words, DecisionKind.FlushCrash),
             "restart" => OnNode(words, DecisionKind.Restart),
             "deliver" => OnMessage(words, DecisionKind.Deliver),
             "drop" => OnMessage(words, DecisionKind.Drop),

@@ -41,4 +41,10 @@ public enum DecisionKind : byte
 
     /// <summary>The liveness phase begins: no more loss or duplication.</summary>
     Live,
+
+    /// <summary>
+    /// A node's flush writes its batch durably, then the node crashes before its messages and
+    /// replies leave: the write is kept, the outbox lost (see <see cref="SimulationOptions.FlushCrashPercent"/>).
+    /// </summary>
+    FlushCrash,
 }

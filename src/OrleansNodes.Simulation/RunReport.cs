@@ -77,6 +77,15 @@ public sealed record RunReport
     /// <summary>The <c>Sometimes</c> goals this run reached.</summary>
     public IReadOnlyList<string> GoalsReached { get; init; } = [];
 
+    /// <summary>
+    /// Invariants this run could not evaluate: their precondition never held (an accuracy property
+    /// on a network that never became reliable). The run passes, but says so.
+    /// </summary>
+    public IReadOnlyList<string> Unevaluated { get; init; } = [];
+
+    /// <summary>With <see cref="SimulationOptions.Swarm"/>, the configuration the seed drew; else null.</summary>
+    public string? Configuration { get; init; }
+
     /// <summary>What the workload returned from <see cref="IWorkload{TRequest, TReply}.Complete"/>, or null.</summary>
     public object? WorkloadResult { get; init; }
 
@@ -91,5 +100,7 @@ public sealed record RunReport
         Violation is { } violation
             ? violation.ToString()
             : $"seed {Seed} passed: {Steps} steps ({Deliveries} deliveries, {Ticks} ticks, {Requests} requests), {Rounds} rounds, " +
-              $"{Flushes} flushes ({DurableWrites} wrote), {Drops} drops, {Duplicates} duplicates, {Lost} lost, {Crashes} crashes, {Cuts} cuts";
+              $"{Flushes} flushes ({DurableWrites} wrote), {Drops} drops, {Duplicates} duplicates, {Lost} lost, {Crashes} crashes, {Cuts} cuts" +
+              (Configuration is null ? string.Empty : $"; configuration: {Configuration}") +
+              (Unevaluated.Count == 0 ? string.Empty : $"; warning: not evaluated: {string.Join(", ", Unevaluated.Select(n => $"'{n}'"))}");
 }

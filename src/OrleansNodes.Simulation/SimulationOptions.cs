@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Serialization;
+using OrleansNodes.Simulation.Engine;
 
 namespace OrleansNodes.Simulation;
 
@@ -101,6 +104,39 @@ public sealed record SimulationOptions
     /// <summary>At most this many trace lines (the last ones) in a violation report.</summary>
     public int MaxTraceLines { get; init; } = 300;
 
+    /// <summary>
+    /// Chance, after each flush in the fault phase, that the node crashes right then: at a
+    /// node-loop boundary, its batch written and sent, before its next step. Crashes drawn by
+    /// <see cref="FaultEventPercent"/> land anywhere in a batch; these land where a missing write
+    /// (a promise not persisted) shows. Needs <see cref="FaultKinds.Crash"/>.
+    /// </summary>
+    public double BoundaryCrashPercent { get; init; }
+
+    /// <summary>
+    /// Chance, at each flush in the fault phase, that the node crashes between the flush's durable
+    /// write and the release of its outbox: the write is kept, the messages and replies are lost
+    /// (a silo dying after storage acknowledged, before its one-way calls left). Recorded as a
+    /// <see cref="DecisionKind.FlushCrash"/>. Needs <see cref="FaultKinds.Crash"/>.
+    /// </summary>
+    public double FlushCrashPercent { get; init; }
+
+    /// <summary>
+    /// Swarm testing (Groce et al., ISSTA 2012): each run of a suite draws its own configuration
+    /// from its seed (<see cref="ForRun"/>): a cluster size in
+    /// [<see cref="SwarmNodesMin"/>, <see cref="SwarmNodesMax"/>], a subset of <see cref="Faults"/>
+    /// (possibly none), its own drop, duplicate and fault-event rates, crash limit, batch size, and
+    /// crashes biased toward node-loop boundaries. Fewer features per run let the ones a run has
+    /// act without others masking them (no loss, say, so a duplicate promise is counted): a swarm
+    /// of varied configurations finds bugs one "everything on" configuration rarely reaches.
+    /// </summary>
+    public bool Swarm { get; init; }
+
+    /// <summary>Smallest cluster a swarm run draws.</summary>
+    public int SwarmNodesMin { get; init; } = 3;
+
+    /// <summary>Largest cluster a swarm run draws.</summary>
+    public int SwarmNodesMax { get; init; } = 5;
+
     /// <summary>The node limit implied by <see cref="MaxCrashedNodes"/>.</summary>
     [JsonIgnore]
     public int MaxCrashed => MaxCrashedNodes ?? (Nodes - 1) / 2;
@@ -125,5 +161,75 @@ public sealed record SimulationOptions
         Require(MaxShrinkReplays >= 0, nameof(MaxShrinkReplays), MaxShrinkReplays, "must not be negative");
         Require(Parallelism >= 1, nameof(Parallelism), Parallelism, "must be at least 1");
         Require(MaxTraceLines >= 1, nameof(MaxTraceLines), MaxTraceLines, "must be at least 1");
+        Require(BoundaryCrashPercent is >= 0 and <= 100, nameof(BoundaryCrashPercent), BoundaryCrashPercent, "must be a percentage");
+        Require(FlushCrashPercent is >= 0 and <= 100, nameof(FlushCrashPercent), FlushCrashPercent, "must be a percentage");
+        Require(SwarmNodesMin is >= 1 and <= 64, nameof(SwarmNodesMin), SwarmNodesMin, "must be between 1 and 64");
+        Require(SwarmNodesMax >= SwarmNodesMin && SwarmNodesMax <= 64, nameof(SwarmNodesMax), SwarmNodesMax, "must be between SwarmNodesMin and 64");
+    }
+
+    private const ulong SwarmSalt = 0x5A4A2B;
+
+    // Per flush, so small rates already crash often; the crash limit and the restarts (fault
+    // events) pace them. A fifth of flushes is what lets a promise-not-written bug show in
+    // sixty-step Paxos runs; none keeps a third of the runs free of the bias.
+    private static readonly double[] BoundaryCrashPercents = [0, 5, 20];
+    private static readonly double[] FlushCrashPercents = [2, 5];
+
+    /// <summary>
+    /// The options run <paramref name="seed"/> really uses: these, or with <see cref="Swarm"/> on, a
+    /// configuration drawn from the seed (with <see cref="Swarm"/> off, so the result is final and a
+    /// schedule that records it replays exactly).
+    /// </summary>
+    /// <remarks>
+    /// Each fault kind of <see cref="Faults"/> is kept with probability one half, so about one run
+    /// in 2^k has none; drop, duplicate and fault-event rates are drawn up to three times the
+    /// options' own (loss is what most often masks a bug, so a third of the runs that keep it
+    /// keep it light); the crash limit is drawn up to a minority; with crashes, a run biases them
+    /// to node-loop boundaries and, in half of the runs, to the gap between a flush's write and its
+    /// sends. Everything else (steps, liveness, delays) is the options' own.
+    /// </remarks>
+    public SimulationOptions ForRun(ulong seed)
+    {
+        if (!Swarm) return this;
+        var random = new FastRandom(SeededRandom.Mix(seed, SwarmSalt));
+        var nodes = SwarmNodesMin + random.Next(SwarmNodesMax - SwarmNodesMin + 1);
+        var faults = FaultKinds.None;
+        foreach (var kind in (ReadOnlySpan<FaultKinds>)[FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew])
+            if (Faults.HasFlag(kind) && random.Chance(50)) faults |= kind;
+        double Rate(double percent) => Math.Round(percent * (0.2 + 2.8 * random.Next(1_000) / 1_000.0), 2);
+        var crashes = faults.HasFlag(FaultKinds.Crash);
+        var minority = Math.Max(1, (nodes - 1) / 2);
+        return this with
+        {
+            Swarm = false,
+            Nodes = nodes,
+            Faults = faults,
+            DropPercent = Rate(DropPercent),
+            DuplicatePercent = Rate(DuplicatePercent),
+            FaultEventPercent = Rate(FaultEventPercent),
+            MaxCrashedNodes = crashes ? 1 + random.Next(minority) : MaxCrashedNodes,
+            MaxBatchSteps = 1 + random.Next(Math.Max(MaxBatchSteps * 2, 2)),
+            BoundaryCrashPercent = crashes ? BoundaryCrashPercents[random.Next(BoundaryCrashPercents.Length)] : BoundaryCrashPercent,
+            FlushCrashPercent = crashes && random.Chance(50) ? FlushCrashPercents[random.Next(FlushCrashPercents.Length)] : FlushCrashPercent,
+        };
+    }
+
+    /// <summary>The configuration in one line (cluster, faults, rates, crash limits), as a swarm run prints it.</summary>
+    public string DescribeConfiguration()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Nodes} nodes, faults {(Faults == FaultKinds.None ? "none" : Faults.ToString())}");
+        if (Faults.HasFlag(FaultKinds.Drop)) text.Append(CultureInfo.InvariantCulture, $", drop {DropPercent}%");
+        if (Faults.HasFlag(FaultKinds.Duplicate)) text.Append(CultureInfo.InvariantCulture, $", duplicate {DuplicatePercent}%");
+        if ((Faults & (FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Skew)) != 0) text.Append(CultureInfo.InvariantCulture, $", fault events {FaultEventPercent}%");
+        if (Faults.HasFlag(FaultKinds.Crash))
+        {
+            text.Append(CultureInfo.InvariantCulture, $", at most {MaxCrashed} down");
+            if (BoundaryCrashPercent > 0) text.Append(CultureInfo.InvariantCulture, $", boundary crashes {BoundaryCrashPercent}%");
+            if (FlushCrashPercent > 0) text.Append(CultureInfo.InvariantCulture, $", write-then-crash {FlushCrashPercent}%");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $", batches of 1..{MaxBatchSteps}");
+        return text.ToString();
     }
 }

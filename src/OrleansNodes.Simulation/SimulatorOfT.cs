@@ -65,9 +65,10 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var engine = RunRandom(seed, options, recorder: null, inputs: null);
-        var violation = engine.Violation is { } found ? Explain(seed, options, engine.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null) : null;
-        return Report(seed, engine, violation);
+        var drawn = options.ForRun(seed);
+        var engine = RunRandom(seed, drawn, recorder: null, inputs: null);
+        var violation = engine.Violation is { } found ? Explain(seed, drawn, engine.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null) : null;
+        return Report(seed, engine, WithConfiguration(violation, options, drawn)) with { Configuration = options.Swarm ? drawn.DescribeConfiguration() : null };
     }
 
     /// <inheritdoc/>
@@ -101,10 +102,11 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         void RunOne(int run)
         {
             if (run > Volatile.Read(ref failedRun)) return;
-            var engine = RunRandom(firstSeed + (ulong)run, options, recorder: null, inputs: null);
+            var drawn = options.ForRun(firstSeed + (ulong)run);
+            var engine = RunRandom(firstSeed + (ulong)run, drawn, recorder: null, inputs: null);
             var reached = new bool[goals.Count];
             for (var g = 0; g < goals.Count; g++) reached[g] = engine.Reached(goals[g]);
-            tallies[run] = new RunTally(engine.Steps, engine.Deliveries, reached);
+            tallies[run] = new RunTally(engine.Steps, engine.Deliveries, reached, engine.Unevaluated(), drawn);
             if (engine.Failed)
             {
                 lock (gate)
@@ -142,12 +144,25 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         var runs = failed is null ? seeds : failedRun + 1;
         long steps = 0, deliveries = 0;
         var reachedRuns = new int[goals.Count];
+        var unevaluatedRuns = new Dictionary<string, int>();
+        var configurations = new SortedDictionary<string, int>(StringComparer.Ordinal);
         for (var run = 0; run < runs; run++)
         {
             steps += tallies[run].Steps;
             deliveries += tallies[run].Deliveries;
             for (var g = 0; g < goals.Count; g++)
                 if (tallies[run].Reached[g]) reachedRuns[g]++;
+            foreach (var name in tallies[run].Unevaluated) unevaluatedRuns[name] = unevaluatedRuns.GetValueOrDefault(name) + 1;
+            if (options.Swarm) CountConfiguration(configurations, tallies[run].Options);
+        }
+
+        var warnings = new List<string>();
+        foreach (var property in properties)
+        {
+            if (!unevaluatedRuns.TryGetValue(property.Name, out var count)) continue;
+            warnings.Add(count == runs
+                ? $"'{property.Name}' could not be evaluated in any of the {runs} runs: its precondition never held"
+                : $"'{property.Name}' could not be evaluated in {count} of {runs} runs");
         }
 
         report = report with
@@ -158,10 +173,15 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Elapsed = elapsed,
             Goals = [.. goals.Select((property, g) => new GoalReport(properties[property].Name, reachedRuns[g]))],
             Determinism = determinism,
+            Warnings = warnings,
+            Configurations = [.. configurations.Select(c => new ConfigurationCount(c.Key, c.Value))],
         };
         if (failed is { Violation: { } found })
         {
-            var violation = Explain(firstSeed + (ulong)failedRun, options, failed.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null);
+            var seed = firstSeed + (ulong)failedRun;
+            var drawn = options.ForRun(seed);
+            var violation = WithConfiguration(
+                Explain(seed, drawn, failed.Decisions, found, payloads: null, shrink: options.Shrink, existingPath: null), options, drawn)!;
             return report with { Violation = violation, Failure = violation.ToString() };
         }
 
@@ -250,7 +270,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         var inputs = new List<(NodeId Node, Input<TMessage, TRequest> Input)>();
         RunRandom(seed, options, recorder: null, inputs);
         return new InputRecording<TSettings, TState, TMessage, TRequest, TReply>(
-            _protocol, NodeConfig<TSettings>.Cluster(options.Nodes, _settings, seed), [.. inputs]);
+            _protocol, NodeConfig<TSettings>.Cluster(options.ForRun(seed).Nodes, _settings, seed), [.. inputs]);
     }
 
     /// <summary>Refuses, with a one-line reason, a schedule of another protocol, of other settings or with options out of range.</summary>
@@ -384,6 +404,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     private Engine<TSettings, TState, TMessage, TRequest, TReply> RunRandom(
         ulong seed, SimulationOptions options, StepRecorder? recorder, List<(NodeId Node, Input<TMessage, TRequest> Input)>? inputs)
     {
+        options = options.ForRun(seed);
         var random = new FastRandom(SeededRandom.Mix(seed, SchedulerSalt));
         var engine = NewEngine(seed, options, random, preserveOrder: options.Order == DeliveryOrder.Fifo, payloads: null, scripted: false);
         engine.Recorder = recorder;
@@ -422,11 +443,29 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             FirstSkipped = engine.FirstSkipped,
             GoalsReached = goals,
             WorkloadResult = engine.WorkloadResult,
+            Unevaluated = engine.Unevaluated(),
         };
     }
 
+    /// <summary>A swarm run's violation names the configuration its seed drew (its schedule already records it).</summary>
+    private static Violation? WithConfiguration(Violation? violation, SimulationOptions options, SimulationOptions drawn) =>
+        violation is not null && options.Swarm ? violation with { Configuration = drawn.DescribeConfiguration() } : violation;
+
+    /// <summary>A swarm suite's coverage: runs per cluster size, per fault kind, without faults, with biased crashes.</summary>
+    private static void CountConfiguration(SortedDictionary<string, int> counts, SimulationOptions drawn)
+    {
+        void Add(string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+        Add($"{drawn.Nodes} nodes");
+        if (drawn.Faults == FaultKinds.None) Add("no faults");
+        foreach (var kind in (ReadOnlySpan<FaultKinds>)[FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew])
+            if (drawn.Faults.HasFlag(kind)) Add(kind.ToString());
+        if (drawn.Faults.HasFlag(FaultKinds.Crash) && drawn.BoundaryCrashPercent > 0) Add("boundary crashes");
+        if (drawn.Faults.HasFlag(FaultKinds.Crash) && drawn.FlushCrashPercent > 0) Add("write-then-crash");
+        if ((drawn.Faults & (FaultKinds.Drop | FaultKinds.Duplicate)) == 0) Add("lossless");
+    }
+
     /// <summary>What a suite keeps of one run.</summary>
-    private readonly record struct RunTally(long Steps, long Deliveries, bool[] Reached);
+    private readonly record struct RunTally(long Steps, long Deliveries, bool[] Reached, List<string> Unevaluated, SimulationOptions Options);
 
     private static DeterminismReport Diverged(ulong seed, long step, string detail) =>
         new(seed, step, step + 1, $"nondeterministic: run {seed} and its replay diverged at step {step + 1} ({detail})");

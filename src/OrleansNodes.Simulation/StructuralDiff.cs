@@ -49,7 +49,8 @@ public static class StructuralDiff
     private static void Compare(object? before, object? after, string path, int nesting, List<(string Path, string Before, string After)> changes)
     {
         if (ReferenceEquals(before, after) || StructuralHash.AreEqual(before, after)) return;
-        if (before is not null && after is not null && before.GetType() == after.GetType() && nesting < MaxNesting && IsComposite(before.GetType()))
+        if (before is not null && after is not null && before.GetType() == after.GetType() && nesting < MaxNesting &&
+            (IsComposite(before.GetType()) || nesting == 0 && IsWholeState(before.GetType())))
         {
             var before0 = changes.Count;
             foreach (var member in Members(before.GetType()))
@@ -64,6 +65,14 @@ public static class StructuralDiff
         var label = path.Length == 0 ? "state" : path;
         changes.Add((label, Format(before), Format(after)));
     }
+
+    /// <summary>
+    /// A node's whole state is compared member by member even when it has a ToString of its own:
+    /// that is a summary of everything (the key-value store's role, ballot, indexes, counts), and a
+    /// trace that printed it twice would hide the one field that changed.
+    /// </summary>
+    private static bool IsWholeState(Type type) =>
+        type != typeof(string) && !type.IsPrimitive && !type.IsEnum && !typeof(IEnumerable).IsAssignableFrom(type) && Members(type).Length > 1;
 
     /// <summary>Records are compared member by member, unless their author wrote a ToString: then it is the view to show (<c>n1 → n2</c>, not <c>value: 1 → 2</c>).</summary>
     private static bool IsComposite(Type type) =>

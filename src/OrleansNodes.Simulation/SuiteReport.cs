@@ -36,6 +36,12 @@ public sealed record SuiteReport
     /// <summary>Per <c>Sometimes</c> goal, how many runs reached it.</summary>
     public IReadOnlyList<GoalReport> Goals { get; init; } = [];
 
+    /// <summary>Properties the suite could not (always) evaluate, one sentence each; they do not fail it.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>With <see cref="SimulationOptions.Swarm"/>, how many runs drew each kind of configuration (cluster size, fault kind, none, biased crashes).</summary>
+    public IReadOnlyList<ConfigurationCount> Configurations { get; init; } = [];
+
     /// <summary>The first violation, or null.</summary>
     public Violation? Violation { get; init; }
 
@@ -61,6 +67,9 @@ public sealed record SuiteReport
         text.Append(CultureInfo.InvariantCulture, $"{Protocol}: {Runs}/{RunsRequested} runs from seed {FirstSeed}, {Steps} steps, {StepsPerSecond:F0} steps/s");
         foreach (var goal in Goals) text.Append(CultureInfo.InvariantCulture, $"; '{goal.Name}' reached in {goal.RunsReached} runs");
         text.AppendLine();
+        if (Configurations.Count > 0)
+            text.Append("configurations: ").AppendJoin(", ", Configurations.Select(c => $"{c.Kind} in {c.Runs}")).AppendLine();
+        foreach (var warning in Warnings) text.Append("warning: ").AppendLine(warning);
         text.Append(Failure ?? "passed");
         return text.ToString();
     }

@@ -44,6 +44,9 @@ public sealed record Violation
     /// </summary>
     public string? ReplayCommand { get; init; }
 
+    /// <summary>With <see cref="SimulationOptions.Swarm"/>, the configuration the run's seed drew (its schedule's options hold it exactly); else null.</summary>
+    public string? Configuration { get; init; }
+
     /// <summary>The full report: what failed, where, the trace, and how to replay it.</summary>
     public override string ToString()
     {
@@ -53,6 +56,7 @@ public sealed record Violation
             .Append(Schedule.Nodes).Append(" nodes, found at step ").Append(Step).Append(" (decision ").Append(OriginalDecisions).Append("), ")
             .Append(Schedule.Decisions.Length < OriginalDecisions ? "schedule shrunk to " : "schedule of ")
             .Append(Schedule.Decisions.Length).AppendLine(" decisions:");
+        if (Configuration is { } configuration) text.Append("swarm configuration: ").AppendLine(configuration);
         text.AppendLine(Trace);
         if (ReplayCommand is { } command) text.Append("replay: ").AppendLine(command);
         return text.ToString();

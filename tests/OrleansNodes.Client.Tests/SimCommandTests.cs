@@ -15,6 +15,17 @@ public class SimCommandTests
     }
 
     [Fact]
+    public void Sim_PaxosSwarm_DrawsAConfigurationPerRunAndPrintsTheirCounts()
+    {
+        var run = ConsoleRun.Of("sim", "paxos", "--seeds", "60", "--steps", "300", "--faults", "all", "--swarm");
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("swarm of 3..5 nodes", run.Output);
+        var coverage = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("swarm configurations: ", StringComparison.Ordinal));
+        Assert.Contains("4 nodes in ", coverage);
+        Assert.Contains("Crash in ", coverage);
+    }
+
+    [Fact]
     public void Sim_TooFewSeedsToReachAGoal_FailsNamingTheGoalAndHintingAtMoreSeeds()
     {
         var run = ConsoleRun.Of("sim", "paxos", "--seeds", "3", "--steps", "100", "--faults", "none");

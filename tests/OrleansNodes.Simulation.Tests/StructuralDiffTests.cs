@@ -8,6 +8,20 @@ public class StructuralDiffTests
 
     private static readonly Acceptor _before = new(3, new NodeId(1), ["a"], new Leader(1, false));
 
+    /// <summary>A state whose ToString summarizes all of it, as the key-value store's does.</summary>
+    private sealed record Summarized(int Promised, int Applied, string Role)
+    {
+        public override string ToString() => $"{Role} promised={Promised} applied={Applied}";
+    }
+
+    [Fact]
+    public void Describe_StateWithASummaryToString_ListsTheChangedMembersNotTheSummaryTwice()
+    {
+        var before = new Summarized(1, 4, "Follower");
+
+        Assert.Equal("applied: 4 → 5", StructuralDiff.Describe(before, before with { Applied = 5 }));
+    }
+
     [Fact]
     public void Describe_ChangedMembers_ListsThemInDeclarationOrder()
     {

@@ -27,13 +27,16 @@ public sealed class Ghost<TState, TGhost>
     }
 
     /// <summary>An invariant over the ghost.</summary>
-    public Property<TState> Always(string name, Func<TGhost, Observation<TState>, bool> holds) => new Judged(this, name, PropertyKind.Always, holds);
+    /// <remarks><paramref name="explain"/> says what broke, from the ghost as folded up to the violating observation.</remarks>
+    public Property<TState> Always(string name, Func<TGhost, Observation<TState>, bool> holds, Func<TGhost, Observation<TState>, string?>? explain = null) =>
+        new Judged(this, name, PropertyKind.Always, holds, explain);
 
     /// <summary>A goal over the ghost.</summary>
-    public Property<TState> Sometimes(string name, Func<TGhost, Observation<TState>, bool> holds) => new Judged(this, name, PropertyKind.Sometimes, holds);
+    public Property<TState> Sometimes(string name, Func<TGhost, Observation<TState>, bool> holds) => new Judged(this, name, PropertyKind.Sometimes, holds, explain: null);
 
     /// <summary>A liveness goal over the ghost.</summary>
-    public Property<TState> Eventually(string name, Func<TGhost, Observation<TState>, bool> holds) => new Judged(this, name, PropertyKind.Eventually, holds);
+    public Property<TState> Eventually(string name, Func<TGhost, Observation<TState>, bool> holds, Func<TGhost, Observation<TState>, string?>? explain = null) =>
+        new Judged(this, name, PropertyKind.Eventually, holds, explain);
 
     /// <summary>One run's fold, versioned so each observation is folded exactly once.</summary>
     private sealed class Fold(TGhost initial, Func<TGhost, Observation<TState>, TGhost> observe)
@@ -54,17 +57,22 @@ public sealed class Ghost<TState, TGhost>
         public void Restore(TGhost ghost) => _current = ghost;
     }
 
-    private sealed class Judged(Ghost<TState, TGhost> ghost, string name, PropertyKind kind, Func<TGhost, Observation<TState>, bool> holds)
+    private sealed class Judged(
+        Ghost<TState, TGhost> ghost,
+        string name,
+        PropertyKind kind,
+        Func<TGhost, Observation<TState>, bool> holds,
+        Func<TGhost, Observation<TState>, string?>? explain)
         : Property<TState>(name, kind)
     {
         // Alone (no scope shared with its siblings), a property folds its own copy of the ghost.
-        public override PropertyCheck<TState> Start() => new Check(new Fold(ghost._initial, ghost._observe), holds);
+        public override PropertyCheck<TState> Start() => new Check(new Fold(ghost._initial, ghost._observe), holds, explain);
 
         public override PropertyCheck<TState> Start(PropertyScope scope) =>
-            new Check(scope.Shared(ghost, () => new Fold(ghost._initial, ghost._observe)), holds);
+            new Check(scope.Shared(ghost, () => new Fold(ghost._initial, ghost._observe)), holds, explain);
     }
 
-    private sealed class Check(Fold fold, Func<TGhost, Observation<TState>, bool> holds) : PropertyCheck<TState>
+    private sealed class Check(Fold fold, Func<TGhost, Observation<TState>, bool> holds, Func<TGhost, Observation<TState>, string?>? explain) : PropertyCheck<TState>
     {
         private long _seen;
 
@@ -86,5 +94,7 @@ public sealed class Ghost<TState, TGhost>
             _seen = fold.Version;
             return holds(current, observation);
         }
+
+        public override string? Explain(Observation<TState> observation) => explain?.Invoke(fold.Current, observation);
     }
 }

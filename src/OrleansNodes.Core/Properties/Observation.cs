@@ -2,8 +2,8 @@ namespace OrleansNodes.Core;
 
 /// <summary>
 /// What a property sees after one step: every node's state, which nodes are up, the node that
-/// just stepped with its state before the step, and the network's health. Hosts build it
-/// without allocating; properties must not keep it.
+/// just stepped with its state before the step, the network's health and which links are cut.
+/// Hosts build it without allocating; properties must not keep it.
 /// </summary>
 public readonly struct Observation<TState>
     where TState : class
@@ -17,6 +17,26 @@ public readonly struct Observation<TState>
         long step,
         long time,
         long healthyForTime)
+        : this(states, up, stepped, before, step, time, healthyForTime, healthyForTime, cut: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates an observation that also shows the network: <paramref name="reliableForTime"/>
+    /// (see <see cref="ReliableForTime"/>) and the cut links, <paramref name="cut"/> indexed
+    /// <c>from * Count + to</c> (null when no link is ever cut). Hosts pass their own arrays; an
+    /// observation copies nothing.
+    /// </summary>
+    public Observation(
+        IReadOnlyList<TState> states,
+        IReadOnlyList<bool> up,
+        NodeId? stepped,
+        TState? before,
+        long step,
+        long time,
+        long healthyForTime,
+        long reliableForTime,
+        IReadOnlyList<bool>? cut)
     {
         States = states;
         Up = up;
@@ -25,7 +45,11 @@ public readonly struct Observation<TState>
         Step = step;
         Time = time;
         HealthyForTime = healthyForTime;
+        ReliableForTime = reliableForTime;
+        _cut = cut;
     }
+
+    private readonly IReadOnlyList<bool>? _cut;
 
     /// <summary>Every node's current state, indexed by <see cref="NodeId.Value"/>. A crashed node shows its last persisted state.</summary>
     public IReadOnlyList<TState> States { get; }
@@ -55,11 +79,28 @@ public readonly struct Observation<TState>
     /// </summary>
     public long HealthyForTime { get; }
 
+    /// <summary>
+    /// For how many rounds of <see cref="Time"/> the network has been reliable: no link cut, no
+    /// loss or duplication. Unlike <see cref="HealthyForTime"/> it ignores crashed nodes, so a
+    /// property about live nodes (a failure detector's accuracy) can be judged while the dead stay
+    /// dead. -1 while it is not reliable.
+    /// </summary>
+    public long ReliableForTime { get; }
+
     /// <summary>Number of nodes.</summary>
     public int Count => States.Count;
 
     /// <summary>True when <paramref name="node"/> is running.</summary>
     public bool IsUp(NodeId node) => Up[node.Value];
+
+    /// <summary>
+    /// True when the link from <paramref name="from"/> to <paramref name="to"/> is not cut: what
+    /// one sends the other can receive (if it is up). A node always reaches itself.
+    /// </summary>
+    public bool CanReach(NodeId from, NodeId to) => from == to || _cut is null || !_cut[from.Value * States.Count + to.Value];
+
+    /// <summary>True when both links between <paramref name="a"/> and <paramref name="b"/> are intact and both are up: they can talk.</summary>
+    public bool Connected(NodeId a, NodeId b) => Up[a.Value] && Up[b.Value] && CanReach(a, b) && CanReach(b, a);
 
     /// <summary>True when every node is up and the network delivers everything.</summary>
     public bool IsHealthy => HealthyForTime >= 0;

@@ -60,22 +60,60 @@ public abstract class PropertyCheck<TState>
     public virtual void RestoreGhost(object? ghost)
     {
     }
+
+    // Explanations and coverage: what a violation names, and whether the property was judged at all.
+
+    /// <summary>
+    /// Says what broke, in the protocol's own words ("slot 17 has v1 at n0 and v2 at n2"), or null
+    /// when the property has nothing to add to its name. Hosts call it only right after
+    /// <see cref="Holds"/> returned false, with the same observation, so it may reuse what
+    /// <see cref="Holds"/> folded; for a liveness property, with the run's last observation.
+    /// </summary>
+    public virtual string? Explain(Observation<TState> observation) => null;
+
+    /// <summary>
+    /// False while the property's precondition has never held in this run, so every
+    /// <see cref="Holds"/> so far was vacuous (an accuracy property on a network that never became
+    /// reliable). Hosts warn about properties a run or suite could not evaluate.
+    /// </summary>
+    public virtual bool Evaluated => true;
 }
 
 /// <summary>Factories for properties.</summary>
 public static class Property
 {
     /// <summary>An invariant that must hold after every step.</summary>
-    public static Property<TState> Always<TState>(string name, Func<Observation<TState>, bool> holds) where TState : class =>
-        new Stateless<TState>(name, PropertyKind.Always, holds);
+    /// <param name="name">The name printed when the property is violated.</param>
+    /// <param name="holds">The invariant.</param>
+    /// <param name="explain">What broke, for the violation message (see <see cref="PropertyCheck{TState}.Explain"/>); null to print only the name.</param>
+    public static Property<TState> Always<TState>(string name, Func<Observation<TState>, bool> holds, Func<Observation<TState>, string?>? explain = null) where TState : class =>
+        new Stateless<TState>(name, PropertyKind.Always, holds, explain, applies: null);
+
+    /// <summary>
+    /// An invariant judged only in observations where <paramref name="applies"/> holds (elsewhere it
+    /// holds vacuously). A run in which it never applied reports the property as not evaluated
+    /// (<see cref="PropertyCheck{TState}.Evaluated"/>), so a suite cannot pass it by never testing it.
+    /// </summary>
+    public static Property<TState> AlwaysWhen<TState>(
+        string name,
+        Func<Observation<TState>, bool> applies,
+        Func<Observation<TState>, bool> holds,
+        Func<Observation<TState>, string?>? explain = null) where TState : class
+    {
+        ArgumentNullException.ThrowIfNull(applies);
+        return new Stateless<TState>(name, PropertyKind.Always, holds, explain, applies);
+    }
 
     /// <summary>A goal that some step of some run must reach.</summary>
     public static Property<TState> Sometimes<TState>(string name, Func<Observation<TState>, bool> holds) where TState : class =>
-        new Stateless<TState>(name, PropertyKind.Sometimes, holds);
+        new Stateless<TState>(name, PropertyKind.Sometimes, holds, explain: null, applies: null);
 
     /// <summary>A liveness goal: once faults heal, it must come to hold within the liveness bound.</summary>
-    public static Property<TState> Eventually<TState>(string name, Func<Observation<TState>, bool> holds) where TState : class =>
-        new Stateless<TState>(name, PropertyKind.Eventually, holds);
+    /// <param name="name">The name printed when the goal is not reached in time.</param>
+    /// <param name="holds">The goal.</param>
+    /// <param name="explain">Why it does not hold yet, asked of the run's last observation when the liveness bound runs out.</param>
+    public static Property<TState> Eventually<TState>(string name, Func<Observation<TState>, bool> holds, Func<Observation<TState>, string?>? explain = null) where TState : class =>
+        new Stateless<TState>(name, PropertyKind.Eventually, holds, explain, applies: null);
 
     /// <summary>Ghost state shared by several properties, folded once per observation (see <see cref="Ghost{TState, TGhost}"/>).</summary>
     public static Ghost<TState, TGhost> Ghost<TState, TGhost>(TGhost initial, Func<TGhost, Observation<TState>, TGhost> observe) where TState : class =>
@@ -91,19 +129,43 @@ public static class Property
         PropertyKind kind,
         TGhost initial,
         Func<TGhost, Observation<TState>, TGhost> observe,
-        Func<TGhost, Observation<TState>, bool> holds) where TState : class =>
-        new Ghosted<TState, TGhost>(name, kind, initial, observe, holds);
+        Func<TGhost, Observation<TState>, bool> holds,
+        Func<TGhost, Observation<TState>, string?>? explain = null) where TState : class =>
+        new Ghosted<TState, TGhost>(name, kind, initial, observe, holds, explain);
 
-    private sealed class Stateless<TState>(string name, PropertyKind kind, Func<Observation<TState>, bool> holds)
+    private sealed class Stateless<TState>(
+        string name,
+        PropertyKind kind,
+        Func<Observation<TState>, bool> holds,
+        Func<Observation<TState>, string?>? explain,
+        Func<Observation<TState>, bool>? applies)
         : Property<TState>(name, kind) where TState : class
     {
-        public override PropertyCheck<TState> Start() => new Check(holds);
+        public override PropertyCheck<TState> Start() => new Check(holds, explain, applies);
 
-        private sealed class Check(Func<Observation<TState>, bool> holds) : PropertyCheck<TState>
+        private sealed class Check(
+            Func<Observation<TState>, bool> holds,
+            Func<Observation<TState>, string?>? explain,
+            Func<Observation<TState>, bool>? applies) : PropertyCheck<TState>
         {
             public override bool CanRestore => true;
 
-            public override bool Holds(Observation<TState> observation) => holds(observation);
+            private bool _evaluated = applies is null;
+
+            public override bool Holds(Observation<TState> observation)
+            {
+                if (applies is not null)
+                {
+                    if (!applies(observation)) return true;
+                    _evaluated = true;
+                }
+
+                return holds(observation);
+            }
+
+            public override string? Explain(Observation<TState> observation) => explain?.Invoke(observation);
+
+            public override bool Evaluated => _evaluated;
         }
     }
 
@@ -112,14 +174,16 @@ public static class Property
         PropertyKind kind,
         TGhost initial,
         Func<TGhost, Observation<TState>, TGhost> observe,
-        Func<TGhost, Observation<TState>, bool> holds) : Property<TState>(name, kind) where TState : class
+        Func<TGhost, Observation<TState>, bool> holds,
+        Func<TGhost, Observation<TState>, string?>? explain) : Property<TState>(name, kind) where TState : class
     {
-        public override PropertyCheck<TState> Start() => new Check(initial, observe, holds);
+        public override PropertyCheck<TState> Start() => new Check(initial, observe, holds, explain);
 
         private sealed class Check(
             TGhost ghost,
             Func<TGhost, Observation<TState>, TGhost> observe,
-            Func<TGhost, Observation<TState>, bool> holds) : PropertyCheck<TState>
+            Func<TGhost, Observation<TState>, bool> holds,
+            Func<TGhost, Observation<TState>, string?>? explain) : PropertyCheck<TState>
         {
             private TGhost _ghost = ghost;
 
@@ -134,6 +198,8 @@ public static class Property
             public override object? SaveGhost() => _ghost;
 
             public override void RestoreGhost(object? ghost) => _ghost = (TGhost)ghost!;
+
+            public override string? Explain(Observation<TState> observation) => explain?.Invoke(_ghost, observation);
         }
     }
 }

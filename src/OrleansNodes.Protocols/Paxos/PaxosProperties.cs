@@ -38,21 +38,54 @@ public static class PaxosProperties
     /// <summary>All of the above, as the simulator checks them.</summary>
     public static IReadOnlyList<Property<PaxosState>> All { get; } =
     [
-        History(AtMostOneValueChosen, PropertyKind.Always, (history, _) => history.ChoseAtMostOneValue),
-        History(ChosenValueWasProposed, PropertyKind.Always, (history, _) => history.ChoseOnlyProposedValues),
-        Property.Always<PaxosState>(AcceptorKeepsItsPromise, KeepsPromise),
-        History(LearnersLearnOnlyTheChosenValue, PropertyKind.Always, LearnedOnlyChosen),
-        History(ValueChosen, PropertyKind.Sometimes, (history, _) => history.Chosen.Length > 0),
-        History(AdoptedValueChosen, PropertyKind.Sometimes, (history, _) => history.ChoseAnAdoptedValue),
-        Property.Eventually<PaxosState>(EveryProposerLearns, EveryUpProposerLearned),
+        HistoryGhost.Always(AtMostOneValueChosen, (history, _) => history.ChoseAtMostOneValue, (history, _) => TwoValuesChosen(history)),
+        HistoryGhost.Always(ChosenValueWasProposed, (history, _) => history.ChoseOnlyProposedValues, (history, _) => UnproposedChosen(history)),
+        Property.Always<PaxosState>(AcceptorKeepsItsPromise, KeepsPromise, BrokenPromise),
+        HistoryGhost.Always(LearnersLearnOnlyTheChosenValue, LearnedOnlyChosen, LearnedUnchosen),
+        HistoryGhost.Sometimes(ValueChosen, (history, _) => history.Chosen.Length > 0),
+        HistoryGhost.Sometimes(AdoptedValueChosen, (history, _) => history.ChoseAnAdoptedValue),
+        Property.Eventually<PaxosState>(EveryProposerLearns, EveryUpProposerLearned, StillProposing),
     ];
 
-    private static Property<PaxosState> History(string name, PropertyKind kind, Func<PaxosHistory, Observation<PaxosState>, bool> holds) => kind switch
+    private static string? TwoValuesChosen(PaxosHistory history)
     {
-        PropertyKind.Always => HistoryGhost.Always(name, holds),
-        PropertyKind.Sometimes => HistoryGhost.Sometimes(name, holds),
-        _ => HistoryGhost.Eventually(name, holds),
-    };
+        foreach (var vote in history.Chosen)
+            if (vote.Value != history.Chosen[0].Value)
+                return $"'{history.Chosen[0].Value}' was chosen in ballot {history.Chosen[0].Ballot} and '{vote.Value}' in ballot {vote.Ballot}";
+        return null;
+    }
+
+    private static string? UnproposedChosen(PaxosHistory history)
+    {
+        foreach (var vote in history.Chosen)
+            if (!history.Proposed.Contains(vote.Value)) return $"'{vote.Value}' was chosen in ballot {vote.Ballot} but no proposer ever held it";
+        return null;
+    }
+
+    private static string? BrokenPromise(Observation<PaxosState> observation)
+    {
+        if (observation.Stepped is not { } node || observation.Before is not { } before || observation.After is not { } after) return null;
+        if (after.Promised < before.Promised) return $"{node}'s promise went down from {before.Promised} to {after.Promised}";
+        if (after.Accepted is { } vote && vote.Ballot > after.Promised) return $"{node} accepted {vote} above its promise {after.Promised} without promising it";
+        return $"{node} accepted {after.Accepted?.ToString() ?? "nothing"} below its promise {before.Promised} (it had accepted {before.Accepted?.ToString() ?? "nothing"})";
+    }
+
+    private static string? LearnedUnchosen(PaxosHistory history, Observation<PaxosState> observation)
+    {
+        for (var i = 0; i < observation.Count; i++)
+            if (observation.States[i].Learned is { } learned && !history.IsChosen(learned))
+                return $"n{i} learned '{learned}', which no majority accepted in one ballot" +
+                       (history.Chosen.IsEmpty ? " (nothing is chosen)" : $" (chosen: {string.Join(", ", history.Chosen)})");
+        return null;
+    }
+
+    private static string? StillProposing(Observation<PaxosState> observation)
+    {
+        var proposing = new List<string>();
+        for (var i = 0; i < observation.Count; i++)
+            if (observation.Up[i] && observation.States[i].IsProposing) proposing.Add($"n{i} ({observation.States[i].Phase} in {observation.States[i].Ballot})");
+        return proposing.Count == 0 ? null : "still proposing: " + string.Join(", ", proposing);
+    }
 
     private static bool KeepsPromise(Observation<PaxosState> observation)
     {

@@ -13,7 +13,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             {
                 if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i])
                 {
-                    Fail(_properties[i].Name, PropertyKind.Eventually, $"did not hold within {livenessRounds} rounds after the network healed");
+                    var why = ExplainSafely(i, Observe(-1, null));
+                    Fail(_properties[i].Name, PropertyKind.Eventually,
+                        $"did not hold within {livenessRounds} rounds after the network healed" + (why is null ? string.Empty : ": " + why));
                     return;
                 }
             }
@@ -44,12 +46,25 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
     }
 
-    /// <summary>True when every <c>Eventually</c> property has held since the liveness phase began and the workload is settled.</summary>
+    /// <summary>
+    /// True when every <c>Eventually</c> property has held since the liveness phase began, the
+    /// workload is settled, and every invariant with a precondition has been evaluated (an
+    /// accuracy property waits for the healed network to have been reliable long enough).
+    /// </summary>
     public bool LivenessSatisfied()
     {
         for (var i = 0; i < _properties.Length; i++)
-            if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i]) return false;
+            if (_properties[i].Kind == PropertyKind.Eventually && !_reached[i] || !_checks[i].Evaluated) return false;
         return _workload is null || _workload.IsSettled;
+    }
+
+    /// <summary>The invariants this run never evaluated: their precondition never held.</summary>
+    public List<string> Unevaluated()
+    {
+        var names = new List<string>();
+        for (var i = 0; i < _checks.Length; i++)
+            if (!_checks[i].Evaluated) names.Add(_properties[i].Name);
+        return names;
     }
 
     public bool HasLivenessGoals()
@@ -63,8 +78,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private void Check(int stepped, TState? before)
     {
         if (_checks.Length == 0 || Failed) return;
-        var observation = new Observation<TState>(
-            _states, _up, stepped < 0 ? null : new NodeId(stepped), before, _steps, _round, HealthyForTime);
+        var observation = Observe(stepped, before);
         for (var i = 0; i < _checks.Length; i++)
         {
             // A goal once reached stays reached for the run; its check (and any ghost it folds)
@@ -84,7 +98,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             switch (_properties[i].Kind)
             {
                 case PropertyKind.Always when !holds:
-                    Fail(_properties[i].Name, PropertyKind.Always, "does not hold");
+                    Fail(_properties[i].Name, PropertyKind.Always, ExplainSafely(i, observation) ?? "does not hold");
                     return;
                 case PropertyKind.Sometimes when holds:
                     _reached[i] = true;
@@ -93,6 +107,22 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
                     _reached[i] = true;
                     break;
             }
+        }
+    }
+
+    private Observation<TState> Observe(int stepped, TState? before) =>
+        new(_states, _up, stepped < 0 ? null : new NodeId(stepped), before, _steps, _round, HealthyForTime, ReliableForTime, _cut);
+
+    /// <summary>The property's own account of what broke; a throwing explanation is reported, not fatal.</summary>
+    private string? ExplainSafely(int property, Observation<TState> observation)
+    {
+        try
+        {
+            return _checks[property].Explain(observation);
+        }
+        catch (Exception e)
+        {
+            return $"(its explanation threw {e.GetType().Name}: {e.Message})";
         }
     }
 

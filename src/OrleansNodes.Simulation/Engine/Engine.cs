@@ -69,6 +69,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private bool _live;
     private long _liveSince;
     private long _healthySince;
+    private long _reliableSince;
 
     /// <param name="protocol">The protocol under test.</param>
     /// <param name="settings">Its settings.</param>
@@ -129,6 +130,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _preserveOrder = preserveOrder;
         _lossy = lossy;
         _healthySince = lossy ? -1 : 0;
+        _reliableSince = lossy ? -1 : 0;
         _workload = workload;
         _workloadContext = workload is null ? null : new WorkloadContext<TRequest>(n);
         _payloads = payloads;
@@ -201,6 +203,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public int CutCount => _cuts;
 
     public long HealthyForTime => _healthySince < 0 ? -1 : _round - _healthySince;
+
+    /// <summary>Rounds since the network last lost, duplicated or cut (crashed nodes aside); -1 while it does.</summary>
+    public long ReliableForTime => _reliableSince < 0 ? -1 : _round - _reliableSince;
 
     public int ReadyCount => _ready.Count;
 
@@ -292,6 +297,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
                 return ValidNode(decision.Node) && Flush(decision.Node);
             case DecisionKind.Crash:
                 return ValidNode(decision.Node) && (!EnforceModel || _down < _maxCrashed) && Crash(decision.Node);
+            case DecisionKind.FlushCrash:
+                return ValidNode(decision.Node) && (!EnforceModel || _down < _maxCrashed) && FlushCrash(decision.Node);
             case DecisionKind.Restart:
                 return ValidNode(decision.Node) && Restart(decision.Node);
             case DecisionKind.Cut:
@@ -565,6 +572,35 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     {
         if (!_up[node]) return false;
         Record(new Decision(DecisionKind.Crash, node));
+        GoDown(node);
+        return true;
+    }
+
+    /// <summary>
+    /// The node's flush writes what its batch made durable, and the node crashes before its
+    /// outbox leaves: the write survives, its messages and replies do not. Persist-before-send
+    /// allows exactly this, so a protocol must be safe with it.
+    /// </summary>
+    public bool FlushCrash(int node)
+    {
+        if (!_up[node]) return false;
+        Record(new Decision(DecisionKind.FlushCrash, node));
+        if (_unflushedSteps[node] > 0 || _unsentMessages[node].Count > 0 || _unsentReplies[node].Count > 0)
+        {
+            if (!WriteDurable(node, out _)) return true;
+            _flushed[node] = _states[node];
+            Flushes++;
+            if (TraceLines is not null)
+                Note($"wrote {_unflushedSteps[node]} step(s), then crashed before sending {_unsentMessages[node].Count} message(s) and {_unsentReplies[node].Count} reply(ies)");
+            _unflushedSteps[node] = 0;
+        }
+
+        GoDown(node);
+        return true;
+    }
+
+    private void GoDown(int node)
+    {
         _up[node] = false;
         _down++;
         Crashes++;
@@ -583,7 +619,6 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         UpdateHealth();
         EndLine();
         Check(-1, null);
-        return true;
     }
 
     public bool Restart(int node)
@@ -830,6 +865,15 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     private void UpdateHealth()
     {
+        if (_cuts == 0 && !_lossy)
+        {
+            if (_reliableSince < 0) _reliableSince = _round;
+        }
+        else
+        {
+            _reliableSince = -1;
+        }
+
         if (_down == 0 && _cuts == 0 && !_lossy)
         {
             if (_healthySince < 0) _healthySince = _round;

@@ -31,6 +31,8 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
     private readonly bool _duplicate;
     private readonly bool _fifo;
     private readonly FaultKinds _events;
+    private readonly bool _crashes;
+    private bool _faultPhase;
     private int _tokenTotal;
 
     public Scheduler(Engine<TSettings, TState, TMessage, TRequest, TReply> engine, SimulationOptions options, FastRandom random)
@@ -47,6 +49,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         _duplicate = options.Faults.HasFlag(FaultKinds.Duplicate);
         _fifo = options.Order == DeliveryOrder.Fifo;
         _events = options.Faults & (FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Skew);
+        _crashes = options.Faults.HasFlag(FaultKinds.Crash);
         for (var i = 0; i < n; i++)
         {
             _rates[i] = options.Faults.HasFlag(FaultKinds.Skew) ? DrawRate() : NominalRateQuarters;
@@ -64,6 +67,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         // A guard against protocols that stop stepping (every node down and nothing in flight
         // cannot happen with a minority crash budget, but a script of options might allow it).
         var decisionBudget = (long)_options.Steps * 64 + 1_000;
+        _faultPhase = true;
         while (!engine.Failed && engine.Steps < _options.Steps && engine.Decisions.Count < decisionBudget)
             Next(faults: true);
 
@@ -76,6 +80,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
     private void RunLiveness()
     {
         var engine = _engine;
+        _faultPhase = false;
         engine.Heal();
         if (_options.RestartCrashedForLiveness)
             for (var node = 0; node < engine.Nodes; node++) engine.Restart(node);
@@ -187,9 +192,38 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         Flush(node);
     }
 
+    /// <summary>
+    /// A node's batch ends. In the fault phase a crash may be biased to this boundary: between the
+    /// flush's write and its sends (<see cref="SimulationOptions.FlushCrashPercent"/>), or just after
+    /// the flush, before the node's next step (<see cref="SimulationOptions.BoundaryCrashPercent"/>).
+    /// No random number is drawn when both are zero, so runs without them are unchanged.
+    /// </summary>
     private void Flush(int node)
     {
-        if (_engine.Flush(node)) _batchTarget[node] = DrawBatch();
+        var engine = _engine;
+        if (CrashAllowed(_options.FlushCrashPercent) && engine.Unflushed(node) > 0 && _random.Chance(_options.FlushCrashPercent))
+        {
+            DropTokens(node);
+            engine.FlushCrash(node);
+            _batchTarget[node] = DrawBatch();
+            return;
+        }
+
+        if (!engine.Flush(node)) return;
+        _batchTarget[node] = DrawBatch();
+        if (CrashAllowed(_options.BoundaryCrashPercent) && _random.Chance(_options.BoundaryCrashPercent))
+        {
+            DropTokens(node);
+            engine.Crash(node);
+        }
+    }
+
+    private bool CrashAllowed(double percent) => percent > 0 && _faultPhase && _crashes && _engine.DownCount < _options.MaxCrashed;
+
+    private void DropTokens(int node)
+    {
+        _tokenTotal -= _tokens[node];
+        _tokens[node] = 0;
     }
 
     private int RequestTarget(int index) => _engine.RequestTargetAt(index);
@@ -236,8 +270,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         if (down < _options.MaxCrashed && (down == 0 || _random.Chance(50)))
         {
             var node = PickNode(up: true);
-            _tokenTotal -= _tokens[node];
-            _tokens[node] = 0;
+            DropTokens(node);
             return engine.Crash(node);
         }
 

@@ -387,9 +387,14 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         if (checks.Length == 0) return null;
         var minTicks = int.MaxValue;
         foreach (var ticks in scratch.Ticks) minTicks = Math.Min(minTicks, ticks);
-        var healthy = scratch.Crashes == 0 && scratch.Drops == 0 && scratch.Duplicates == 0 && _options.MaxDrops == 0 && _options.MaxDuplicates == 0 && _options.MaxCrashes == 0;
+        // Time is the rounds every node has finished (the fewest ticks any took). The network is
+        // reliable, from the start, when the search may neither drop nor duplicate; healthy when it
+        // is also free of crashes.
+        var reliable = _options.MaxDrops == 0 && _options.MaxDuplicates == 0;
+        var healthy = reliable && _options.MaxCrashes == 0;
         var observation = new Observation<TState>(
-            scratch.States, scratch.Up, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth + 1, minTicks, healthy ? minTicks : -1);
+            scratch.States, scratch.Up, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth, minTicks,
+            healthy ? minTicks : -1, reliable ? minTicks : -1, cut: null);
         for (var i = 0; i < checks.Length; i++)
         {
             var property = _properties[i];
@@ -404,7 +409,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 return new Broken(property.Name, property.Kind, $"the property threw {e.GetType().Name}: {e.Message}");
             }
 
-            if (property.Kind == PropertyKind.Always && !holds) return new Broken(property.Name, PropertyKind.Always, "does not hold");
+            if (property.Kind == PropertyKind.Always && !holds) return new Broken(property.Name, PropertyKind.Always, Explain(checks[i], observation));
             if (property.Kind == PropertyKind.Sometimes && holds && Volatile.Read(ref _reached[i]) == 0) Interlocked.Exchange(ref _reached[i], 1);
         }
 

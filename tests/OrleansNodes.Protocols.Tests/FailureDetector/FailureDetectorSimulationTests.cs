@@ -41,6 +41,51 @@ public class FailureDetectorSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_AllFaults_AccuracyIsEvaluatedOnceLossStopsAlthoughCrashedNodesStayDown()
+    {
+        // Under every fault the network is lossy until the liveness phase, and crashed nodes stay
+        // down through it, so the cluster is never "healthy": accuracy is judged between live
+        // nodes on the reliable network of the liveness phase.
+        var simulator = Simulator.Create(new HeartbeatFailureDetector(), FailureDetectorSettings.Default);
+
+        for (var seed = 1UL; seed <= 20; seed++)
+        {
+            var report = simulator.Run(seed, AllFaults);
+
+            Assert.True(report.Passed, report.ToString());
+            Assert.Empty(report.Unevaluated);
+        }
+    }
+
+    [Fact]
+    public void RunSuite_AllFaultsWithoutLivenessPhase_WarnsThatAccuracyCouldNotBeEvaluated()
+    {
+        var report = Simulator.Create(new HeartbeatFailureDetector(), FailureDetectorSettings.Default)
+            .RunSuite(20, AllFaults with { LivenessRounds = 0 }, firstSeed: 1);
+
+        output.WriteLine(report.ToString());
+        Assert.Null(report.Violation);
+        var warning = Assert.Single(report.Warnings);
+        Assert.Contains($"'{FailureDetectorProperties.NoLivePeerSuspected}' could not be evaluated in any of the 20 runs", warning, StringComparison.Ordinal);
+        Assert.Contains("warning: ", report.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunSuite_AllFaultsDetectorFarTooEager_AccuracyViolationNamesTheSuspicion()
+    {
+        // A threshold of one tick suspects every live peer between heartbeats; before accuracy was
+        // judged in the liveness phase, --faults all could never say so.
+        var eager = new FailureDetectorSettings(FailureDetectorSettings.Default.HeartbeatIntervalTicks, 1);
+
+        var report = Simulator.Create(new HeartbeatFailureDetector(), eager)
+            .RunSuite(20, AllFaults with { CheckDeterminism = false, Shrink = false }, firstSeed: 1);
+
+        output.WriteLine(report.ToString());
+        Assert.Equal(FailureDetectorProperties.NoLivePeerSuspected, report.Violation?.Property);
+        Assert.Matches("^n[0-9] suspects n[0-9], up since round [0-9]+; the network has been reliable for [0-9]+ rounds", report.Violation!.Message);
+    }
+
+    [Fact]
     public void RunSuite_LosslessFaults1000Seeds_NoLivePeerSuspectedOnceHealthyAndCrashesDetected()
     {
         var report = Simulator.Create(new HeartbeatFailureDetector(), FailureDetectorSettings.Default).RunSuite(1_000, LosslessFaults, firstSeed: 1);

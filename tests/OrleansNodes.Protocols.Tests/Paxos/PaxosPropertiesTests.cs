@@ -35,6 +35,10 @@ public class PaxosPropertiesTests
             return _check.Holds(new Observation<PaxosState>(_states, _up, N(node), before, ++_step, _step, -1));
         }
 
+        /// <summary>The property's explanation of the current cluster, as the simulator asks for it right after a violation.</summary>
+        public string? Explain(int stepped, PaxosState before) =>
+            _check.Explain(new Observation<PaxosState>(_states, _up, N(stepped), before, _step, _step, -1));
+
         /// <summary>The node crashes and shows its persisted state; the check runs with no stepped node.</summary>
         public bool Crash(int node, PaxosState persisted)
         {
@@ -60,6 +64,30 @@ public class PaxosPropertiesTests
         Assert.True(run.Step(1, Voted(1, B(2, 1), "b")));
 
         Assert.False(run.Step(2, Voted(2, B(2, 1), "b")));
+    }
+
+    [Fact]
+    public void AtMostOneValueChosen_Violated_ExplanationNamesBothValuesAndBallots()
+    {
+        var run = new Run(PaxosProperties.AtMostOneValueChosen);
+        run.Step(0, Voted(0, B(1, 0), "a"));
+        run.Step(1, Voted(1, B(1, 0), "a"));
+        run.Step(1, Voted(1, B(2, 1), "b"));
+        var before = Fresh(2);
+        run.Step(2, Voted(2, B(2, 1), "b"));
+
+        Assert.Equal("'a' was chosen in ballot 1.n0 and 'b' in ballot 2.n1", run.Explain(2, before));
+    }
+
+    [Fact]
+    public void AcceptorKeepsItsPromise_PromiseGoesDown_ExplanationNamesBothBallots()
+    {
+        var run = new Run(PaxosProperties.AcceptorKeepsItsPromise);
+        var promised = Fresh(0) with { Promised = B(3, 1) };
+        run.Step(0, promised);
+
+        Assert.False(run.Step(0, promised with { Promised = B(2, 1) }));
+        Assert.Equal("n0's promise went down from 3.n1 to 2.n1", run.Explain(0, promised));
     }
 
     [Fact]
