@@ -435,6 +435,18 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         scratch.Fingerprint = FingerprintOf(scratch);
     }
 
+    private static string Explain(PropertyCheck<TState> check, Observation<TState> observation)
+    {
+        try
+        {
+            return check.Explain(observation) ?? "does not hold";
+        }
+        catch (Exception e)
+        {
+            return $"does not hold (and its explanation threw {e.GetType().Name}: {e.Message})";
+        }
+    }
+
     private static ExplorerWorld<TState, TMessage> Materialize(Scratch scratch) => new()
     {
         States = (TState[])scratch.States.Clone(),
