@@ -55,6 +55,9 @@ public sealed record ExplorationOptions
     /// <summary>Times a client follows a redirect (or tries the next node) for one operation.</summary>
     public int MaxRedirects { get; init; } = 2;
 
+    /// <summary>Check that <c>Recover</c> restores the hard state it was given (as <see cref="SimulationOptions.CheckRecovery"/>).</summary>
+    public bool CheckRecovery { get; init; } = true;
+
     /// <summary>Stop at the first violation (otherwise count every violating state and keep the first).</summary>
     public bool StopAtViolation { get; init; } = true;
 

@@ -222,7 +222,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             return new Broken(Engine.Engine<TSettings, TState, TMessage, TRequest, TReply>.StepThrewProperty, PropertyKind.Always, $"n{node} threw in Recover: {e.GetType().Name}: {e.Message}");
         }
 
-        if (!Equals(_protocol.HardState(recovered), image.Hard))
+        if (_options.CheckRecovery && !Equals(_protocol.HardState(recovered), image.Hard))
             return new Broken(Engine.Engine<TSettings, TState, TMessage, TRequest, TReply>.RecoveryProperty, PropertyKind.Always, $"n{node} recovered hard state {_protocol.HardState(recovered)} from {image.Hard}");
         SetState(scratch, node, recovered);
         return CheckProperties(worker, scratch, -1, null);
