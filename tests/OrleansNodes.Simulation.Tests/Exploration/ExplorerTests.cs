@@ -87,4 +87,62 @@ public sealed class ExplorerTests
         Assert.Equal(5, violation.Actions);
         Assert.Contains("fifth tick", violation.Message);
     }
+
+    [Fact]
+    public void Explore_BreadthFirstCounterexample_IsAsShortAsABruteForceSearchThroughTheScriptedWorld()
+    {
+        var options = new ExplorationOptions { Nodes = 3, TicksPerNode = 1, MaxDepth = 10 };
+        var explored = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Explore(options).Violation!;
+
+        // Every sequence of ticks (one per node) and deliveries, replayed on the simulator's own
+        // scripted world, shortest first: the explorer's engine plays no part in it.
+        var shortest = Enumerable.Range(1, 8).First(depth => BruteForceFinds(new List<int>(), depth));
+
+        Assert.Equal(shortest, explored.Actions);
+    }
+
+    /// <summary>
+    /// True when some extension of <paramref name="prefix"/> to <paramref name="depth"/> actions
+    /// breaks an invariant. An action is a tick of node <c>a</c> (a below 3) or the delivery of
+    /// the in-flight message at index <c>a - 3</c>.
+    /// </summary>
+    private static bool BruteForceFinds(List<int> prefix, int depth)
+    {
+        var world = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).CreateWorld(3);
+        var ticked = new bool[3];
+        try
+        {
+            foreach (var action in prefix) Act(world, action, ticked);
+        }
+        catch (SimulationFailedException)
+        {
+            return true;
+        }
+
+        if (prefix.Count == depth) return false;
+        var choices = Enumerable.Range(0, 3).Where(n => !ticked[n]).Concat(Enumerable.Range(3, world.InFlight.Count)).ToList();
+        foreach (var choice in choices)
+        {
+            prefix.Add(choice);
+            var found = BruteForceFinds(prefix, depth);
+            prefix.RemoveAt(prefix.Count - 1);
+            if (found) return true;
+        }
+
+        return false;
+    }
+
+    private static void Act(World<Unit, PingState, string, string, string> world, int action, bool[] ticked)
+    {
+        if (action < 3)
+        {
+            ticked[action] = true;
+            world.Tick(new NodeId(action));
+            return;
+        }
+
+        var target = world.InFlight[action - 3];
+        var delivered = false;
+        world.Deliver(m => !delivered && m == target && (delivered = true));
+    }
 }
