@@ -145,4 +145,92 @@ public sealed class ExplorerTests
         var delivered = false;
         world.Deliver(m => !delivered && m == target && (delivered = true));
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Explore_PingWithAndWithoutSymmetry_CountsEveryStateAndEveryOrbit(int nodes)
+    {
+        var options = new ExplorationOptions { Nodes = nodes, TicksPerNode = 1, MaxDepth = 100 };
+        var ping = Simulator.Create(new Ping(), new Unit());
+
+        var plain = ping.Explore(options);
+        var reduced = ping.Explore(options with { Symmetry = true });
+
+        // A state is, for each sender, "not yet ticked" or the set of its pings already delivered
+        // (whether a node was pinged follows from those sets): (1 + 2^(n-1))^n states. Under
+        // renaming, count the orbits of those assignments directly.
+        var perSender = 1 + (1 << (nodes - 1));
+        Assert.Equal((long)Math.Pow(perSender, nodes), plain.UniqueStates);
+        Assert.Equal(Orbits(nodes), reduced.UniqueStates);
+        Assert.True(reduced.Passed);
+    }
+
+    /// <summary>
+    /// The number of Ping states up to renaming nodes: every assignment (sender to "not ticked" or
+    /// to the set of receivers it reached) in a canonical form, the least encoding over all
+    /// permutations.
+    /// </summary>
+    private static long Orbits(int n)
+    {
+        var permutations = Permutations(Enumerable.Range(0, n).ToArray()).ToList();
+        var perSender = 1 + (1 << n);
+        var canonical = new HashSet<string>();
+        var total = (long)Math.Pow(perSender, n);
+        for (var code = 0L; code < total; code++)
+        {
+            // Sender i: -1 for not ticked, else a bit set over the receivers (never itself).
+            var assignment = new int[n];
+            var rest = code;
+            var valid = true;
+            for (var i = 0; i < n; i++)
+            {
+                var value = (int)(rest % perSender) - 1;
+                rest /= perSender;
+                if (value >= 0 && (value & (1 << i)) != 0) valid = false;
+                assignment[i] = value;
+            }
+
+            if (!valid) continue;
+            canonical.Add(permutations.Select(p => Encode(assignment, p)).Min(StringComparer.Ordinal)!);
+        }
+
+        return canonical.Count;
+    }
+
+    private static string Encode(int[] assignment, int[] map)
+    {
+        var renamed = new int[assignment.Length];
+        for (var i = 0; i < assignment.Length; i++)
+        {
+            var value = assignment[i];
+            if (value < 0)
+            {
+                renamed[map[i]] = -1;
+                continue;
+            }
+
+            var bits = 0;
+            for (var j = 0; j < assignment.Length; j++)
+                if ((value & (1 << j)) != 0) bits |= 1 << map[j];
+            renamed[map[i]] = bits;
+        }
+
+        return string.Join(",", renamed);
+    }
+
+    private static IEnumerable<int[]> Permutations(int[] items)
+    {
+        if (items.Length <= 1)
+        {
+            yield return items;
+            yield break;
+        }
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            var rest = items.Where((_, k) => k != i).ToArray();
+            foreach (var tail in Permutations(rest)) yield return [items[i], .. tail];
+        }
+    }
 }
