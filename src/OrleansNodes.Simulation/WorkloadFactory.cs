@@ -1,0 +1,10 @@
+namespace OrleansNodes.Simulation;
+
+/// <summary>
+/// A workload factory that can say what it makes: <see cref="Spec"/> is recorded in every schedule
+/// the simulator saves, so the schedule's replay can rebuild the same clients (the console does,
+/// for the protocols it ships with).
+/// </summary>
+/// <param name="Spec">What fully determines the clients, besides the run's seed.</param>
+/// <param name="Create">Makes the clients of one run.</param>
+public sealed record WorkloadFactory<TRequest, TReply>(WorkloadSpec Spec, Func<WorkloadSetup, IWorkload<TRequest, TReply>> Create);
