@@ -297,7 +297,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         switch (decision.Kind)
         {
             case DecisionKind.Round:
+                if (EnforceModel && Lenient && !RoundMayEnd()) CompleteRound();
                 if (EnforceModel && !RoundMayEnd()) return false;
+                if (Failed) return false;
                 AdvanceRound();
                 return true;
             case DecisionKind.Tick:
@@ -326,7 +328,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
                 return Heal();
             case DecisionKind.Request:
                 var request = FindRequest(decision.Client, decision.Number, decision.Node);
-                return request >= 0 && (!EnforceModel || !BatchFull(decision.Node)) && DeliverRequest(request);
+                return request >= 0 && (!EnforceModel || !BatchFull(_requests[request].Node)) && DeliverRequest(request);
             case DecisionKind.Submit:
                 return ValidNode(decision.Node) && Submit(decision.Client, decision.Number, decision.Node, decision.Peer);
             case DecisionKind.Live:
@@ -473,6 +475,43 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         for (var node = 0; node < Nodes; node++)
             if (_upAllRound[node] && _ticksThisRound[node] == 0 && _silentRounds[node] + 1 >= _maxSilentRounds) return false;
         return true;
+    }
+
+    /// <summary>
+    /// While shrinking, a round whose obligations are unmet (because the decisions that met them
+    /// were deleted, or name requests and messages that shifted) is completed the way the
+    /// scheduler's <c>FinishRound</c> would: client requests land, due messages are delivered, nodes
+    /// that owe a tick take it, each node flushing first when its batch is full. Without this,
+    /// deleting one early round strands every later one (its clients now send other requests at
+    /// other times, and the round model refuses to end a round before they land). What is done
+    /// here is recorded like any decision, so the shrunk schedule replays exactly.
+    /// </summary>
+    private void CompleteRound()
+    {
+        while (_requests.Count > 0 && !Failed)
+        {
+            FlushIfFull(_requests[0].Node);
+            DeliverRequest(0);
+        }
+
+        for (var due = IndexOfDue(0); due >= 0 && !Failed; due = IndexOfDue(0))
+        {
+            var index = _fifo ? 0 : due;
+            FlushIfFull(_ready[index].To);
+            ActOnPacket(index, DecisionKind.Deliver);
+        }
+
+        for (var node = 0; node < Nodes && !Failed; node++)
+        {
+            if (!_upAllRound[node] || _ticksThisRound[node] > 0 || _silentRounds[node] + 1 < _maxSilentRounds) continue;
+            FlushIfFull(node);
+            if (TickAllowed(node)) Tick(node);
+        }
+    }
+
+    private void FlushIfFull(int node)
+    {
+        if ((uint)node < (uint)Nodes && BatchFull(node)) Flush(node);
     }
 
     /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>
@@ -877,6 +916,13 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         {
             var request = _requests[i];
             if (request.Client == client && request.Sequence == sequence && request.Node == node) return i;
+        }
+
+        // While shrinking, the client's oldest request in flight stands in (its choices shifted with the rounds deleted).
+        if (Lenient)
+        {
+            for (var i = 0; i < _requests.Count; i++)
+                if (_requests[i].Client == client) return i;
         }
 
         return -1;
