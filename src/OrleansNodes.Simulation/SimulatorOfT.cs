@@ -36,17 +36,19 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     private readonly TSettings _settings;
     private readonly Func<WorkloadSetup, IWorkload<TRequest, TReply>>? _workload;
     private readonly WorkloadSpec? _workloadSpec;
+    private readonly WorkloadFactory<TRequest, TReply>? _workloadFactory;
 
     internal Simulator(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
         TSettings settings,
         Func<WorkloadSetup, IWorkload<TRequest, TReply>>? workload,
-        WorkloadSpec? workloadSpec = null)
+        WorkloadFactory<TRequest, TReply>? workloadFactory = null)
     {
         _protocol = protocol;
         _settings = settings;
         _workload = workload;
-        _workloadSpec = workloadSpec;
+        _workloadFactory = workloadFactory;
+        _workloadSpec = workloadFactory?.Spec;
     }
 
     /// <inheritdoc/>
@@ -70,7 +72,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     public Simulator<TSettings, TState, TMessage, TRequest, TReply> WithWorkload(WorkloadFactory<TRequest, TReply> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory.Create, factory.Spec);
+        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory.Create, factory);
     }
 
     /// <inheritdoc/>
@@ -198,6 +200,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: the schedule is for protocol '{schedule.Protocol}', not '{Protocol}'");
         if (schedule.Settings is { } recorded && recorded != SettingsText)
             throw new ScheduleFormatException($"{schedule.Source ?? "schedule"}: recorded with settings {recorded}, but this simulator has {SettingsText}");
+        if (ForWorkloadOf(schedule) is { } other) return other.Replay(schedule);
         CheckWorkload(schedule);
         schedule.Options.Validate();
         var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model);
@@ -262,6 +265,13 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     }
 
     private string SettingsText => StructuralDiff.Format(_settings, 2_000);
+
+    /// <summary>The simulator for the schedule's smaller clients (a shrunk workload), when this one's factory can make them; else null.</summary>
+    private Simulator<TSettings, TState, TMessage, TRequest, TReply>? ForWorkloadOf(Schedule schedule) =>
+        schedule.Workload is { } recorded && _workloadSpec is { } mine && !mine.Equals(recorded)
+        && _workloadFactory?.Variant?.Invoke(recorded) is { } variant && variant.Spec.Equals(recorded)
+            ? WithWorkload(variant)
+            : null;
 
     /// <summary>A schedule recorded with clients replays only with the same clients: without their requests it is another run.</summary>
     private void CheckWorkload(Schedule schedule)
@@ -345,13 +355,29 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         // the replay enforces the model. A liveness failure keeps its bound, since the replay
         // judges it with the same options: the candidate must still heal, go live and then run
         // LivenessRounds rounds without the property coming true.
+        var simulator = this;
         if (shrink && options.MaxShrinkReplays > 0 && payloads is null && model == ScheduleModel.Random)
         {
+            // Coarsest first: fewer clients, fewer operations, if the same decisions still fail the
+            // same way (and no longer: a workload that needs more decisions shrinks worse).
+            foreach (var smaller in _workloadFactory?.Smaller ?? [])
+            {
+                if (_workloadFactory!.Variant?.Invoke(smaller) is not { } variant) continue;
+                var candidate = WithWorkload(variant);
+                var replay = candidate.ReplayDecisions(seed, options, schedule, payloads, trace: null, lenient: true);
+                if (replay.Violation is not { } again || again.Signature != found.Signature || replay.Decisions.Count > schedule.Count) continue;
+                simulator = candidate;
+                schedule = again.Kind == PropertyKind.Always
+                    ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
+                    : replay.Decisions;
+                break;
+            }
+
             schedule = Shrinker.Minimize(
                 schedule,
                 candidate =>
                 {
-                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
+                    var replay = simulator.ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
                     if (replay.Violation is not { } again || again.Signature != found.Signature) return null;
                     return again.Kind == PropertyKind.Always
                         ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
@@ -361,7 +387,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
         }
 
         var lines = new List<string>();
-        var traced = ReplayDecisions(seed, options, schedule, payloads, lines, model: model);
+        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model);
         var message = found.Message;
         if (traced.Violation is not { } replayed || replayed.Signature != found.Signature)
             message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated " + traced.Violation.Signature)}: is the protocol deterministic?)";
@@ -373,7 +399,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
             Options = options,
             Property = found.Property,
             Settings = SettingsText,
-            Workload = _workloadSpec,
+            Workload = simulator._workloadSpec,
             Model = model,
             Decisions = [.. schedule],
             Source = existingPath,

@@ -42,7 +42,20 @@ public sealed class KeyValueClients : IWorkload<KeyValueCommand, KeyValueReply>
     public static WorkloadFactory<KeyValueCommand, KeyValueReply> Factory(int clients = 3, int operationsPerClient = 8, int keys = 2, int timeoutRounds = 12) =>
         new(
             WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds)),
-            setup => new KeyValueClients(setup, clients, operationsPerClient, timeoutRounds, keys));
+            setup => new KeyValueClients(setup, clients, operationsPerClient, timeoutRounds, keys))
+        {
+            Variant = spec => spec.Kind == Kind ? Factory(spec) : null,
+            Smaller = [.. SmallerLoads(clients, operationsPerClient).Select(load =>
+                WorkloadSpec.Of(Kind, ("clients", load.Clients), ("operationsPerClient", load.Operations), ("keys", keys), ("timeoutRounds", timeoutRounds)))],
+        };
+
+    /// <summary>Fewer clients first (one, two, …), then fewer operations each: what shrinking tries.</summary>
+    private static IEnumerable<(int Clients, int Operations)> SmallerLoads(int clients, int operations)
+    {
+        for (var c = 1; c <= clients; c++)
+            foreach (var o in new[] { 1, 2, 4, operations }.Distinct().Where(o => o <= operations))
+                if ((c, o) != (clients, operations)) yield return (c, o);
+    }
 
     /// <summary>The factory a schedule's <see cref="WorkloadSpec"/> describes; throws <see cref="FormatException"/> when it describes other clients.</summary>
     public static WorkloadFactory<KeyValueCommand, KeyValueReply> Factory(WorkloadSpec spec)
