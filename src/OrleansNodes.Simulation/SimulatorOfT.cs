@@ -214,6 +214,7 @@ public sealed class Simulator<TSettings, TState, TMessage, TRequest, TReply> : I
     public string Trace(Schedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
+        if (ForWorkloadOf(schedule) is { } other) return other.Trace(schedule);
         var lines = new List<string>();
         ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines, model: schedule.Model);
         return string.Join(Environment.NewLine, lines);

@@ -42,4 +42,24 @@ public class ShrinkingTests
         Assert.Equal("Always 'workload': history not linearizable", violation.Signature);
         Assert.Equal(violation.Signature, sim.Replay(violation.Schedule).Violation?.Signature);
     }
+
+    [Fact]
+    public void Run_WorkloadWithSmallerVariants_ShrinksToTheSimplestThatStillFailsAndReplaysFromTheSpec()
+    {
+        static WorkloadFactory<string, int> Toy(int clients) => new(
+            WorkloadSpec.Of("toy-clients", ("clients", clients)),
+            setup => new Clients(setup, clients, 3, 5, failWith: "always fails"))
+        {
+            Variant = spec => spec.Kind == "toy-clients" ? Toy(spec.Int("clients", 0)) : null,
+            Smaller = [.. Enumerable.Range(1, clients - 1).Select(c => WorkloadSpec.Of("toy-clients", ("clients", c)))],
+        };
+        var sim = Simulator.Create(new Relay(), Unit.Value).WithWorkload(Toy(4));
+
+        var violation = sim.Run(1, _options with { Order = DeliveryOrder.Fifo, Faults = FaultKinds.None, LivenessRounds = 0 }).Violation!;
+
+        Assert.Equal(WorkloadSpec.Of("toy-clients", ("clients", 1)), violation.Schedule.Workload);
+        var replay = sim.Replay(violation.Schedule);
+        Assert.Equal(violation.Signature, replay.Violation?.Signature);
+        Assert.Equal(0, replay.SkippedDecisions);
+    }
 }
