@@ -159,8 +159,9 @@ public class SimCommandTests
             Assert.Equal(ExitCodes.Failed, run.ExitCode);
             var path = Assert.Single(Directory.GetFiles(directory, "*.schedule.json"));
             var schedule = Schedule.Load(path);
-            Assert.Equal(WorkloadSpec.Of("kv-clients", ("clients", 3), ("operationsPerClient", 8), ("keys", 2), ("timeoutRounds", 12)), schedule.Workload);
-            Assert.Contains(schedule.Decisions, d => d.Kind == DecisionKind.Request);
+            // The clients as shrinking left them (it tries fewer clients and operations first).
+            Assert.Equal("kv-clients", schedule.Workload?.Kind);
+            Assert.InRange(schedule.Workload!.Int("clients", 0), 1, 3);
 
             // The replay command is one line however wide the console, and names the file.
             var hint = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("replay: ", StringComparison.Ordinal));

@@ -118,4 +118,29 @@ public class ModelEnforcementTests
         Assert.Equal(3, report.Ticks);
         Assert.Equal(3, _mute.Replay(explored with { Model = ScheduleModel.Random }).SkippedDecisions);
     }
+
+    [Theory]
+    [InlineData(FaultKinds.All)]
+    [InlineData(FaultKinds.All & ~FaultKinds.Skew)]
+    public void Replay_UnshrunkRandomRuns_EveryDecisionApplies(FaultKinds faults)
+    {
+        // The model a replay enforces is exactly what the scheduler guarantees: every decision of
+        // a random run, with every fault, applies. A gossip fails "fewer than 600 ticks" late.
+        var gossip = Simulator.Create(new Gossip(false, Property.Always<GossipState>("fewer than 600 ticks", o => o.States.Sum(s => s.Ticks) < 600)), Unit.Value);
+        var options = SimulationOptions.Default with
+        {
+            Nodes = 4, Steps = 5_000, Faults = faults, FaultEventPercent = 5, Shrink = false, SaveSchedule = false, CheckDeterminism = false, MaxBatchSteps = 3,
+        };
+
+        for (var seed = 1UL; seed <= 20; seed++)
+        {
+            var violation = gossip.Run(seed, options).Violation!;
+            Assert.Equal("fewer than 600 ticks", violation.Property);
+
+            var replay = gossip.Replay(violation.Schedule);
+
+            Assert.True(replay.SkippedDecisions == 0, $"seed {seed}: {replay.SkippedDecisions} skipped, first {replay.FirstSkipped}");
+            Assert.Equal(violation.Signature, replay.Violation?.Signature);
+        }
+    }
 }
