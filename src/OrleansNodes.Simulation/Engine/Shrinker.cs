@@ -3,7 +3,7 @@ namespace OrleansNodes.Simulation.Engine;
 /// <summary>
 /// Delta debugging (Zeller and Hildebrandt, "Simplifying and Isolating Failure-Inducing Input",
 /// 2002, the ddmin algorithm) over a run's decisions, at coarse grains first: whole rounds, then
-/// fault episodes (a crash with its restart, the cuts of a partition with their heal), then
+/// the contents of rounds (keeping the time step), then fault episodes (a crash with its restart, the cuts of a partition with their heal), then
 /// single decisions. Each pass repeatedly deletes chunks of its units, keeping any deletion after
 /// which the replay still fails the same way, refining the chunks down to single units. Passes
 /// repeat while any of them makes progress. A replay skips decisions that no longer apply or that
@@ -24,7 +24,7 @@ internal static class Shrinker
     public static List<Decision> Minimize(List<Decision> decisions, Func<List<Decision>, List<Decision>?> replay, int budget)
     {
         var current = decisions;
-        var grains = new Func<List<Decision>, List<List<int>>>[] { Rounds, FaultEpisodes, Singles };
+        var grains = new Func<List<Decision>, List<List<int>>>[] { Rounds, RoundContents, FaultEpisodes, Singles };
         while (budget > 0)
         {
             var before = current.Count;
@@ -92,6 +92,31 @@ internal static class Shrinker
 
         if (unit.Count > 0) units.Add(unit);
         return units.Count > 1 ? units : [];
+    }
+
+    /// <summary>
+    /// What happens within a round, without the <c>round</c> itself: deleting it keeps the time step
+    /// but leaves only what the round cannot end without (the replay completes it: requests land,
+    /// due messages arrive, owed ticks are taken), dropping optional deliveries, ticks and flushes at once.
+    /// </summary>
+    private static List<List<int>> RoundContents(List<Decision> decisions)
+    {
+        var units = new List<List<int>>();
+        var unit = new List<int>();
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            if (decisions[i].Kind != DecisionKind.Round)
+            {
+                unit.Add(i);
+                continue;
+            }
+
+            if (unit.Count > 0) units.Add(unit);
+            unit = [];
+        }
+
+        if (unit.Count > 0) units.Add(unit);
+        return units;
     }
 
     /// <summary>A crash with the restart of the same node that follows it; a run of cuts with the heal that ends them.</summary>
