@@ -28,7 +28,40 @@ public static class ProtocolCatalog
     /// <param name="Clients">Number of clients.</param>
     /// <param name="OperationsPerClient">Operations each client completes per run.</param>
     /// <param name="Keys">Keys the operations spread over.</param>
-    public sealed record ClientLoad(int Clients, int OperationsPerClient, int Keys);
+    public sealed record ClientLoad(int Clients, int OperationsPerClient, int Keys)
+    {
+        /// <summary>
+        /// The load a schedule's recorded workload describes, or null when it recorded none
+        /// (a run without clients, or a file from before schedules recorded them).
+        /// </summary>
+        public static ClientLoad? Of(Schedule schedule)
+        {
+            ArgumentNullException.ThrowIfNull(schedule);
+            if (schedule.Workload is not { } spec) return null;
+            try
+            {
+                if (spec.Kind != KeyValueClients.Kind) throw new FormatException($"unknown workload '{spec.Kind}' (known: {KeyValueClients.Kind})");
+                return new ClientLoad(spec.Int("clients", 3), spec.Int("operationsPerClient", 8), spec.Int("keys", 2));
+            }
+            catch (FormatException e)
+            {
+                throw CliException.BadInput($"{schedule.Source ?? "schedule"}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The simulator that replays <paramref name="schedule"/>: its protocol, with the clients it
+    /// recorded (a key-value counterexample without its clients' requests is another run).
+    /// </summary>
+    public static ISimulation ForReplay(Schedule schedule)
+    {
+        var entry = Find(schedule.Protocol);
+        var load = ClientLoad.Of(schedule);
+        if (load is not null && !entry.HasClients)
+            throw CliException.BadInput($"{schedule.Source ?? "schedule"}: protocol '{entry.Name}' has no simulated clients, but the schedule records {schedule.Workload}");
+        return entry.Create(load);
+    }
 
     /// <summary>Every protocol, in help order.</summary>
     public static IReadOnlyList<Entry> All { get; } =

@@ -9,7 +9,7 @@ using OrleansNodes.Workloads;
 // it is compared with, measured in the same run: shared machines are noisy, ratios less so.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] known = ["all", "sim", "mutants", "checker", "store", "explore"];
+string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore"];
 var which = args.Length > 0 ? args[0] : "all";
 if (!known.Contains(which))
 {
@@ -38,6 +38,12 @@ if (which is "all" or "mutants")
 {
     foreach (var r in MutantTiming.Run(hunts: 11, maxSeeds: 20_000))
         Console.WriteLine($"mutant {r.Mutant}: found in {r.Found}/{r.Hunts} hunts | median {r.MedianRuns:N0} runs, {r.MedianSteps:N0} steps, {r.MedianFind.TotalMilliseconds:N0} ms to find, {r.MedianFindAndShrink.TotalMilliseconds:N0} ms with shrinking | median shrunk schedule {r.MedianShrunkDecisions} decisions | property: {r.Property}");
+}
+
+if (which is "all" or "shrink")
+{
+    foreach (var r in ShrinkLengths.Run(findings: 3))
+        Console.WriteLine($"shrink {r.Mutant} seed {r.Seed}: {r.Original} -> {r.Shrunk} decisions | {r.Signature} | {r.Kinds}");
 }
 
 if (which is "all" or "checker")

@@ -178,7 +178,8 @@ public static class SimCommand
         var reason = GoalsFailure(report, suite) ?? report.Failure ?? "";
         var lines = reason.Split('\n', 2);
         console.MarkupLineInterpolated($"[red]failed[/]: {lines[0].TrimEnd()}");
-        if (lines.Length > 1) console.WriteLine(lines[1].TrimEnd());
+        // Raw, not through Spectre, which wraps at the console's width: the replay command must stay one line in a CI log.
+        if (lines.Length > 1) console.Profile.Out.Writer.WriteLine(lines[1].TrimEnd());
         if (page is not null) console.MarkupLineInterpolated($"counterexample of seed {report.Violation!.Seed} written to {page}; open it in a browser");
         return ExitCodes.Failed;
     }
@@ -321,7 +322,7 @@ public static class SimCommand
         RunReport report;
         try
         {
-            report = simulation.Replay(schedule);
+            report = ProtocolCatalog.ForReplay(schedule).Replay(schedule);
         }
         catch (Exception e) when (e is ScheduleFormatException or ArgumentException)
         {
@@ -360,7 +361,7 @@ public static class SimCommand
         if (report.Violation is { } violation)
         {
             if (misfit is not null) console.MarkupLineInterpolated($"[yellow]warning[/]: {misfit}");
-            console.WriteLine(violation.ToString());
+            console.Profile.Out.Writer.WriteLine(violation.ToString());
             WrotePage(console, page);
             return ExitCodes.Failed;
         }

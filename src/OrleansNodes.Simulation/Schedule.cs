@@ -11,7 +11,11 @@ namespace OrleansNodes.Simulation;
 /// </summary>
 public sealed record Schedule
 {
+    /// <summary>The first format: no workload, the random model. Still written when neither is needed, so older readers load it.</summary>
     private const string FormatTag = "orleansnodes-schedule/1";
+
+    /// <summary>Adds <c>workload</c> and <c>model</c>; older readers refuse it rather than replay without the clients.</summary>
+    private const string FormatTag2 = "orleansnodes-schedule/2";
 
     private static readonly JsonSerializerOptions _json = new()
     {
@@ -41,6 +45,16 @@ public sealed record Schedule
     /// </summary>
     public string? Settings { get; init; }
 
+    /// <summary>
+    /// The run's clients (kind and parameters; their choices derive from <see cref="Seed"/>), or
+    /// null when the run had none or its factory did not describe itself. A replay must drive the
+    /// same clients: without their requests a key-value counterexample is a different run.
+    /// </summary>
+    public WorkloadSpec? Workload { get; init; }
+
+    /// <summary>Which executions the replay admits: the random scheduler's (default) or an explorer's.</summary>
+    public ScheduleModel Model { get; init; } = ScheduleModel.Random;
+
     /// <summary>Where the schedule was loaded from, for error messages.</summary>
     public string? Source { get; init; }
 
@@ -51,6 +65,7 @@ public sealed record Schedule
     public bool Equals(Schedule? other) =>
         other is not null && Protocol == other.Protocol && Seed == other.Seed && Options == other.Options
         && Property == other.Property && Settings == other.Settings && Source == other.Source
+        && Equals(Workload, other.Workload) && Model == other.Model
         && Decisions.AsSpan().SequenceEqual(other.Decisions.AsSpan());
 
     /// <inheritdoc/>
@@ -69,13 +84,16 @@ public sealed record Schedule
     {
         var text = new StringBuilder();
         text.AppendLine("{");
-        text.Append("  \"format\": ").Append(JsonSerializer.Serialize(FormatTag)).AppendLine(",");
+        var tag = Workload is null && Model == ScheduleModel.Random ? FormatTag : FormatTag2;
+        text.Append("  \"format\": ").Append(JsonSerializer.Serialize(tag)).AppendLine(",");
         text.Append("  \"protocol\": ").Append(JsonSerializer.Serialize(Protocol)).AppendLine(",");
         text.Append("  \"seed\": ").Append(Seed).AppendLine(",");
         text.Append("  \"nodes\": ").Append(Nodes).AppendLine(",");
         if (Property is not null) text.Append("  \"property\": ").Append(JsonSerializer.Serialize(Property)).AppendLine(",");
         if (Settings is not null) text.Append("  \"settings\": ").Append(JsonSerializer.Serialize(Settings)).AppendLine(",");
         text.Append("  \"options\": ").Append(JsonSerializer.Serialize(Options, _json)).AppendLine(",");
+        if (Workload is not null) text.Append("  \"workload\": ").Append(WorkloadJson(Workload)).AppendLine(",");
+        if (Model != ScheduleModel.Random) text.Append("  \"model\": ").Append(JsonSerializer.Serialize(Model.ToString().ToLowerInvariant())).AppendLine(",");
         text.AppendLine("  \"decisions\": [");
         for (var i = 0; i < Decisions.Length; i++)
         {
@@ -123,7 +141,8 @@ public sealed record Schedule
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ScheduleFormatException($"{source}: line 1: expected a JSON object");
             var format = Required(root, "format", JsonValueKind.String, source).GetString();
-            if (format != FormatTag) throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}')");
+            if (format != FormatTag && format != FormatTag2)
+                throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}' or '{FormatTag2}')");
             var protocol = Required(root, "protocol", JsonValueKind.String, source).GetString()!;
             if (!Required(root, "seed", JsonValueKind.Number, source).TryGetUInt64(out var seed))
                 throw new ScheduleFormatException($"{source}: 'seed' must be a non-negative integer");
@@ -132,6 +151,8 @@ public sealed record Schedule
                 throw new ScheduleFormatException($"{source}: 'nodes' ({nodes.GetRawText()}) does not match options.nodes ({options.Nodes})");
             var property = root.TryGetProperty("property", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             var settings = root.TryGetProperty("settings", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var workload = root.TryGetProperty("workload", out var w) ? ParseWorkload(w, source) : null;
+            var model = root.TryGetProperty("model", out var m) ? ParseModel(m, source) : ScheduleModel.Random;
             var decisionsElement = Required(root, "decisions", JsonValueKind.Array, source);
             var lines = DecisionLines(json);
             var decisions = ImmutableArray.CreateBuilder<Decision>(decisionsElement.GetArrayLength());
@@ -160,11 +181,52 @@ public sealed record Schedule
                 Options = options,
                 Property = property,
                 Settings = settings,
+                Workload = workload,
+                Model = model,
                 Decisions = decisions.MoveToImmutable(),
                 Source = source,
             };
         }
     }
+
+    /// <summary><c>{"kind": "kv-clients", "clients": 3, …}</c>: integers as numbers, anything else as strings.</summary>
+    private static string WorkloadJson(WorkloadSpec workload)
+    {
+        var text = new StringBuilder("{ \"kind\": ").Append(JsonSerializer.Serialize(workload.Kind));
+        foreach (var (name, value) in workload.Parameters)
+        {
+            text.Append(", ").Append(JsonSerializer.Serialize(name)).Append(": ");
+            var isInteger = long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                && number.ToString(System.Globalization.CultureInfo.InvariantCulture) == value;
+            text.Append(isInteger ? value : JsonSerializer.Serialize(value));
+        }
+
+        return text.Append(" }").ToString();
+    }
+
+    private static WorkloadSpec ParseWorkload(JsonElement element, string source)
+    {
+        if (element.ValueKind != JsonValueKind.Object) throw new ScheduleFormatException($"{source}: 'workload' must be an object");
+        var kind = Required(element, "kind", JsonValueKind.String, source).GetString()!;
+        var parameters = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name == "kind") continue;
+            parameters[property.Name] = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString()!,
+                JsonValueKind.Number when property.Value.TryGetInt64(out _) => property.Value.GetRawText(),
+                _ => throw new ScheduleFormatException($"{source}: workload parameter '{property.Name}' must be a string or an integer"),
+            };
+        }
+
+        return new WorkloadSpec(kind, parameters.ToImmutable());
+    }
+
+    private static ScheduleModel ParseModel(JsonElement element, string source) =>
+        element.ValueKind == JsonValueKind.String && Enum.TryParse<ScheduleModel>(element.GetString(), ignoreCase: true, out var model) && Enum.IsDefined(model)
+            ? model
+            : throw new ScheduleFormatException($"{source}: 'model' must be \"random\" or \"explored\", not {element.GetRawText()}");
 
     private static SimulationOptions ParseOptions(JsonElement element, string source)
     {

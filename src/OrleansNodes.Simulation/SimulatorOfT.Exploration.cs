@@ -11,7 +11,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     public Simulator<TSettings, TState, TMessage, TRequest, TReply> WithExplorationClients(ExplorationClients<TRequest, TReply> clients)
     {
         ArgumentNullException.ThrowIfNull(clients);
-        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, _workload) { _explorationClients = clients };
+        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, _workload, _workloadFactory) { _explorationClients = clients };
     }
 
     /// <inheritdoc/>
@@ -24,6 +24,38 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         if (options.Symmetry && !_protocol.NodesAreInterchangeable)
             throw new ArgumentException($"{Protocol} does not declare its nodes interchangeable, so symmetry reduction would be unsound", nameof(options));
         var explorer = new Explorer<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, options, _explorationClients);
-        return explorer.Run(progress, cancellation);
+        var report = explorer.Run(progress, cancellation);
+        return report.Violation is { } violation ? report with { Violation = violation with { Schedule = ScheduleOf(options, violation) } } : report;
+    }
+
+    /// <summary>
+    /// The counterexample as a schedule <c>sim --replay</c> replays: the explored model (each step
+    /// followed by its own flush, rounds only where every node has ticked once more), the node
+    /// seed, the faults the search could inject, and the clients as <c>explorer-clients</c>.
+    /// </summary>
+    private Schedule ScheduleOf(ExplorationOptions options, ExplorationViolation violation)
+    {
+        var faults = (options.MaxDrops > 0 ? FaultKinds.Drop : FaultKinds.None)
+            | (options.MaxDuplicates > 0 ? FaultKinds.Duplicate : FaultKinds.None)
+            | (options.MaxCrashes > 0 ? FaultKinds.Crash : FaultKinds.None);
+        return new Schedule
+        {
+            Protocol = Protocol,
+            Seed = options.Seed,
+            Options = SimulationOptions.Default with
+            {
+                Nodes = options.Nodes,
+                Faults = faults,
+                LivenessRounds = 0,
+                CheckRecovery = options.CheckRecovery,
+                MaxCrashedNodes = Math.Max(1, (options.Nodes - 1) / 2),
+                Shrink = false,
+            },
+            Decisions = violation.Decisions,
+            Property = violation.Property,
+            Settings = SettingsText,
+            Workload = options.Clients > 0 && _explorationClients is { } clients ? clients.Workload(options.Clients, options.OperationsPerClient, options.MaxRedirects).Spec : null,
+            Model = ScheduleModel.Explored,
+        };
     }
 }

@@ -36,15 +36,20 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     private readonly Protocol<TSettings, TState, TMessage, TRequest, TReply> _protocol;
     private readonly TSettings _settings;
     private readonly Func<WorkloadSetup, IWorkload<TRequest, TReply>>? _workload;
+    private readonly WorkloadSpec? _workloadSpec;
+    private readonly WorkloadFactory<TRequest, TReply>? _workloadFactory;
 
     internal Simulator(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
         TSettings settings,
-        Func<WorkloadSetup, IWorkload<TRequest, TReply>>? workload)
+        Func<WorkloadSetup, IWorkload<TRequest, TReply>>? workload,
+        WorkloadFactory<TRequest, TReply>? workloadFactory = null)
     {
         _protocol = protocol;
         _settings = settings;
         _workload = workload;
+        _workloadFactory = workloadFactory;
+        _workloadSpec = workloadFactory?.Spec;
     }
 
     /// <inheritdoc/>
@@ -58,6 +63,17 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     {
         ArgumentNullException.ThrowIfNull(factory);
         return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory) { _explorationClients = _explorationClients };
+    }
+
+    /// <summary>
+    /// A simulator whose runs also drive the simulated clients <paramref name="factory"/> makes;
+    /// its <see cref="WorkloadFactory{TRequest, TReply}.Spec"/> is recorded in saved schedules, and
+    /// <see cref="Replay"/> refuses a schedule recorded with other clients.
+    /// </summary>
+    public Simulator<TSettings, TState, TMessage, TRequest, TReply> WithWorkload(WorkloadFactory<TRequest, TReply> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return new Simulator<TSettings, TState, TMessage, TRequest, TReply>(_protocol, _settings, factory.Create, factory) { _explorationClients = _explorationClients };
     }
 
     /// <inheritdoc/>
@@ -201,9 +217,11 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     public RunReport Replay(Schedule schedule)
     {
         EnsureFits(schedule);
-        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null);
+        if (ForWorkloadOf(schedule) is { } other) return other.Replay(schedule);
+        CheckWorkload(schedule);
+        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model);
         var violation = engine.Violation is { } found
-            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source)
+            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source, model: schedule.Model)
             : null;
         return Report(schedule.Seed, engine, violation);
     }
@@ -212,8 +230,9 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     public string Trace(Schedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
+        if (ForWorkloadOf(schedule) is { } other) return other.Trace(schedule);
         var lines = new List<string>();
-        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines);
+        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines, model: schedule.Model);
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -221,8 +240,11 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     public Counterexample Explain(Schedule schedule)
     {
         EnsureFits(schedule);
+        if (ForWorkloadOf(schedule) is { } other) return other.Explain(schedule);
+        CheckWorkload(schedule);
         var lines = new List<string>();
-        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: false, enforceModel: true);
+        var explored = schedule.Model == ScheduleModel.Explored;
+        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: !explored);
         engine.TraceLines = lines;
         return new CounterexampleBuilder<TSettings, TState, TMessage, TRequest, TReply>(engine, lines)
             .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source);
@@ -286,6 +308,26 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
 
     private string SettingsText => StructuralDiff.Format(_settings, 2_000);
 
+    /// <summary>The simulator for the schedule's smaller clients (a shrunk workload), when this one's factory can make them; else null.</summary>
+    private Simulator<TSettings, TState, TMessage, TRequest, TReply>? ForWorkloadOf(Schedule schedule) =>
+        schedule.Workload is { } scripted && !scripted.Equals(_workloadSpec) && _explorationClients?.WorkloadOf(scripted) is { } explored
+            ? WithWorkload(explored)
+        : schedule.Workload is { } recorded && _workloadSpec is { } mine && !mine.Equals(recorded)
+        && _workloadFactory?.Variant?.Invoke(recorded) is { } variant && variant.Spec.Equals(recorded)
+            ? WithWorkload(variant)
+            : null;
+
+    /// <summary>A schedule recorded with clients replays only with the same clients: without their requests it is another run.</summary>
+    private void CheckWorkload(Schedule schedule)
+    {
+        var source = schedule.Source ?? "schedule";
+        if (schedule.Workload is not { } recorded) return;
+        if (_workload is null)
+            throw new ScheduleFormatException($"{source}: recorded with clients {recorded}, but this simulator has none (replay with WithWorkload)");
+        if (_workloadSpec is { } mine && !mine.Equals(recorded))
+            throw new ScheduleFormatException($"{source}: recorded with clients {recorded}, but this simulator has {mine}");
+    }
+
     // ----- internals shared with World -----
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> NewEngine(
@@ -314,11 +356,17 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         };
 
     internal Engine<TSettings, TState, TMessage, TRequest, TReply> ReplayDecisions(
-        ulong seed, SimulationOptions options, IReadOnlyList<Decision> decisions, IReadOnlyList<TRequest>? payloads, List<string>? trace, bool lenient = false)
+        ulong seed,
+        SimulationOptions options,
+        IReadOnlyList<Decision> decisions,
+        IReadOnlyList<TRequest>? payloads,
+        List<string>? trace,
+        bool lenient = false,
+        ScheduleModel model = ScheduleModel.Random)
     {
-        // Scripted worlds replay with their commands; schedules of random runs have none, and
-        // their replays must keep to the model the run was drawn from.
-        var scripted = payloads is not null;
+        // Scripted worlds replay with their commands, and explored schedules with their own
+        // flushes; schedules of random runs must keep to the model the run was drawn from.
+        var scripted = payloads is not null || model == ScheduleModel.Explored;
         var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted);
         engine.TraceLines = trace;
         engine.Start();
@@ -332,7 +380,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         return engine;
     }
 
-    /// <summary>Turns a found violation into a report: shrink (safety only), trace, save.</summary>
+    /// <summary>Turns a found violation into a report: shrink, trace, save.</summary>
     internal Violation Explain(
         ulong seed,
         SimulationOptions options,
@@ -340,32 +388,53 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         FoundViolation found,
         IReadOnlyList<TRequest>? payloads,
         bool shrink,
-        string? existingPath)
+        string? existingPath,
+        ScheduleModel model = ScheduleModel.Random)
     {
         var upTo = Math.Max(0, Math.Min(decisions.Count, found.DecisionIndex + 1));
         var schedule = found.Kind == PropertyKind.Always ? decisions.GetRange(0, upTo) : [.. decisions];
 
-        // Liveness failures are not shrunk: deleting decisions after healing would make the
-        // healed network lossy, and the counterexample would no longer be one.
-        if (shrink && found.Kind == PropertyKind.Always && options.MaxShrinkReplays > 0)
+        // A candidate counts only if its replay fails with the same signature (the same property,
+        // and for a workload the same kind of failure) in an execution the run's options allow:
+        // the replay enforces the model. A liveness failure keeps its bound, since the replay
+        // judges it with the same options: the candidate must still heal, go live and then run
+        // LivenessRounds rounds without the property coming true.
+        var simulator = this;
+        if (shrink && options.MaxShrinkReplays > 0 && payloads is null && model == ScheduleModel.Random)
         {
+            // Coarsest first: fewer clients, fewer operations, if the same decisions still fail the
+            // same way (and no longer: a workload that needs more decisions shrinks worse).
+            foreach (var smaller in _workloadFactory?.Smaller ?? [])
+            {
+                if (_workloadFactory!.Variant?.Invoke(smaller) is not { } variant) continue;
+                var candidate = WithWorkload(variant);
+                var replay = candidate.ReplayDecisions(seed, options, schedule, payloads, trace: null, lenient: true);
+                if (replay.Violation is not { } again || again.Signature != found.Signature || replay.Decisions.Count > schedule.Count) continue;
+                simulator = candidate;
+                schedule = again.Kind == PropertyKind.Always
+                    ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
+                    : replay.Decisions;
+                break;
+            }
+
             schedule = Shrinker.Minimize(
                 schedule,
                 candidate =>
                 {
-                    var replay = ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
-                    return replay.Violation is { } again && again.Property == found.Property
+                    var replay = simulator.ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
+                    if (replay.Violation is not { } again || again.Signature != found.Signature) return null;
+                    return again.Kind == PropertyKind.Always
                         ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
-                        : null;
+                        : replay.Decisions;
                 },
                 options.MaxShrinkReplays);
         }
 
         var lines = new List<string>();
-        var traced = ReplayDecisions(seed, options, schedule, payloads, lines);
+        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model);
         var message = found.Message;
-        if (traced.Violation is not { } replayed || replayed.Property != found.Property)
-            message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated '" + traced.Violation.Property + "'")}: is the protocol deterministic?)";
+        if (traced.Violation is not { } replayed || replayed.Signature != found.Signature)
+            message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated " + traced.Violation.Signature)}: is the protocol deterministic?)";
 
         var saved = new Schedule
         {
@@ -374,6 +443,8 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Options = options,
             Property = found.Property,
             Settings = SettingsText,
+            Workload = simulator._workloadSpec,
+            Model = model,
             Decisions = [.. schedule],
             Source = existingPath,
         };
@@ -391,6 +462,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Seed = seed,
             Property = found.Property,
             Kind = found.Kind,
+            Signature = found.Signature,
             Message = message,
             Step = found.Step,
             OriginalDecisions = upTo,

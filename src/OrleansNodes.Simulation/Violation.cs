@@ -18,6 +18,13 @@ public sealed record Violation
     /// <summary>How the property is judged.</summary>
     public required PropertyKind Kind { get; init; }
 
+    /// <summary>
+    /// What a replay must fail with to be the same counterexample, and what shrinking keeps: the
+    /// kind and the property (<c>Always 'agreement'</c>), and for a workload's verdict or a
+    /// throwing step, the kind of failure (<c>Always 'workload': history not linearizable</c>).
+    /// </summary>
+    public string Signature { get; init; } = "";
+
     /// <summary>One line saying what went wrong.</summary>
     public required string Message { get; init; }
 
@@ -27,7 +34,7 @@ public sealed record Violation
     /// <summary>Number of decisions of the original run up to the violation.</summary>
     public required int OriginalDecisions { get; init; }
 
-    /// <summary>The schedule as reported: shrunk when shrinking applied (safety violations), else the original.</summary>
+    /// <summary>The schedule as reported: shrunk when shrinking applied, else the original.</summary>
     public required Schedule Schedule { get; init; }
 
     /// <summary>The readable trace of <see cref="Schedule"/>: one line per delivery, tick, flush and fault, with state diffs.</summary>

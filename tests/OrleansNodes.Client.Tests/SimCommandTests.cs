@@ -209,6 +209,38 @@ public class SimCommandTests
     }
 
     [Fact]
+    public void Replay_KeyValueCounterexample_RebuildsTheRecordedClientsAndFailsTheSameWay()
+    {
+        // One liveness round is too short for the clients to finish, so the run fails; its replay
+        // is the same run only if the clients' requests are made again (before schedules recorded
+        // the workload, the console replayed kv without clients and printed "passed").
+        var directory = Directory.CreateTempSubdirectory("on-sim-kv-").FullName;
+        try
+        {
+            var run = ConsoleRun.Of("sim", "kv", "--seeds", "1", "--steps", "200", "--liveness-rounds", "1", "--schedule-dir", directory, "--history", Path.Combine(directory, "h.jsonl"));
+            Assert.Equal(ExitCodes.Failed, run.ExitCode);
+            var path = Assert.Single(Directory.GetFiles(directory, "*.schedule.json"));
+            var schedule = Schedule.Load(path);
+            // The clients as shrinking left them (it tries fewer clients and operations first).
+            Assert.Equal("kv-clients", schedule.Workload?.Kind);
+            Assert.InRange(schedule.Workload!.Int("clients", 0), 1, 3);
+
+            // The replay command is one line however wide the console, and names the file.
+            var hint = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("replay: ", StringComparison.Ordinal));
+            Assert.EndsWith($" sim --replay \"{path}\"", hint.TrimEnd());
+
+            var replay = ConsoleRun.Of("sim", "--replay", path);
+            Assert.Equal(ExitCodes.Failed, replay.ExitCode);
+            Assert.Contains($"property '{schedule.Property}' violated", replay.Output);
+            Assert.DoesNotContain("did not apply", replay.Output + replay.Error);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Replay_EmptyPaxosSchedule_ReplaysAndPasses()
     {
         var path = SaveSchedule("paxos", []);

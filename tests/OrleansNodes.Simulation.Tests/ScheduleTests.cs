@@ -107,4 +107,72 @@ public class ScheduleTests
 
         Assert.Equal("s.json: the schedule is for protocol 'relay', not 'gossip'", error.Message);
     }
+
+    [Fact]
+    public void Parse_WorkloadAndModel_RoundTripAsVersion2()
+    {
+        var schedule = Sample() with
+        {
+            Workload = WorkloadSpec.Of("kv-clients", ("clients", 3), ("operationsPerClient", 8), ("script", "c1 put a 1; c2 get a")),
+            Model = ScheduleModel.Explored,
+        };
+
+        var json = schedule.ToJson();
+        var parsed = Schedule.Parse(json);
+
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/2\",", json.Split('\n'));
+        Assert.Contains("  \"workload\": { \"kind\": \"kv-clients\", \"clients\": 3, \"operationsPerClient\": 8, \"script\": \"c1 put a 1; c2 get a\" },", json.Split('\n'));
+        Assert.Contains("  \"model\": \"explored\",", json.Split('\n'));
+        Assert.Equal(schedule, parsed with { Source = null });
+        Assert.Equal(8, parsed.Workload!.Int("operationsPerClient", 0));
+    }
+
+    [Fact]
+    public void Parse_Version1WithoutWorkload_LoadsWithTheRandomModel()
+    {
+        var json = Sample().ToJson();
+
+        var parsed = Schedule.Parse(json);
+
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/1\",", json.Split('\n'));
+        Assert.Null(parsed.Workload);
+        Assert.Equal(ScheduleModel.Random, parsed.Model);
+    }
+
+    [Theory]
+    [InlineData("\"model\": \"greedy\"", "schedule.json: 'model' must be \"random\" or \"explored\", not \"greedy\"")]
+    [InlineData("\"workload\": 3", "schedule.json: 'workload' must be an object")]
+    [InlineData("\"workload\": { \"clients\": 3 }", "schedule.json: missing 'kind'")]
+    [InlineData("\"workload\": { \"kind\": \"k\", \"clients\": [3] }", "schedule.json: workload parameter 'clients' must be a string or an integer")]
+    public void Parse_BadWorkloadOrModel_OneLineError(string field, string expected)
+    {
+        var json = Sample().ToJson().Replace("  \"decisions\"", $"  {field},\n  \"decisions\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Parse(json, "schedule.json"));
+
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void Replay_RecordedWithClientsOnASimulatorWithout_OneLineError()
+    {
+        var sim = Simulator.Create(new Toys.Relay(), Toys.Unit.Value);
+        var schedule = Sample() with { Settings = null, Workload = WorkloadSpec.Of("toy-clients", ("clients", 2)), Source = "s.json" };
+
+        var error = Assert.Throws<ScheduleFormatException>(() => sim.Replay(schedule));
+
+        Assert.Equal("s.json: recorded with clients toy-clients(clients=2), but this simulator has none (replay with WithWorkload)", error.Message);
+    }
+
+    [Fact]
+    public void Replay_RecordedWithOtherClients_OneLineError()
+    {
+        var sim = Simulator.Create(new Toys.Relay(), Toys.Unit.Value)
+            .WithWorkload(new WorkloadFactory<string, int>(WorkloadSpec.Of("toy-clients", ("clients", 3)), setup => new Toys.Clients(setup, 3, 5, 5)));
+        var schedule = Sample() with { Settings = null, Workload = WorkloadSpec.Of("toy-clients", ("clients", 2)), Source = "s.json" };
+
+        var error = Assert.Throws<ScheduleFormatException>(() => sim.Replay(schedule));
+
+        Assert.Equal("s.json: recorded with clients toy-clients(clients=2), but this simulator has toy-clients(clients=3)", error.Message);
+    }
 }

@@ -37,12 +37,12 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             }
             catch (Exception e)
             {
-                Fail("workload", PropertyKind.Always, $"Complete threw {e.GetType().Name}: {e.Message}");
+                Fail("workload", PropertyKind.Always, $"Complete threw {e.GetType().Name}: {e.Message}", "Complete threw " + e.GetType().Name);
                 return;
             }
 
             WorkloadResult = outcome.Result;
-            if (outcome.Failure is { } failure) Fail("workload", PropertyKind.Always, failure);
+            if (outcome.Failure is { } failure) Fail("workload", PropertyKind.Always, failure, outcome.Signature ?? failure.Split(':', 2)[0]);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             }
             catch (Exception e)
             {
-                Fail(_properties[i].Name, _properties[i].Kind, $"the property threw {e.GetType().Name}: {e.Message}");
+                Fail(_properties[i].Name, _properties[i].Kind, $"the property threw {e.GetType().Name}: {e.Message}", "threw " + e.GetType().Name);
                 return;
             }
 
@@ -126,10 +126,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
     }
 
-    private void Fail(string property, PropertyKind kind, string message)
+    private void Fail(string property, PropertyKind kind, string message, string? detail = null)
     {
         if (Failed) return;
-        Violation = new FoundViolation(property, kind, message, _steps, _decisions.Count - 1);
+        var signature = $"{kind} '{property}'" + (detail is null ? "" : ": " + detail);
+        Violation = new FoundViolation(property, kind, message, _steps, _decisions.Count - 1, signature);
         if (TraceLines is not null)
         {
             EndLine();

@@ -56,6 +56,14 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private readonly bool _checkRecovery;
     private readonly int _maxTicksPerRound;
     private readonly int[] _ticksThisRound;
+    private readonly int _maxBatchSteps;
+    private readonly int _maxSilentRounds;
+    private readonly int[] _silentRounds;
+    private readonly bool[] _upAllRound;
+    private readonly bool[] _restartedThisRound;
+    private readonly bool _mayDrop;
+    private readonly bool _mayDuplicate;
+    private readonly bool _restartForLiveness;
     private readonly bool _preserveOrder;
     private readonly IWorkload<TRequest, TReply>? _workload;
     private readonly WorkloadContext<TRequest>? _workloadContext;
@@ -127,6 +135,18 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _checkRecovery = options.CheckRecovery;
         _maxTicksPerRound = options.Faults.HasFlag(FaultKinds.Skew) ? 2 : 1;
         _ticksThisRound = new int[n];
+        _maxBatchSteps = options.MaxBatchSteps;
+
+        // The scheduler's tick rates (Scheduler.RefillTokens): one tick per round, or with skew a
+        // rate of 0.5x..2x carried as credit, which never leaves a node two whole rounds silent.
+        _maxSilentRounds = options.Faults.HasFlag(FaultKinds.Skew) ? 2 : 1;
+        _silentRounds = new int[n];
+        _upAllRound = new bool[n];
+        Array.Fill(_upAllRound, true);
+        _restartedThisRound = new bool[n];
+        _mayDrop = options.Faults.HasFlag(FaultKinds.Drop);
+        _mayDuplicate = options.Faults.HasFlag(FaultKinds.Duplicate);
+        _restartForLiveness = options.RestartCrashedForLiveness;
         _preserveOrder = preserveOrder;
         _lossy = lossy;
         _healthySince = lossy ? -1 : 0;
@@ -224,9 +244,14 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
     /// <summary>
     /// Whether replayed decisions must respect the run's model, as the scheduler did: at most one
-    /// tick per node per round (two with skew), messages delivered within their delay bound,
-    /// requests delivered within their round, FIFO order when asked for, at
-    /// most <see cref="SimulationOptions.MaxCrashed"/> nodes down. A
+    /// tick per node per round (two with skew), and at least one per round for a node up all
+    /// round (with skew, never two such rounds in a row), none after a restart in the same round;
+    /// messages delivered within their delay bound, requests delivered within their round, FIFO
+    /// order when asked for; no node stepping past a full batch of
+    /// <see cref="SimulationOptions.MaxBatchSteps"/> unflushed steps; drops and duplicates only when
+    /// their faults are on and never in the liveness phase, which begins healed (and restarted,
+    /// unless <see cref="SimulationOptions.RestartCrashedForLiveness"/> is off) and has no crash or
+    /// cut; at most <see cref="SimulationOptions.MaxCrashed"/> nodes down. A
     /// decision that would break it does not apply. This keeps shrinking honest: deleting
     /// decisions must not produce an execution the options forbid (say, thirty ticks of one node
     /// in one round, which would break any timing assumption). Scripted worlds do not enforce it.
@@ -277,12 +302,15 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         switch (decision.Kind)
         {
             case DecisionKind.Round:
+                if (EnforceModel && Lenient && !RoundMayEnd()) CompleteRound();
                 if (EnforceModel && !RoundMayEnd()) return false;
+                if (Failed) return false;
                 AdvanceRound();
                 return true;
             case DecisionKind.Tick:
-                return ValidNode(decision.Node) && (!EnforceModel || _ticksThisRound[decision.Node] < _maxTicksPerRound) && Tick(decision.Node);
+                return ValidNode(decision.Node) && (!EnforceModel || TickAllowed(decision.Node)) && Tick(decision.Node);
             case DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate:
+                if (EnforceModel && !NetworkActionAllowed(decision)) return false;
                 var index = FindPacket(decision.Node, decision.Peer, decision.Number, out var delayed);
                 if (index < 0) return false;
                 if (delayed) index = Promote(index);
@@ -296,26 +324,43 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             case DecisionKind.Flush:
                 return ValidNode(decision.Node) && Flush(decision.Node);
             case DecisionKind.Crash:
-                return ValidNode(decision.Node) && (!EnforceModel || _down < _maxCrashed) && Crash(decision.Node);
+                return ValidNode(decision.Node) && (!EnforceModel || (_down < _maxCrashed && !_live && !BatchFull(decision.Node))) && Crash(decision.Node);
             case DecisionKind.FlushCrash:
-                return ValidNode(decision.Node) && (!EnforceModel || _down < _maxCrashed) && FlushCrash(decision.Node);
+                return ValidNode(decision.Node) && (!EnforceModel || (_down < _maxCrashed && !_live)) && FlushCrash(decision.Node);
             case DecisionKind.Restart:
                 return ValidNode(decision.Node) && Restart(decision.Node);
             case DecisionKind.Cut:
-                return ValidNode(decision.Node) && ValidNode(decision.Peer) && Cut(decision.Node, decision.Peer);
+                return ValidNode(decision.Node) && ValidNode(decision.Peer) && (!EnforceModel || !_live) && Cut(decision.Node, decision.Peer);
             case DecisionKind.Heal:
                 return Heal();
             case DecisionKind.Request:
                 var request = FindRequest(decision.Client, decision.Number, decision.Node);
-                return request >= 0 && DeliverRequest(request);
+                return request >= 0 && (!EnforceModel || !BatchFull(_requests[request].Node)) && DeliverRequest(request);
             case DecisionKind.Submit:
                 return ValidNode(decision.Node) && Submit(decision.Client, decision.Number, decision.Node, decision.Peer);
             case DecisionKind.Live:
-                return GoLive();
+                return (!EnforceModel || (_cuts == 0 && (_down == 0 || !_restartForLiveness))) && GoLive();
             default:
                 return false;
         }
     }
+
+    private bool TickAllowed(int node) =>
+        _ticksThisRound[node] < _maxTicksPerRound && !_restartedThisRound[node] && !BatchFull(node);
+
+    /// <summary>A delivery, drop or duplicate the model allows (the message itself is looked up next).</summary>
+    private bool NetworkActionAllowed(in Decision decision) => decision.Kind switch
+    {
+        DecisionKind.Drop => _mayDrop && !_live,
+        DecisionKind.Duplicate => _mayDuplicate && !_live,
+        _ => !ValidNode(decision.Peer) || !BatchFull(decision.Peer),
+    };
+
+    /// <summary>
+    /// The scheduler flushes a node as soon as its batch reaches its drawn size (at most
+    /// <see cref="SimulationOptions.MaxBatchSteps"/>), so no node ever steps or crashes with a full batch.
+    /// </summary>
+    private bool BatchFull(int node) => _unflushedSteps[node] >= _maxBatchSteps;
 
     // ----- time -----
 
@@ -330,7 +375,14 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
 
         _round++;
+        for (var node = 0; node < Nodes; node++)
+        {
+            _silentRounds[node] = _upAllRound[node] && _ticksThisRound[node] == 0 ? _silentRounds[node] + 1 : 0;
+            _upAllRound[node] = _up[node];
+        }
+
         Array.Clear(_ticksThisRound);
+        Array.Clear(_restartedThisRound);
         if (_delayed.Count > 0) PromoteDue();
         if (_workload is not null)
         {
@@ -425,7 +477,48 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         if (_requests.Count > 0) return false;
         foreach (ref readonly var packet in CollectionsMarshal.AsSpan(_ready))
             if (packet.DueRound <= _round) return false;
+
+        // Every tick token is spent before a round ends; a node up all round has had its ticks.
+        for (var node = 0; node < Nodes; node++)
+            if (_upAllRound[node] && _ticksThisRound[node] == 0 && _silentRounds[node] + 1 >= _maxSilentRounds) return false;
         return true;
+    }
+
+    /// <summary>
+    /// While shrinking, a round whose obligations are unmet (because the decisions that met them
+    /// were deleted, or name requests and messages that shifted) is completed the way the
+    /// scheduler's <c>FinishRound</c> would: client requests land, due messages are delivered, nodes
+    /// that owe a tick take it, each node flushing first when its batch is full. Without this,
+    /// deleting one early round strands every later one (its clients now send other requests at
+    /// other times, and the round model refuses to end a round before they land). What is done
+    /// here is recorded like any decision, so the shrunk schedule replays exactly.
+    /// </summary>
+    private void CompleteRound()
+    {
+        while (_requests.Count > 0 && !Failed)
+        {
+            FlushIfFull(_requests[0].Node);
+            DeliverRequest(0);
+        }
+
+        for (var due = IndexOfDue(0); due >= 0 && !Failed; due = IndexOfDue(0))
+        {
+            var index = _fifo ? 0 : due;
+            FlushIfFull(_ready[index].To);
+            ActOnPacket(index, DecisionKind.Deliver);
+        }
+
+        for (var node = 0; node < Nodes && !Failed; node++)
+        {
+            if (!_upAllRound[node] || _ticksThisRound[node] > 0 || _silentRounds[node] + 1 < _maxSilentRounds) continue;
+            FlushIfFull(node);
+            if (TickAllowed(node)) Tick(node);
+        }
+    }
+
+    private void FlushIfFull(int node)
+    {
+        if ((uint)node < (uint)Nodes && BatchFull(node)) Flush(node);
     }
 
     /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>
@@ -558,7 +651,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
         catch (Exception e)
         {
-            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw while its flush was written: {e.GetType().Name}: {e.Message}");
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw while its flush was written: {e.GetType().Name}: {e.Message}", e.GetType().Name);
             return false;
         }
 
@@ -602,6 +695,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private void GoDown(int node)
     {
         _up[node] = false;
+        _upAllRound[node] = false;
         _down++;
         Crashes++;
         LostSteps += _unflushedSteps[node];
@@ -626,6 +720,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         if (_up[node]) return false;
         Record(new Decision(DecisionKind.Restart, node));
         _up[node] = true;
+        _restartedThisRound[node] = true;
         _down--;
         Restarts++;
         TState recovered;
@@ -642,7 +737,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         }
         catch (Exception e)
         {
-            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw in Recover: {e.GetType().Name}: {e.Message}");
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw in Recover: {e.GetType().Name}: {e.Message}", e.GetType().Name);
             EndLine();
             return true;
         }
@@ -687,7 +782,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         {
             context.Clear();
             _steps++;
-            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw {e.GetType().Name}: {e.Message}");
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} threw {e.GetType().Name}: {e.Message}", e.GetType().Name);
             return;
         }
 
@@ -695,7 +790,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         if (after is null)
         {
             context.Clear();
-            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} returned a null state");
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{node} returned a null state", "null state");
             return;
         }
 
@@ -717,7 +812,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         var to = send.To.Value;
         if ((uint)to >= (uint)Nodes)
         {
-            Fail(StepThrewProperty, PropertyKind.Always, $"n{from} sent to unknown node {send.To}");
+            Fail(StepThrewProperty, PropertyKind.Always, $"n{from} sent to unknown node {send.To}", "unknown node");
             return;
         }
 
@@ -856,6 +951,13 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         {
             var request = _requests[i];
             if (request.Client == client && request.Sequence == sequence && request.Node == node) return i;
+        }
+
+        // While shrinking, the client's oldest request in flight stands in (its choices shifted with the rounds deleted).
+        if (Lenient)
+        {
+            for (var i = 0; i < _requests.Count; i++)
+                if (_requests[i].Client == client) return i;
         }
 
         return -1;

@@ -17,4 +17,20 @@ public sealed record ExplorationClients<TRequest, TReply>(
     Func<int, int, TRequest> Script,
     Func<TRequest, Command?> Describe,
     Func<TRequest, TReply, OperationResult?> Interpret,
-    IModel? Model);
+    IModel? Model)
+{
+    /// <summary>
+    /// The same clients as a simulator workload (<c>explorer-clients</c> in schedules), so a
+    /// counterexample the explorer found replays through the simulator with the same requests.
+    /// </summary>
+    public WorkloadFactory<TRequest, TReply> Workload(int clients, int operationsPerClient, int maxRedirects) =>
+        new(
+            WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects)),
+            _ => new ScriptedClients<TRequest, TReply>(this, clients, operationsPerClient, maxRedirects));
+
+    /// <summary>The workload a schedule recorded, when it is this kind's; else null.</summary>
+    public WorkloadFactory<TRequest, TReply>? WorkloadOf(WorkloadSpec spec) =>
+        spec.Kind == ScriptedClients<TRequest, TReply>.Kind
+            ? Workload(spec.Int("clients", 0), spec.Int("operationsPerClient", 1), spec.Int("maxRedirects", 0))
+            : null;
+}

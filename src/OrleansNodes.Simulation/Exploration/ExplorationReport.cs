@@ -64,6 +64,9 @@ public sealed record ExplorationViolation
     /// <summary>The path from the initial state, as the simulator's decisions (replayable by <c>sim --replay</c>).</summary>
     public required ImmutableArray<Decision> Decisions { get; init; }
 
+    /// <summary>The path as a schedule to save and replay with <c>sim --replay</c> (set by the simulator).</summary>
+    public Schedule? Schedule { get; init; }
+
     /// <summary>Actions on the path (deliveries, drops, duplicates, ticks, crashes, restarts, requests; flushes and the opening round are not counted).</summary>
     public required int Actions { get; init; }
 }

@@ -4,15 +4,16 @@ namespace OrleansNodes.Simulation.Exploration;
 internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TReply>
 {
     /// <summary>
-    /// The decisions the simulator's engine takes to walk <paramref name="actions"/>: a round first
-    /// when there are clients (their first requests go out at the start of a round), every step
-    /// followed by its flush, and messages named by their link and the ordinal the engine gives
-    /// them (the n-th message sent on that link).
+    /// The decisions the simulator's engine takes to walk <paramref name="actions"/>: a round to
+    /// begin (the clients' first requests go out as a round starts), every step followed by its
+    /// flush, another round each time every node has ticked once more (so the replay's time is the
+    /// explorer's: one plus the fewest ticks any node took), and messages named by their link and
+    /// the ordinal the engine gives them (the n-th message sent on that link).
     /// </summary>
     private ImmutableArray<Decision> Decisions(List<ExplorerAction> actions)
     {
         var decisions = ImmutableArray.CreateBuilder<Decision>();
-        if (_clients is not null) decisions.Add(Decision.Round);
+        decisions.Add(Decision.Round);
         var ordinals = new Dictionary<Flight<TMessage>, long>(ReferenceEqualityComparer.Instance);
         var sent = new long[_options.Nodes * _options.Nodes];
         var worker = _workers[0];
@@ -29,6 +30,8 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 case DecisionKind.Tick:
                     decisions.Add(new Decision(DecisionKind.Tick, action.Node));
                     decisions.Add(new Decision(DecisionKind.Flush, action.Node));
+                    if (world.Ticks[action.Node] == MinTicks(world.Ticks) && world.Ticks.Count(t => t == world.Ticks[action.Node]) == 1)
+                        decisions.Add(Decision.Round);
                     break;
                 case DecisionKind.Crash or DecisionKind.Restart:
                     decisions.Add(new Decision(action.Kind, action.Node));
@@ -48,5 +51,12 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         }
 
         return decisions.ToImmutable();
+    }
+
+    private static int MinTicks(byte[] ticks)
+    {
+        var min = int.MaxValue;
+        foreach (var tick in ticks) min = Math.Min(min, tick);
+        return min;
     }
 }

@@ -387,14 +387,16 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         if (checks.Length == 0) return null;
         var minTicks = int.MaxValue;
         foreach (var ticks in scratch.Ticks) minTicks = Math.Min(minTicks, ticks);
-        // Time is the rounds every node has finished (the fewest ticks any took). The network is
+        // Time is the round under way: the first is round 1, and one ends when every node has
+        // ticked once more (the fewest ticks any node took, plus one). The network is
         // reliable, from the start, when the search may neither drop nor duplicate; healthy when it
         // is also free of crashes.
         var reliable = _options.MaxDrops == 0 && _options.MaxDuplicates == 0;
         var healthy = reliable && _options.MaxCrashes == 0;
+        var time = minTicks + 1L;
         var observation = new Observation<TState>(
-            scratch.States, scratch.Up, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth, minTicks,
-            healthy ? minTicks : -1, reliable ? minTicks : -1, cut: null);
+            scratch.States, scratch.Up, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth, time,
+            healthy ? time : -1, reliable ? time : -1, cut: null);
         for (var i = 0; i < checks.Length; i++)
         {
             var property = _properties[i];

@@ -44,6 +44,24 @@ public class ExplorerMutantTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Mutants))]
+    public void Replay_ExploredCounterexampleSavedAndLoaded_ViolatesTheSamePropertyThroughTheSimulator(string name)
+    {
+        var (mutant, options, _) = Case(name);
+        var violation = Explore(mutant, options).Violation!;
+        var path = Path.Combine(Path.GetTempPath(), $"explored-{name}-{Environment.ProcessId}.schedule.json");
+        violation.Schedule!.Save(path);
+
+        var loaded = Schedule.Load(path);
+        var replay = Simulator.Create(mutant, Settings).WithExplorationClients(ExplorationScripts.Paxos).Replay(loaded);
+        File.Delete(path);
+
+        Assert.Equal(ScheduleModel.Explored, loaded.Model);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(violation.Property, replay.Violation?.Property);
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
     public void Explore_CorrectPaxosWithTheMutantsBounds_FindsNothingUpToTheDepthOfTheBug(string name)
     {
         var (_, options, depth) = Case(name);

@@ -1,0 +1,37 @@
+using OrleansNodes.Protocols.Tests.Mutants;
+using OrleansNodes.Protocols.Tests.Mutants.KeyValue;
+using OrleansNodes.Simulation;
+
+namespace OrleansNodes.Benchmarks;
+
+/// <summary>
+/// How short shrinking makes each mutant's counterexamples: the first few violations from seed 1
+/// under the mutant's hunt options, with their length in decisions before and after shrinking
+/// (docs/BENCHMARKS.md, "Shrunk counterexamples"). Lengths, not times: any build configuration gives the same figures.
+/// </summary>
+public static class ShrinkLengths
+{
+    /// <summary>One counterexample.</summary>
+    public sealed record Result(string Mutant, ulong Seed, int Original, int Shrunk, string Signature, string Kinds);
+
+    /// <summary>The first <paramref name="findings"/> counterexamples of every Paxos and key-value mutant.</summary>
+    public static IEnumerable<Result> Run(int findings)
+    {
+        var mutants = MutantHunt.Cases.Select(c => c.ToString()).Concat(KeyValueMutantHunt.Cases.Select(c => c.ToString()));
+        foreach (var name in mutants)
+        {
+            var seed = 1UL;
+            for (var found = 0; found < findings; found++)
+            {
+                var finding = MutantHunt.Cases.Any(c => c.ToString() == name)
+                    ? MutantHunt.Find(MutantHunt.Case(name), 5_000, seed)
+                    : KeyValueMutantHunt.Find(KeyValueMutantHunt.Case(name), 3_000, seed);
+                if (finding is null) break;
+                var v = finding.Violation;
+                var kinds = string.Join(", ", v.Schedule.Decisions.GroupBy(d => d.Kind).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
+                yield return new Result(name, v.Seed, v.OriginalDecisions, v.Schedule.Decisions.Length, v.Signature, kinds);
+                seed = v.Seed + 1;
+            }
+        }
+    }
+}

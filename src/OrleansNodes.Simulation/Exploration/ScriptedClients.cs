@@ -1,0 +1,72 @@
+namespace OrleansNodes.Simulation.Exploration;
+
+/// <summary>
+/// The explorer's clients as a simulator workload, so that a counterexample the explorer saved
+/// replays through the simulator's engine (<c>sim --replay</c>) with exactly the requests the
+/// explorer sent: each client sends its first operation when the first round begins, the next one
+/// when a reply completes the last, and follows redirects as the explorer does
+/// (<see cref="ExplorationClients{TRequest, TReply}"/>). It judges nothing itself: the explorer
+/// checked the history, and the replay checks the protocol's properties.
+/// </summary>
+internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequest, TReply> clients, int count, int operations, int maxRedirects) : IWorkload<TRequest, TReply>
+{
+    /// <summary>The workload kind recorded in schedules.</summary>
+    public const string Kind = "explorer-clients";
+
+    private readonly int[] _operation = new int[count];
+    private readonly int[] _target = new int[count];
+    private readonly int[] _redirects = new int[count];
+    private readonly bool[] _waiting = new bool[count];
+    private bool _started;
+
+    /// <inheritdoc/>
+    public bool IsSettled => _operation.All(o => o >= operations);
+
+    /// <inheritdoc/>
+    public void OnRound(WorkloadContext<TRequest> context)
+    {
+        if (_started) return;
+        _started = true;
+        for (var c = 0; c < count; c++)
+        {
+            _target[c] = c % context.Nodes;
+            Send(context, c);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnReply(WorkloadContext<TRequest> context, NodeId node, ClientReply<TReply> reply)
+    {
+        var c = (int)reply.Client.Value - 1;
+        if ((uint)c >= (uint)count || !_waiting[c] || reply.Sequence != _operation[c] + 1) return;
+        var request = clients.Script(c, _operation[c]);
+        if (clients.Interpret(request, reply.Reply) is null)
+        {
+            if (reply.Reply is not IRedirect redirect) return;
+            if (_redirects[c] >= maxRedirects)
+            {
+                _waiting[c] = false;
+                return;
+            }
+
+            _redirects[c]++;
+            _target[c] = redirect.Leader is { } leader && (uint)leader.Value < (uint)context.Nodes ? leader.Value : (_target[c] + 1) % context.Nodes;
+            Send(context, c);
+            return;
+        }
+
+        _operation[c]++;
+        _redirects[c] = 0;
+        _waiting[c] = false;
+        if (_operation[c] < operations) Send(context, c);
+    }
+
+    /// <inheritdoc/>
+    public WorkloadOutcome Complete(WorkloadContext<TRequest> context) => WorkloadOutcome.Pass();
+
+    private void Send(WorkloadContext<TRequest> context, int c)
+    {
+        _waiting[c] = true;
+        context.Send(new ClientId(c + 1), _operation[c] + 1, new NodeId(_target[c]), clients.Script(c, _operation[c]));
+    }
+}

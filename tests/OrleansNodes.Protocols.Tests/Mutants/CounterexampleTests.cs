@@ -1,0 +1,65 @@
+using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Protocols.Paxos;
+using OrleansNodes.Protocols.Tests.Mutants.KeyValue;
+using OrleansNodes.Simulation;
+using OrleansNodes.Workloads;
+using Xunit.Abstractions;
+
+namespace OrleansNodes.Protocols.Tests.Mutants;
+
+/// <summary>
+/// Every mutant's counterexample, saved as the console saves it, loads from disk, replays to the
+/// same violation (key-value ones with the clients the file records), is short, and passes on the
+/// correct protocol: shrinking kept the bug and did not invent one.
+/// </summary>
+public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
+{
+    /// <summary>Issue 13's goal for every mutant in the repository.</summary>
+    private const int MaxShrunkDecisions = 60;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("on-counterexamples-").FullName;
+
+    public static TheoryData<string> PaxosMutants => [.. MutantHunt.Cases.Select(c => c.ToString())];
+
+    public static TheoryData<string> KeyValueMutants => [.. KeyValueMutantHunt.Cases.Select(c => c.ToString())];
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [MemberData(nameof(PaxosMutants))]
+    public void Replay_SavedPaxosCounterexample_SameViolationFromDiskAndNoneOnTheCorrectProtocol(string name)
+    {
+        var mutantCase = MutantHunt.Case(name);
+        var report = Simulator.Create(mutantCase.Mutant, MutantHunt.Settings).RunSuite(5_000, Saving(mutantCase.Options));
+        var violation = report.Violation ?? throw new Xunit.Sdk.XunitException($"{name} survived 5000 seeds");
+        output.WriteLine(violation.ToString());
+
+        var loaded = Schedule.Load(violation.SchedulePath!);
+        var replay = Simulator.Create(mutantCase.Mutant, MutantHunt.Settings).Replay(loaded);
+
+        Counterexamples.AssertSameViolation(violation, replay);
+        Assert.InRange(loaded.Decisions.Length, 1, MaxShrunkDecisions);
+        Counterexamples.AssertPassesOnCorrectProtocol(Simulator.Create(new SingleDecreePaxos(), MutantHunt.Settings), loaded);
+    }
+
+    [Theory]
+    [MemberData(nameof(KeyValueMutants))]
+    public void Replay_SavedKeyValueCounterexample_SameViolationWithTheRecordedClientsAndNoneOnTheCorrectStore(string name)
+    {
+        var mutantCase = KeyValueMutantHunt.Case(name);
+        var report = KeyValueMutantHunt.Simulator(mutantCase.Mutant).RunSuite(3_000, Saving(mutantCase.Options));
+        var violation = report.Violation ?? throw new Xunit.Sdk.XunitException($"{name} survived 3000 seeds");
+        output.WriteLine($"{violation.OriginalDecisions} decisions shrunk to {violation.Schedule.Decisions.Length}");
+        output.WriteLine(violation.ToString());
+
+        // The file alone says which clients to rebuild, as `orleansnodes sim --replay` does.
+        var loaded = Schedule.Load(violation.SchedulePath!);
+        var clients = KeyValueClients.Factory(loaded.Workload ?? throw new Xunit.Sdk.XunitException("the schedule records no workload"));
+        var replay = Simulator.Create(mutantCase.Mutant, KeyValueMutantHunt.Settings).WithWorkload(clients).Replay(loaded);
+
+        Counterexamples.AssertSameViolation(violation, replay);
+        Counterexamples.AssertPassesOnCorrectProtocol(Simulator.Create(new KeyValueProtocol(), KeyValueMutantHunt.Settings).WithWorkload(clients), loaded);
+    }
+
+    private SimulationOptions Saving(SimulationOptions options) => options with { SaveSchedule = true, ScheduleDirectory = _directory };
+}

@@ -1,0 +1,146 @@
+using OrleansNodes.Simulation.Tests.Toys;
+
+namespace OrleansNodes.Simulation.Tests;
+
+/// <summary>
+/// A replayed schedule of a random run must be an execution the run's options allow, exactly as
+/// the scheduler guarantees it: otherwise shrinking could "find" a bug by starving a node of ticks
+/// (a failure detector then suspects a live peer) or by crashing a node with more unflushed work
+/// than a batch holds. An explored schedule (<c>"model": "explored"</c>) is held to no round model.
+/// </summary>
+public class ModelEnforcementTests
+{
+    // A mute gossip sends nothing, so its rounds wait for ticks only; the relay's n0 sends on every tick.
+    private static readonly Simulator<Unit, GossipState, GossipMessage, string, string> _mute = Simulator.Create(new Gossip(mute: true), Unit.Value);
+    private static readonly Simulator<Unit, RelayState, RelayMessage, string, int> _relay = Simulator.Create(new Relay(), Unit.Value);
+
+    private static Schedule Of(SimulationOptions options, params string[] decisions) => new()
+    {
+        Protocol = "mute-gossip",
+        Seed = 1,
+        Options = options with { CheckDeterminism = false, SaveSchedule = false, LivenessRounds = 0 },
+        Decisions = [.. decisions.Select(Decision.Parse)],
+    };
+
+    [Fact]
+    public void Replay_RoundBeforeEveryNodeTicked_RoundDoesNotApply()
+    {
+        var report = _mute.Replay(Of(SimulationOptions.Default, "tick n0", "tick n1", "round"));
+
+        Assert.Equal(1, report.SkippedDecisions);
+        Assert.Equal("decision 2 'round'", report.FirstSkipped);
+    }
+
+    [Fact]
+    public void Replay_EveryNodeTickedOncePerRound_AllApply()
+    {
+        var report = _mute.Replay(Of(SimulationOptions.Default, "tick n0", "tick n1", "tick n2", "round", "tick n2", "tick n1", "tick n0", "round"));
+
+        Assert.Equal(0, report.SkippedDecisions);
+        Assert.Equal(2, report.Rounds);
+    }
+
+    [Fact]
+    public void Replay_SkewedNodeSilentForTwoRoundsInARow_SecondRoundDoesNotApply()
+    {
+        // With skew a node's rate is 0.5x..2x, carried as credit: it may skip one round, never two.
+        var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew };
+
+        var report = _mute.Replay(Of(skewed, "tick n0", "tick n1", "round", "tick n0", "tick n1", "round"));
+
+        Assert.Equal(1, report.SkippedDecisions);
+        Assert.Equal("decision 5 'round'", report.FirstSkipped);
+    }
+
+    [Fact]
+    public void Replay_CrashedNode_OwesNoTicks()
+    {
+        var crashing = SimulationOptions.Default with { Faults = FaultKinds.Crash };
+
+        var report = _mute.Replay(Of(crashing, "crash n2", "tick n0", "tick n1", "round", "tick n0", "tick n1", "round"));
+
+        Assert.Equal(0, report.SkippedDecisions);
+    }
+
+    [Fact]
+    public void Replay_TickRightAfterARestartInTheSameRound_DoesNotApply()
+    {
+        // The scheduler gives a node its ticks when a round begins; a node restarted mid-round has none left.
+        var crashing = SimulationOptions.Default with { Faults = FaultKinds.Crash };
+
+        var report = _mute.Replay(Of(crashing, "crash n2", "restart n2", "tick n2"));
+
+        Assert.Equal("decision 2 'tick n2'", report.FirstSkipped);
+    }
+
+    [Fact]
+    public void Replay_StepPastAFullBatch_DoesNotApplyUntilTheNodeFlushes()
+    {
+        var batchOfOne = SimulationOptions.Default with { MaxBatchSteps = 1, Faults = FaultKinds.Skew };
+
+        var report = _mute.Replay(Of(batchOfOne, "tick n0", "tick n0", "flush n0", "tick n0"));
+
+        Assert.Equal(1, report.SkippedDecisions);
+        Assert.Equal("decision 1 'tick n0'", report.FirstSkipped);
+    }
+
+    [Fact]
+    public void Replay_DropWithoutTheDropFault_DoesNotApply()
+    {
+        var schedule = Of(SimulationOptions.Default, "tick n0", "flush n0", "drop n0->n1 #1") with { Protocol = "relay" };
+
+        var report = _relay.Replay(schedule);
+
+        Assert.Equal("decision 2 'drop n0->n1 #1'", report.FirstSkipped);
+        Assert.Equal(0, _relay.Replay(schedule with { Options = schedule.Options with { Faults = FaultKinds.Drop } }).SkippedDecisions);
+    }
+
+    [Fact]
+    public void Replay_LiveWhileAPartitionLasts_DoesNotApply()
+    {
+        var partitioned = SimulationOptions.Default with { Faults = FaultKinds.Partition };
+
+        var report = _mute.Replay(Of(partitioned, "cut n0->n1", "live", "heal", "live"));
+
+        Assert.Equal(1, report.SkippedDecisions);
+        Assert.Equal("decision 1 'live'", report.FirstSkipped);
+    }
+
+    [Fact]
+    public void Replay_ExploredSchedule_NoRoundModel()
+    {
+        // An explorer's schedule: three ticks of one node in one round, no round-end flush.
+        var explored = Of(SimulationOptions.Default, "round", "tick n0", "tick n0", "tick n0", "flush n0") with { Model = ScheduleModel.Explored };
+
+        var report = _mute.Replay(explored);
+
+        Assert.Equal(0, report.SkippedDecisions);
+        Assert.Equal(3, report.Ticks);
+        Assert.Equal(3, _mute.Replay(explored with { Model = ScheduleModel.Random }).SkippedDecisions);
+    }
+
+    [Theory]
+    [InlineData(FaultKinds.All)]
+    [InlineData(FaultKinds.All & ~FaultKinds.Skew)]
+    public void Replay_UnshrunkRandomRuns_EveryDecisionApplies(FaultKinds faults)
+    {
+        // The model a replay enforces is exactly what the scheduler guarantees: every decision of
+        // a random run, with every fault, applies. A gossip fails "fewer than 600 ticks" late.
+        var gossip = Simulator.Create(new Gossip(false, Property.Always<GossipState>("fewer than 600 ticks", o => o.States.Sum(s => s.Ticks) < 600)), Unit.Value);
+        var options = SimulationOptions.Default with
+        {
+            Nodes = 4, Steps = 5_000, Faults = faults, FaultEventPercent = 5, Shrink = false, SaveSchedule = false, CheckDeterminism = false, MaxBatchSteps = 3,
+        };
+
+        for (var seed = 1UL; seed <= 20; seed++)
+        {
+            var violation = gossip.Run(seed, options).Violation!;
+            Assert.Equal("fewer than 600 ticks", violation.Property);
+
+            var replay = gossip.Replay(violation.Schedule);
+
+            Assert.True(replay.SkippedDecisions == 0, $"seed {seed}: {replay.SkippedDecisions} skipped, first {replay.FirstSkipped}");
+            Assert.Equal(violation.Signature, replay.Violation?.Signature);
+        }
+    }
+}
