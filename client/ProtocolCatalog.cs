@@ -56,6 +56,8 @@ public static class ProtocolCatalog
     /// </summary>
     public static ISimulation ForReplay(Schedule schedule)
     {
+        // The explorer's counterexamples name its settings and its scripted clients.
+        if (schedule.Model == ScheduleModel.Explored) return ExplorationCatalog.Find(schedule.Protocol).Create();
         var entry = Find(schedule.Protocol);
         var load = ClientLoad.Of(schedule);
         if (load is not null && !entry.HasClients)

@@ -44,11 +44,23 @@ public static class ExploreCommand
         {
             if (r.GetValueOrDefault<long>() < 1) r.AddError("--max-states must be at least 1");
         });
+        var maxMemory = OptionRules.Range(new Option<int?>("--max-memory") { Description = "Stop when the states held take more than this many MiB (default: half the machine's memory)." }, 16, 1 << 24);
         var maxInFlight = OptionRules.Range(new Option<int>("--max-in-flight") { Description = "Messages in flight at once; paths that send more are pruned.", DefaultValueFactory = _ => 64 }, 1, 10_000);
         var seed = new Option<ulong>("--seed") { Description = "Seed of the nodes' configurations (their randomized timers).", DefaultValueFactory = _ => 0UL };
+        var save = new Option<FileInfo?>("--save") { Description = "Where to save a counterexample's schedule (default: a file under the temp directory); replay it with sim --replay." };
+        var html = new Option<FileInfo?>("--html") { Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." };
+        foreach (var file in new[] { save, html })
+        {
+            file.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<FileInfo?>() is { } path && (Directory.Exists(path.FullName) || !Directory.Exists(path.DirectoryName)))
+                    result.AddError($"{result.Option.Name} {path}: {(Directory.Exists(path.FullName) ? "is a directory" : "its folder does not exist")}");
+            });
+        }
+
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
-            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, ticks, clients, operations, maxStates, maxInFlight, seed,
+            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, ticks, clients, operations, maxStates, maxMemory, maxInFlight, seed, save, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
@@ -74,6 +86,7 @@ public static class ExploreCommand
                 OperationsPerClient = parse.GetValue(operations),
                 MaxStates = parse.GetValue(maxStates),
                 MaxInFlight = parse.GetValue(maxInFlight),
+                MaxMemoryBytes = parse.GetValue(maxMemory) is { } mib ? (long)mib << 20 : new ExplorationOptions().MaxMemoryBytes,
                 Seed = parse.GetValue(seed),
             };
             var simulation = entry.Create();
@@ -90,7 +103,9 @@ public static class ExploreCommand
                 throw CliException.BadInput(e.Message);
             }
 
-            return Task.FromResult(parse.IsJson(output) ? PrintJson(console, report) : Print(console, entry, report));
+            var saved = report.Violation?.Schedule is { } schedule ? Save(schedule, parse.GetValue(save)?.FullName, report.Protocol) : null;
+            var page = saved is not null && parse.GetValue(html) is { } pagePath ? SimCommand.WritePage(simulation, report.Violation!.Schedule!, pagePath.FullName) : null;
+            return Task.FromResult(parse.IsJson(output) ? PrintJson(console, report, saved, page) : Print(console, entry, report, saved, page));
         });
         return command;
     }
@@ -147,7 +162,23 @@ public static class ExploreCommand
         CultureInfo.InvariantCulture,
         $"{p.Elapsed:hh\\:mm\\:ss} | {p.Generated:N0} states, {p.Unique:N0} unique, {p.UniquePerSecond:N0} unique/s | depth {p.Depth} | queue {p.Queue:N0} | {p.MemoryBytes / (1 << 20):N0} MiB");
 
-    private static int Print(IAnsiConsole console, ExplorationCatalog.Entry entry, ExplorationReport report)
+    /// <summary>Saves a counterexample's schedule where asked, else under the temp directory; returns the path.</summary>
+    private static string Save(Schedule schedule, string? path, string protocol)
+    {
+        path ??= Path.Combine(Path.GetTempPath(), "orleansnodes", $"{protocol}-explored-{DateTime.UtcNow:yyyyMMdd-HHmmss}.schedule.json");
+        try
+        {
+            schedule.Save(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.Unavailable($"cannot save the counterexample to {path}: {e.Message}");
+        }
+
+        return path;
+    }
+
+    private static int Print(IAnsiConsole console, ExplorationCatalog.Entry entry, ExplorationReport report, string? saved, string? page)
     {
         var options = report.Options;
         console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.TicksPerNode} ticks/node, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}");
@@ -166,13 +197,21 @@ public static class ExploreCommand
         console.Write(table);
         var goals = new Table().Border(TableBorder.Rounded).Title("properties");
         goals.AddColumns("property", "kind", "result");
-        foreach (var goal in report.Goals) goals.AddRow(Markup.Escape(goal.Name), goal.Kind.ToString(), GoalText(goal, report));
+        foreach (var goal in report.Goals)
+        {
+            var name = goal.Name == "workload" ? "workload: the clients' history is linearizable" : goal.Name;
+            goals.AddRow(Markup.Escape(name), goal.Kind.ToString(), GoalText(goal, report));
+        }
         console.Write(goals);
         if (report.Violation is { } violation)
         {
             console.MarkupLineInterpolated($"[red]violated[/] {violation.Kind} '{violation.Property}' after {violation.Actions} actions: {violation.Message}");
             console.WriteLine("path (the simulator's decisions):");
             foreach (var decision in violation.Decisions) console.WriteLine("  " + decision);
+
+            // Raw, not through Spectre, which wraps at the console's width: the command must stay one line in a log.
+            console.Profile.Out.Writer.WriteLine($"saved to {saved}; replay with its trace: {ReplayHint.ConsoleReplay(saved!)}");
+            if (page is not null) console.MarkupLineInterpolated($"counterexample written to {page}; open it in a browser");
             return ExitCodes.Failed;
         }
 
@@ -184,7 +223,7 @@ public static class ExploreCommand
         }
 
         var bound = report.CutShort
-            ? $" (cut short at --max-states {options.MaxStates:N0}: more states remain unexplored)"
+            ? $" (cut short by {report.CutShortBy}: more states remain unexplored)"
             : report.DepthBounded ? $" up to depth {options.MaxDepth}" : " (every reachable state)";
         console.MarkupLineInterpolated($"[green]passed[/]: no violation in {report.UniqueStates:N0} states{bound}");
         return ExitCodes.Ok;
@@ -200,7 +239,7 @@ public static class ExploreCommand
         _ => report.Violation is null ? "not checked (liveness)" : "not checked",
     };
 
-    private static int PrintJson(IAnsiConsole console, ExplorationReport report)
+    private static int PrintJson(IAnsiConsole console, ExplorationReport report, string? saved, string? page)
     {
         JsonLines.Write(console, new
         {
@@ -217,13 +256,14 @@ public static class ExploreCommand
             pruned = report.Pruned,
             depthBounded = report.DepthBounded,
             cutShort = report.CutShort,
+            cutShortBy = report.CutShortBy,
             seconds = Math.Round(report.Elapsed.TotalSeconds, 3),
             peakBytes = report.PeakBytes,
             visitedBytes = report.VisitedBytes,
             passed = report.Passed,
             properties = report.Goals.Select(g => new { name = g.Name, kind = g.Kind.ToString(), reached = g.Reached }),
             violation = report.Violation is { } v
-                ? new { property = v.Property, kind = v.Kind.ToString(), message = v.Message, actions = v.Actions, decisions = v.Decisions.Select(d => d.ToString()) }
+                ? new { property = v.Property, kind = v.Kind.ToString(), message = v.Message, actions = v.Actions, decisions = v.Decisions.Select(d => d.ToString()), schedule = saved, html = page }
                 : null,
         });
         return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;

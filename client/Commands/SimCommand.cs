@@ -287,7 +287,7 @@ public static class SimCommand
     }
 
     /// <summary>Replays <paramref name="schedule"/> into a counterexample and writes its page; returns the path written.</summary>
-    private static string WritePage(ISimulation simulation, Schedule schedule, string path)
+    internal static string WritePage(ISimulation simulation, Schedule schedule, string path)
     {
         var page = CounterexampleViewer.Render(simulation.Explain(schedule));
         try
@@ -318,11 +318,12 @@ public static class SimCommand
         }
 
         var entry = ProtocolCatalog.Find(schedule.Protocol);
-        var simulation = entry.Create(null);
+        ISimulation simulation;
         RunReport report;
         try
         {
-            report = ProtocolCatalog.ForReplay(schedule).Replay(schedule);
+            simulation = ProtocolCatalog.ForReplay(schedule);
+            report = simulation.Replay(schedule);
         }
         catch (Exception e) when (e is ScheduleFormatException or ArgumentException)
         {

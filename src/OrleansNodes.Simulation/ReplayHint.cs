@@ -16,7 +16,7 @@ namespace OrleansNodes.Simulation;
 /// one, else the installed tool's name. Never <c>dotnet run</c>: it builds first and only works
 /// from the repository root.
 /// </remarks>
-internal static class ReplayHint
+public static class ReplayHint
 {
     /// <summary>The assembly of the protocols the console knows by name (client/ProtocolCatalog.cs).</summary>
     private const string ConsoleProtocols = "OrleansNodes.Protocols";
@@ -37,6 +37,9 @@ internal static class ReplayHint
         var workload = hasWorkload ? ".WithWorkload(clients)" : "";
         return $"Simulator.Create({Construction(protocol)}, settings){workload}.Replay(Schedule.Load({Literal(path)}))";
     }
+
+    /// <summary>The console command that replays (and traces) the schedule saved at <paramref name="schedulePath"/>.</summary>
+    public static string ConsoleReplay(string schedulePath) => $"{_console.Value} sim --replay {Quoted(Path.GetFullPath(schedulePath))}";
 
     /// <summary>How to start the console, e.g. <c>orleansnodes</c> or <c>dotnet "/repo/client/bin/Release/net10.0/orleansnodes.dll"</c>.</summary>
     internal static string FindConsole()

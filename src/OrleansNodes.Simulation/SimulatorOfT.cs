@@ -243,8 +243,10 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         if (ForWorkloadOf(schedule) is { } other) return other.Explain(schedule);
         CheckWorkload(schedule);
         var lines = new List<string>();
+        // The page shows what the schedule does, decision by decision, whether or not a random run
+        // could have drawn it (a hand-written schedule, say); Replay is where the model is enforced.
         var explored = schedule.Model == ScheduleModel.Explored;
-        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: !explored);
+        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: false);
         engine.TraceLines = lines;
         return new CounterexampleBuilder<TSettings, TState, TMessage, TRequest, TReply>(engine, lines)
             .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source);

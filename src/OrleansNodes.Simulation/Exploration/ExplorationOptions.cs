@@ -46,6 +46,13 @@ public sealed record ExplorationOptions
     /// <summary>Stop after this many unique states (a memory bound); the report then says the search was cut short.</summary>
     public long MaxStates { get; init; } = 50_000_000;
 
+    /// <summary>
+    /// Stop when the managed heap holds more than this many bytes (the states waiting to be
+    /// expanded, mostly); the report then says the search was cut short. The default is half of
+    /// the memory the runtime may use on this machine.
+    /// </summary>
+    public long MaxMemoryBytes { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
     /// <summary>Clients, each running a script of this many operations (0 clients: no requests).</summary>
     public int Clients { get; init; }
 
@@ -78,6 +85,7 @@ public sealed record ExplorationOptions
         Require(MaxInFlight >= 1, nameof(MaxInFlight), MaxInFlight, "must be at least 1");
         Require(Threads is >= 1 and <= 256, nameof(Threads), Threads, "must be between 1 and 256");
         Require(MaxStates >= 1, nameof(MaxStates), MaxStates, "must be at least 1");
+        Require(MaxMemoryBytes >= 1 << 20, nameof(MaxMemoryBytes), MaxMemoryBytes, "must be at least 1 MiB");
         Require(Clients is >= 0 and <= 16, nameof(Clients), Clients, "must be between 0 and 16");
         Require(OperationsPerClient is >= 1 and <= 16, nameof(OperationsPerClient), OperationsPerClient, "must be between 1 and 16");
         Require(MaxRedirects is >= 0 and <= 16, nameof(MaxRedirects), MaxRedirects, "must be between 0 and 16");

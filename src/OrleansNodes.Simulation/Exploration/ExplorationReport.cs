@@ -27,6 +27,9 @@ public sealed record ExplorationReport
     /// <summary>True when the search stopped at <see cref="ExplorationOptions.MaxStates"/> or was cancelled before it finished.</summary>
     public required bool CutShort { get; init; }
 
+    /// <summary>What cut the search short: the state bound, the memory bound or cancellation; null when it was not.</summary>
+    public string? CutShortBy { get; init; }
+
     /// <summary>Wall-clock time of the search.</summary>
     public required TimeSpan Elapsed { get; init; }
 

@@ -11,6 +11,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     private int _deepest;
     private volatile bool _stop;
     private bool _depthBounded;
+    private string? _cutShort;
     private (ulong Fingerprint, Broken Broken)? _violation;
     private long _peakBytes;
 
@@ -182,11 +183,20 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 continue;
             }
 
-            if ((++worker.Added & 1023) == 0 && _visited.Count >= _options.MaxStates) _stop = true;
+            if ((++worker.Added & 1023) == 0) CheckBounds();
             next.Add(Materialize(scratch));
         }
 
         Interlocked.Add(ref _generated, generated);
+    }
+
+    /// <summary>Stops the search at the state or memory bound, saying which.</summary>
+    private void CheckBounds()
+    {
+        if (_visited.Count >= _options.MaxStates) _cutShort ??= $"the state bound ({_options.MaxStates:N0} unique states)";
+        else if (GC.GetTotalMemory(forceFullCollection: false) > _options.MaxMemoryBytes) _cutShort ??= $"the memory bound ({_options.MaxMemoryBytes / (1 << 20):N0} MiB)";
+        else return;
+        _stop = true;
     }
 
     /// <summary>The path to <paramref name="target"/>: parent fingerprints back to the start, then the actions that lead through them again.</summary>
@@ -257,7 +267,8 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             Pruned = _workers.Sum(w => w.Pruned),
             Depth = _deepest,
             DepthBounded = _depthBounded,
-            CutShort = cancelled || _visited.Count >= _options.MaxStates,
+            CutShort = cancelled || _cutShort is not null,
+            CutShortBy = cancelled ? "cancellation" : _cutShort,
             Elapsed = elapsed,
             VisitedBytes = _visited.Bytes,
             PeakBytes = Interlocked.Read(ref _peakBytes),

@@ -19,8 +19,11 @@ namespace OrleansNodes.Simulation.Exploration;
 internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TReply>
     where TState : class
 {
-    /// <summary>The clients' history is checked against their model on every completion.</summary>
-    public const string LinearizableProperty = "the clients' history is linearizable";
+    /// <summary>
+    /// The clients' history is checked against their model on every completion; a failure is
+    /// named as the simulator names a workload's, so the saved counterexample replays to it.
+    /// </summary>
+    public const string LinearizableProperty = "workload";
 
     private readonly Protocol<TSettings, TState, TMessage, TRequest, TReply> _protocol;
     private readonly NodeConfig<TSettings>[] _configs;
@@ -378,7 +381,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             var result = LinearizabilityChecker.Check(new History(operations), model);
             return result.Verdict == Verdict.NotLinearizable ? result.Explanation : null;
         });
-        return problem is null ? null : new Broken(LinearizableProperty, PropertyKind.Always, problem);
+        return problem is null ? null : new Broken(LinearizableProperty, PropertyKind.Always, $"{ScriptedClients<TRequest, TReply>.NotLinearizable}: {problem}");
     }
 
     private Broken? CheckProperties(Worker worker, Scratch scratch, int stepped, TState? before)

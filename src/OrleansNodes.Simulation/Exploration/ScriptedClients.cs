@@ -1,3 +1,5 @@
+using OrleansNodes.Simulation.Linearizability;
+
 namespace OrleansNodes.Simulation.Exploration;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace OrleansNodes.Simulation.Exploration;
 /// replays through the simulator's engine (<c>sim --replay</c>) with exactly the requests the
 /// explorer sent: each client sends its first operation when the first round begins, the next one
 /// when a reply completes the last, and follows redirects as the explorer does
-/// (<see cref="ExplorationClients{TRequest, TReply}"/>). It judges nothing itself: the explorer
-/// checked the history, and the replay checks the protocol's properties.
+/// (<see cref="ExplorationClients{TRequest, TReply}"/>). At the end it checks their history for
+/// linearizability, as the explorer did on every completion, and fails as <c>workload</c> with
+/// the same message.
 /// </summary>
 internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequest, TReply> clients, int count, int operations, int maxRedirects) : IWorkload<TRequest, TReply>
 {
@@ -17,6 +20,8 @@ internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequ
     private readonly int[] _target = new int[count];
     private readonly int[] _redirects = new int[count];
     private readonly bool[] _waiting = new bool[count];
+    private readonly int[] _entry = new int[count];
+    private readonly HistoryBuilder _history = new();
     private bool _started;
 
     /// <inheritdoc/>
@@ -30,6 +35,7 @@ internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequ
         for (var c = 0; c < count; c++)
         {
             _target[c] = c % context.Nodes;
+            Invoke(c);
             Send(context, c);
         }
     }
@@ -55,14 +61,31 @@ internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequ
             return;
         }
 
+        if (_entry[c] >= 0) _history.Complete(_entry[c], clients.Interpret(request, reply.Reply)!);
         _operation[c]++;
         _redirects[c] = 0;
         _waiting[c] = false;
-        if (_operation[c] < operations) Send(context, c);
+        if (_operation[c] >= operations) return;
+        Invoke(c);
+        Send(context, c);
     }
 
     /// <inheritdoc/>
-    public WorkloadOutcome Complete(WorkloadContext<TRequest> context) => WorkloadOutcome.Pass();
+    public WorkloadOutcome Complete(WorkloadContext<TRequest> context)
+    {
+        if (clients.Model is not { } model) return WorkloadOutcome.Pass();
+        var history = _history.Build();
+        var check = LinearizabilityChecker.Check(history, model);
+        return check.Verdict == Verdict.NotLinearizable
+            ? WorkloadOutcome.Fail($"{NotLinearizable}: {check.Explanation}", NotLinearizable, history)
+            : WorkloadOutcome.Pass(history);
+    }
+
+    /// <summary>The signature of a failed linearizability check, as the key-value clients give it.</summary>
+    public const string NotLinearizable = "history not linearizable";
+
+    private void Invoke(int c) =>
+        _entry[c] = clients.Model is not null && clients.Describe(clients.Script(c, _operation[c])) is { } command ? _history.Invoke(new ClientId(c + 1), command) : -1;
 
     private void Send(WorkloadContext<TRequest> context, int c)
     {

@@ -60,6 +60,22 @@ public class ExplorerMutantTests(ITestOutputHelper output)
         Assert.Equal(violation.Property, replay.Violation?.Property);
     }
 
+    [Fact]
+    public void Explain_ExploredCounterexample_GivesTheViewerEveryDecisionAndTheViolationLast()
+    {
+        var (mutant, options, _) = Case(nameof(MajorityRoundsHalfUp));
+        var violation = Explore(mutant, options).Violation!;
+
+        var counterexample = Simulator.Create(mutant, Settings).WithExplorationClients(ExplorationScripts.Paxos).Explain(violation.Schedule!);
+        var page = OrleansNodes.Simulation.Counterexamples.CounterexampleViewer.Render(counterexample);
+
+        // Every decision but the flush after the violating step, which the replay never reaches.
+        Assert.Equal(violation.Decisions.Length - 1, counterexample.Events.Length);
+        Assert.Equal(violation.Property, counterexample.Violation?.Property);
+        Assert.Contains(counterexample.Events, e => e.Kind == DecisionKind.Request);
+        Assert.Contains(violation.Property, page);
+    }
+
     [Theory]
     [MemberData(nameof(Mutants))]
     public void Explore_CorrectPaxosWithTheMutantsBounds_FindsNothingUpToTheDepthOfTheBug(string name)
