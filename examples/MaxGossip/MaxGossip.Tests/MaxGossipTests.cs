@@ -1,5 +1,6 @@
 using OrleansNodes.Core;
 using OrleansNodes.Simulation;
+using OrleansNodes.Simulation.Exploration;
 using Xunit;
 
 namespace Examples.MaxGossip.Tests;
@@ -78,5 +79,29 @@ public class MaxGossipTests
 
         Assert.Equal(found.Trace, replay.Violation!.Trace);
         Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void Gossip_EveryInterleavingWithACrash_HoldsItsPropertiesAndReachesItsGoal()
+    {
+        // Every order of every step: one gossip round per node, any delivery order, one crash and restart.
+        var options = new ExplorationOptions { Nodes = 3, TicksPerNode = 3, MaxCrashes = 1, MaxDepth = 40, Threads = 2 };
+
+        var report = Simulator.Create(new MaxGossip(), Settings).Explore(options);
+
+        Assert.True(report.Passed, report.Violation?.Message);
+        Assert.False(report.DepthBounded);
+    }
+
+    [Fact]
+    public void Gossip_GullibleVariant_ExploredToAShortestCounterexampleThatReplays()
+    {
+        var options = new ExplorationOptions { Nodes = 3, TicksPerNode = 3, MaxDepth = 20 };
+
+        var found = Simulator.Create(new Gullible(), Settings).Explore(options).Violation!;
+        var replay = Simulator.Create(new Gullible(), Settings).Replay(found.Schedule!);
+
+        Assert.Equal("a node's value never decreases", found.Property);
+        Assert.Equal(found.Property, replay.Violation!.Property);
     }
 }
