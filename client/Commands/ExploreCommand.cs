@@ -39,6 +39,7 @@ public static class ExploreCommand
         var ticks = OptionRules.Range(new Option<int?>("--ticks") { Description = "Ticks each node may take on one path (default per protocol)." }, 0, 250);
         var clients = OptionRules.Range(new Option<int?>("--clients") { Description = "Clients, each running a short script (default per protocol)." }, 0, 16);
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations in each client's script.", DefaultValueFactory = _ => 1 }, 1, 16);
+        var liveness = OptionRules.Range(new Option<int>("--liveness-rounds") { Description = "Rounds of a healed, fair liveness phase run from every state where the search stops; every Eventually property must hold within them (0 skips).", DefaultValueFactory = _ => 0 }, 0, 200);
         var maxStates = new Option<long>("--max-states") { Description = "Stop after this many unique states (a memory bound).", DefaultValueFactory = _ => 50_000_000 };
         maxStates.Validators.Add(r =>
         {
@@ -60,7 +61,7 @@ public static class ExploreCommand
 
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
-            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, ticks, clients, operations, maxStates, maxMemory, maxInFlight, seed, save, html,
+            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, ticks, clients, operations, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
@@ -84,6 +85,7 @@ public static class ExploreCommand
                 TicksPerNode = parse.GetValue(ticks) ?? entry.DefaultTicks,
                 Clients = parse.GetValue(clients) ?? entry.DefaultClients,
                 OperationsPerClient = parse.GetValue(operations),
+                LivenessRounds = parse.GetValue(liveness),
                 MaxStates = parse.GetValue(maxStates),
                 MaxInFlight = parse.GetValue(maxInFlight),
                 MaxMemoryBytes = parse.GetValue(maxMemory) is { } mib ? (long)mib << 20 : new ExplorationOptions().MaxMemoryBytes,
@@ -236,7 +238,8 @@ public static class ExploreCommand
     {
         PropertyKind.Always => goal.Reached ? "held" : "[red]violated[/]",
         PropertyKind.Sometimes => goal.Reached ? "reached" : "[red]never reached[/]",
-        _ => report.Violation is null ? "not checked (liveness)" : "not checked",
+        _ when report.Options.LivenessRounds == 0 => "not checked (--liveness-rounds)",
+        _ => goal.Reached ? "held in every liveness phase" : report.Violation?.Property == goal.Name ? "[red]violated[/]" : "not checked",
     };
 
     private static int PrintJson(IAnsiConsole console, ExplorationReport report, string? saved, string? page)

@@ -46,7 +46,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             {
                 Nodes = options.Nodes,
                 Faults = faults,
-                LivenessRounds = 0,
+                LivenessRounds = violation.Kind == PropertyKind.Eventually ? options.LivenessRounds : 0,
                 CheckRecovery = options.CheckRecovery,
                 MaxCrashedNodes = Math.Max(1, (options.Nodes - 1) / 2),
                 Shrink = false,

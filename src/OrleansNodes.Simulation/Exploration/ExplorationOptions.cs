@@ -62,6 +62,16 @@ public sealed record ExplorationOptions
     /// <summary>Times a client follows a redirect (or tries the next node) for one operation.</summary>
     public int MaxRedirects { get; init; } = 2;
 
+    /// <summary>
+    /// Rounds of the liveness phase run from every terminal state (one with no action left within
+    /// the bounds) and every state at the depth bound: crashed nodes restart, then each round every
+    /// node ticks once and every message then in flight is delivered, oldest first, with every
+    /// client request. Every <c>Eventually</c> property must hold at some point of it. 0 skips
+    /// liveness. A failure is a real one (a fair, fault-free continuation of a reachable state);
+    /// a pass says nothing of states the bounds kept the search from.
+    /// </summary>
+    public int LivenessRounds { get; init; }
+
     /// <summary>Check that <c>Recover</c> restores the hard state it was given (as <see cref="SimulationOptions.CheckRecovery"/>).</summary>
     public bool CheckRecovery { get; init; } = true;
 
@@ -88,6 +98,7 @@ public sealed record ExplorationOptions
         Require(MaxMemoryBytes >= 1 << 20, nameof(MaxMemoryBytes), MaxMemoryBytes, "must be at least 1 MiB");
         Require(Clients is >= 0 and <= 16, nameof(Clients), Clients, "must be between 0 and 16");
         Require(OperationsPerClient is >= 1 and <= 16, nameof(OperationsPerClient), OperationsPerClient, "must be between 1 and 16");
+        Require(LivenessRounds >= 0 && TicksPerNode + LivenessRounds <= 255, nameof(LivenessRounds), LivenessRounds, "must not be negative, and with TicksPerNode at most 255");
         Require(MaxRedirects is >= 0 and <= 16, nameof(MaxRedirects), MaxRedirects, "must be between 0 and 16");
         Require(!Symmetry || Nodes <= 6, nameof(Symmetry), Symmetry, "works up to 6 nodes (720 permutations)");
     }

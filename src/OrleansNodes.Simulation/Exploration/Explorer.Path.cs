@@ -10,7 +10,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// explorer's: one plus the fewest ticks any node took), and messages named by their link and
     /// the ordinal the engine gives them (the n-th message sent on that link).
     /// </summary>
-    private ImmutableArray<Decision> Decisions(List<ExplorerAction> actions)
+    private ImmutableArray<Decision> Decisions(List<ExplorerAction> actions, int liveFrom = -1)
     {
         var decisions = ImmutableArray.CreateBuilder<Decision>();
         decisions.Add(Decision.Round);
@@ -18,8 +18,12 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var sent = new long[_options.Nodes * _options.Nodes];
         var worker = _workers[0];
         var world = Initial(worker, out _);
-        foreach (var action in actions)
+        for (var k = 0; k < actions.Count; k++)
         {
+            var action = actions[k];
+
+            // The liveness phase begins: the engine then judges Eventually properties, as here.
+            if (k == liveFrom) decisions.Add(new Decision(DecisionKind.Live));
             switch (action.Kind)
             {
                 case DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate:
@@ -43,7 +47,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                     break;
             }
 
-            world = Apply(worker, world, action, out _);
+            world = Apply(worker, world, action, out _, enforceBounds: false);
 
             // New messages are appended in send order, as the engine enqueues them at a flush.
             foreach (var added in world.Network)

@@ -42,6 +42,8 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             if (_level >= _options.MaxDepth)
             {
                 _depthBounded = true;
+                if (_options.LivenessRounds > 0)
+                    foreach (var world in frontier.TakeWhile(_ => !_stop)) CheckLiveness(_workers[0], world);
                 break;
             }
 
@@ -126,6 +128,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 if (world.Depth >= _options.MaxDepth)
                 {
                     _depthBounded = true;
+                    if (_options.LivenessRounds > 0) CheckLiveness(worker, world);
                     continue;
                 }
 
@@ -156,6 +159,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     {
         var actions = worker.Actions;
         Actions(world, actions);
+        if (_options.LivenessRounds > 0 && actions.Count == 0) CheckLiveness(worker, world);
         var generated = 0;
         foreach (var action in actions)
         {
@@ -176,7 +180,10 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                     // The least fingerprint among a level's violations: the same counterexample
                     // whichever thread got there first.
                     if (_violation is null || (_options.Order == SearchOrder.BreadthFirst && scratch.Fingerprint < _violation.Value.Fingerprint))
+                    {
                         _violation = (scratch.Fingerprint, broken);
+                        _livenessTail = null;
+                    }
                 }
 
                 if (_options.StopAtViolation && _options.Order == SearchOrder.DepthFirst) _stop = true;
@@ -188,6 +195,22 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         }
 
         Interlocked.Add(ref _generated, generated);
+    }
+
+    private void CheckLiveness(Worker worker, ExplorerWorld<TState, TMessage> world)
+    {
+        Interlocked.Increment(ref _livenessChecks);
+        if (Liveness(worker, world) is not { } failed) return;
+        lock (_found)
+        {
+            if (_violation is null)
+            {
+                _violation = (world.Fingerprint, failed.Broken);
+                _livenessTail = failed.Actions;
+            }
+        }
+
+        if (_options.StopAtViolation) _stop = true;
     }
 
     /// <summary>Stops the search at the state or memory bound, saying which.</summary>
@@ -240,12 +263,14 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         if (_violation is { } found)
         {
             var actions = PathTo(found.Fingerprint);
+            var liveFrom = _livenessTail is null ? -1 : actions.Count;
+            if (_livenessTail is not null) actions.AddRange(_livenessTail);
             violation = new ExplorationViolation
             {
                 Property = found.Broken.Property,
                 Kind = found.Broken.Kind,
                 Message = found.Broken.Message,
-                Decisions = Decisions(actions),
+                Decisions = Decisions(actions, liveFrom),
                 Actions = actions.Count,
             };
         }
@@ -254,7 +279,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         {
             PropertyKind.Always => violation is null || violation.Property != p.Name,
             PropertyKind.Sometimes => Volatile.Read(ref _reached[i]) != 0,
-            _ => false,
+            _ => _options.LivenessRounds > 0 && (violation is null || violation.Property != p.Name) && Interlocked.Read(ref _livenessChecks) > 0,
         })).ToList();
         if (_clients?.Model is not null)
             goals.Add(new PropertyResult(LinearizableProperty, PropertyKind.Always, violation is null || violation.Property != LinearizableProperty));

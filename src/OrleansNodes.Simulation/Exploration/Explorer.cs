@@ -146,7 +146,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// exceed a bound (pruned). Nothing is allocated for the successor itself until
     /// <see cref="Materialize"/>, which a search calls only for states it has not seen.
     /// </summary>
-    private bool TryApply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken)
+    private bool TryApply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken, bool enforceBounds = true)
     {
         broken = null;
         var scratch = worker.Scratch;
@@ -188,14 +188,14 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 break;
         }
 
-        if (scratch.Network.Count > _options.MaxInFlight) return false;
+        if (enforceBounds && scratch.Network.Count > _options.MaxInFlight) return false;
         Seal(worker, scratch, world.Ghosts, world.GhostHashes);
         return true;
     }
 
     /// <summary>The successor in the worker's scratch, as a state of its own.</summary>
-    private ExplorerWorld<TState, TMessage> Apply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken) =>
-        TryApply(worker, world, action, out broken) ? Materialize(worker.Scratch) : throw new InvalidOperationException("a counterexample's path went through a pruned state");
+    private ExplorerWorld<TState, TMessage> Apply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken, bool enforceBounds = true) =>
+        TryApply(worker, world, action, out broken, enforceBounds) ? Materialize(worker.Scratch) : throw new InvalidOperationException("a counterexample's path went through a pruned state");
 
     private Broken? DeliverRequest(Worker worker, Scratch scratch, int client)
     {
@@ -403,7 +403,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         for (var i = 0; i < checks.Length; i++)
         {
             var property = _properties[i];
-            if (property.Kind == PropertyKind.Eventually) continue;
+            if (property.Kind == PropertyKind.Eventually && worker.LivenessHeld is null) continue;
             bool holds;
             try
             {
@@ -416,6 +416,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
             if (property.Kind == PropertyKind.Always && !holds) return new Broken(property.Name, PropertyKind.Always, Explain(checks[i], observation));
             if (property.Kind == PropertyKind.Sometimes && holds && Volatile.Read(ref _reached[i]) == 0) Interlocked.Exchange(ref _reached[i], 1);
+            if (property.Kind == PropertyKind.Eventually && holds) worker.LivenessHeld![i] = true;
         }
 
         return null;
@@ -612,6 +613,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         public Scratch Scratch { get; }
 
         public List<ExplorerAction> Actions { get; } = [];
+
+        /// <summary>During a liveness phase, which <c>Eventually</c> properties have held; null otherwise.</summary>
+        public bool[]? LivenessHeld { get; set; }
 
         /// <summary>Successors this worker did not explore because they exceeded a bound.</summary>
         public long Pruned { get; set; }

@@ -242,4 +242,30 @@ public sealed class ExplorerTests
             foreach (var tail in Permutations(rest)) yield return [items[i], .. tail];
         }
     }
+
+    [Fact]
+    public void Explore_LivenessPhase_GossipHearsEveryoneFromEveryTerminalState()
+    {
+        var options = new ExplorationOptions { Nodes = 3, TicksPerNode = 1, MaxCrashes = 1, MaxDepth = 30, LivenessRounds = 4 };
+
+        var report = Simulator.Create(new Gossip(), new Unit()).Explore(options);
+
+        Assert.Null(report.Violation);
+        Assert.True(report.Goals.Single(g => g.Kind == PropertyKind.Eventually).Reached);
+    }
+
+    [Fact]
+    public void Explore_LivenessPhase_MuteGossipFailsAndTheScheduleReplaysTheFailure()
+    {
+        var options = new ExplorationOptions { Nodes = 2, TicksPerNode = 1, MaxDepth = 10, LivenessRounds = 3 };
+
+        var violation = Simulator.Create(new Gossip(mute: true), new Unit()).Explore(options).Violation!;
+        var replay = Simulator.Create(new Gossip(mute: true), new Unit()).Replay(violation.Schedule!);
+
+        Assert.Equal("everyone heard everyone", violation.Property);
+        Assert.Equal(PropertyKind.Eventually, violation.Kind);
+        Assert.Contains(new Decision(DecisionKind.Live), violation.Decisions);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal("everyone heard everyone", replay.Violation?.Property);
+    }
 }
