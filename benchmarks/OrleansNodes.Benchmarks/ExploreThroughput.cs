@@ -16,15 +16,49 @@ internal static class ExploreThroughput
     {
         var paxos = Simulator.Create(new SingleDecreePaxos(), PaxosSettings.Default with { ProposeOnStart = false })
             .WithExplorationClients(ExplorationScripts.Paxos);
-        var options = new ExplorationOptions { Nodes = 3, Clients = int.Parse(Environment.GetEnvironmentVariable("EXPLORE_CLIENTS") ?? "3"), MaxDepth = 200, TicksPerNode = 0, MaxStates = long.Parse(Environment.GetEnvironmentVariable("EXPLORE_MAX") ?? "50000000") };
+        // Bounded by unique states, not depth: the rate, not the state space's size, is the figure.
+        var options = new ExplorationOptions { Nodes = 3, Clients = 3, MaxDepth = 200, TicksPerNode = 0, MaxStates = 3_000_000 };
         foreach (var threads in new[] { 1, 2, 1, 2 })
         {
             GC.Collect();
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
             var gen2 = GC.CollectionCount(2);
-            var report = paxos.Explore(options with { Threads = threads }, new Progress<ExplorationProgress>(p => Console.Error.WriteLine($"  {p.Unique:N0} unique {p.Generated:N0} gen depth {p.Depth} queue {p.Queue:N0} {p.UniquePerSecond:N0}/s {p.MemoryBytes / 1e6:N0} MB")));
+            var report = paxos.Explore(options with { Threads = threads });
             yield return $"explore paxos 3 nodes 3 clients, {threads} thread(s): {report.UniqueStates:N0} unique of {report.GeneratedStates:N0} generated in {report.Elapsed.TotalSeconds:F2} s = {report.UniquePerSecond:N0} unique/s | depth {report.Depth} | visited set {report.VisitedBytes / 1e6:N1} MB ({(double)report.VisitedBytes / report.UniqueStates:F1} B/state) | peak working set {report.PeakBytes / 1e6:N0} MB | {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)report.GeneratedStates:N0} B allocated per transition, {GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - collections} GCs ({GC.CollectionCount(2) - gen2} gen2) | {(report.Violation is null ? "no violation" : "VIOLATION " + report.Violation.Property)}";
+        }
+    }
+}
+
+/// <summary>
+/// Time to the shortest counterexample of each Paxos mutant the explorer finds, next to the random
+/// simulator's time to its first violation (the hunt's options, from seed 1) and its shrunk length,
+/// in the same run.
+/// </summary>
+internal static class ExploreMutants
+{
+    public static IEnumerable<string> Run()
+    {
+        var settings = new PaxosSettings(ProposeOnStart: false, RetryTicksMin: 1, RetryTicksMax: 2);
+        var twoProposers = new ExplorationOptions { Nodes = 3, Clients = 2, MaxDepth = 16, Threads = 2 };
+        (OrleansNodes.Protocols.Tests.Mutants.PaxosMutant Mutant, ExplorationOptions Explore, SimulationOptions Random)[] cases =
+        [
+            (new OrleansNodes.Protocols.Tests.Mutants.ProposerIgnoresPromisedVotes(), twoProposers, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Options),
+            (new OrleansNodes.Protocols.Tests.Mutants.LearnerMixesBallots(), twoProposers, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Options),
+            (new OrleansNodes.Protocols.Tests.Mutants.MajorityRoundsHalfUp(), twoProposers with { Nodes = 4 }, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Options with { Swarm = true }),
+            (new OrleansNodes.Protocols.Tests.Mutants.ProposerCountsDuplicatePromises(), twoProposers with { MaxDuplicates = 1 },
+                OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Options with { Faults = FaultKinds.Duplicate, DuplicatePercent = 10 }),
+        ];
+        foreach (var (mutant, explore, random) in cases)
+        {
+            GC.Collect();
+            var report = Simulator.Create(mutant, settings).WithExplorationClients(ExplorationScripts.Paxos).Explore(explore);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var hunt = Simulator.Create(mutant, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Settings).RunSuite(5_000, random with { Shrink = false }, firstSeed: 1);
+            var randomFind = watch.Elapsed;
+            var shrunk = Simulator.Create(mutant, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Settings).RunSuite(5_000, random, firstSeed: 1).Violation;
+            var actions = shrunk?.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, shortest {report.Violation?.Actions} actions ('{report.Violation?.Property}') | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions";
         }
     }
 }

@@ -109,7 +109,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                                 return;
                             }
 
-                            Monitor.Wait(pool);
+                            // A timeout, so that a thread waiting for work also sees the search stop
+                            // (a violation, the bound, cancellation) when nobody pulses.
+                            Monitor.Wait(pool, 50);
                         }
 
                         if (_stop) return;

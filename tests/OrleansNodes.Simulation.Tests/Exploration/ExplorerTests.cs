@@ -268,4 +268,16 @@ public sealed class ExplorerTests
         Assert.Equal(0, replay.SkippedDecisions);
         Assert.Equal("everyone heard everyone", replay.Violation?.Property);
     }
+
+    [Fact]
+    public void Explore_DepthFirstOnTwoThreads_StopsAtAViolationAndItsPathReplays()
+    {
+        var options = new ExplorationOptions { Nodes = 3, TicksPerNode = 1, MaxDepth = 20, Order = SearchOrder.DepthFirst, Threads = 2 };
+
+        var violation = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Explore(options).Violation!;
+        var replay = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Replay(violation.Schedule!);
+
+        Assert.Equal("not both pinged", violation.Property);
+        Assert.Equal("not both pinged", replay.Violation?.Property);
+    }
 }
