@@ -188,7 +188,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 break;
         }
 
-        if (enforceBounds && scratch.Network.Count > _options.MaxInFlight) return false;
+        if (enforceBounds && scratch.InFlight > _options.MaxInFlight) return false;
         Seal(worker, scratch, world.Ghosts, world.GhostHashes);
         return true;
     }
@@ -464,7 +464,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         Crashes = scratch.Crashes,
         Drops = scratch.Drops,
         Duplicates = scratch.Duplicates,
-        Network = [.. scratch.Network],
+        Network = scratch.NetworkArray(),
         NetworkSums = (ulong[])scratch.NetworkSums.Clone(),
         Clients = (ClientState[])scratch.Clients.Clone(),
         History = scratch.History,
@@ -644,7 +644,17 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
         public byte[] Ticks { get; } = new byte[nodes];
 
-        public List<Flight<TMessage>> Network { get; } = [];
+        /// <summary>
+        /// The parent's messages in flight, shared, not copied: a successor removes at most one
+        /// (<see cref="_removed"/>) and appends what its step sent (<see cref="_added"/>), and most
+        /// successors are states already seen, so the list is built only for a state that is kept.
+        /// </summary>
+        private Flight<TMessage>[] _network = [];
+        private int _removed = -1;
+        private readonly List<Flight<TMessage>> _added = [];
+
+        /// <summary>Messages in flight.</summary>
+        public int InFlight => _network.Length - (_removed >= 0 ? 1 : 0) + _added.Count;
 
         public ulong[] NetworkSums { get; } = new ulong[permutations];
 
@@ -689,7 +699,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             Array.Clear(StateHashes);
             Array.Clear(Ticks);
             Array.Clear(NetworkSums);
-            Network.Clear();
+            _network = [];
+            _removed = -1;
+            _added.Clear();
             History = [];
             HistoryHash = 0;
             Events = Depth = Crashes = Drops = Duplicates = 0;
@@ -703,8 +715,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             world.DurableHashes?.CopyTo(DurableHashes!, 0);
             world.Up.CopyTo(Up, 0);
             world.Ticks.CopyTo(Ticks, 0);
-            Network.Clear();
-            Network.AddRange(world.Network);
+            _network = world.Network;
+            _removed = -1;
+            _added.Clear();
             world.NetworkSums.CopyTo(NetworkSums, 0);
             world.Clients.CopyTo(Clients, 0);
             History = world.History;
@@ -717,18 +730,31 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             Duplicates = world.Duplicates;
         }
 
+        /// <summary>Removes the message at <paramref name="index"/> of the parent's network (a successor takes one action, so removes at most one).</summary>
         public Flight<TMessage> RemoveFlight(int index)
         {
-            var flight = Network[index];
-            Network.RemoveAt(index);
+            var flight = _network[index];
+            _removed = index;
             for (var p = 0; p < NetworkSums.Length; p++) NetworkSums[p] -= flight.HashAt(p);
             return flight;
         }
 
         public void AddFlight(Flight<TMessage> flight)
         {
-            Network.Add(flight);
+            _added.Add(flight);
             for (var p = 0; p < NetworkSums.Length; p++) NetworkSums[p] += flight.HashAt(p);
+        }
+
+        /// <summary>The successor's messages in flight: the parent's, less the one removed, then the new ones in send order.</summary>
+        public Flight<TMessage>[] NetworkArray()
+        {
+            if (_removed < 0 && _added.Count == 0) return _network;
+            var network = new Flight<TMessage>[InFlight];
+            var at = 0;
+            for (var i = 0; i < _network.Length; i++)
+                if (i != _removed) network[at++] = _network[i];
+            foreach (var flight in _added) network[at++] = flight;
+            return network;
         }
 
         public void CompleteEntry(int entry, OperationResult result)
