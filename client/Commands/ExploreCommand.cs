@@ -48,17 +48,8 @@ public static class ExploreCommand
         var maxMemory = OptionRules.Range(new Option<int?>("--max-memory") { Description = "Stop when the states held take more than this many MiB (default: half the machine's memory)." }, 16, 1 << 24);
         var maxInFlight = OptionRules.Range(new Option<int>("--max-in-flight") { Description = "Messages in flight at once; paths that send more are pruned.", DefaultValueFactory = _ => 64 }, 1, 10_000);
         var seed = new Option<ulong>("--seed") { Description = "Seed of the nodes' configurations (their randomized timers).", DefaultValueFactory = _ => 0UL };
-        var save = new Option<FileInfo?>("--save") { Description = "Where to save a counterexample's schedule (default: a file under the temp directory); replay it with sim --replay." };
-        var html = new Option<FileInfo?>("--html") { Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." };
-        foreach (var file in new[] { save, html })
-        {
-            file.Validators.Add(result =>
-            {
-                if (result.GetValueOrDefault<FileInfo?>() is { } path && (Directory.Exists(path.FullName) || !Directory.Exists(path.DirectoryName)))
-                    result.AddError($"{result.Option.Name} {path}: {(Directory.Exists(path.FullName) ? "is a directory" : "its folder does not exist")}");
-            });
-        }
-
+        var save = OptionRules.NewFile(new Option<FileInfo?>("--save") { HelpName = "FILE", Description = "Where to save a counterexample's schedule (default: a file under the temp directory); replay it with sim --replay." });
+        var html = OptionRules.NewFile(new Option<FileInfo?>("--html") { HelpName = "FILE", Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." });
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
             protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, ticks, clients, operations, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,

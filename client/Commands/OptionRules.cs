@@ -30,6 +30,17 @@ public static class OptionRules
         return option;
     }
 
+    /// <summary>A file to write: not a directory, in a folder that exists ("--html x/y.html: its folder does not exist").</summary>
+    public static Option<FileInfo?> NewFile(Option<FileInfo?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<FileInfo?>() is { } file && (Directory.Exists(file.FullName) || !Directory.Exists(file.DirectoryName)))
+                result.AddError($"{option.Name} {file}: {(Directory.Exists(file.FullName) ? "is a directory" : "its folder does not exist")}");
+        });
+        return option;
+    }
+
     /// <summary>The value must be from <paramref name="min"/> to <paramref name="max"/>: "--steps must be from 1 to 100000".</summary>
     public static Option<int> Range(Option<int> option, int min, int max) =>
         Require(option, v => v >= min && v <= max, Between(option, min, max));

@@ -71,15 +71,10 @@ public static class SimCommand
         var keys = OptionRules.Range(new Option<int>("--keys") { Description = "Keys the clients' operations spread over (with --clients).", DefaultValueFactory = _ => 2 }, 1, 1_000);
         var swarm = new Option<bool>("--swarm") { Description = "Swarm testing: each run draws its own cluster size (3..max(5, --nodes)), subset of --faults, rates and crash points from its seed." };
         var history = new Option<FileInfo?>("--history") { Description = "Where to save a run's client history (with --clients): the failing run's, else the first run's. Default: kv-history.jsonl." };
-        var html = new Option<FileInfo?>("--html")
+        var html = OptionRules.NewFile(new Option<FileInfo?>("--html")
         {
             HelpName = "FILE",
             Description = "Write the counterexample as one self-contained HTML page to FILE (the first violation's shrunk schedule; with --replay, the replayed schedule): a sequence diagram to read in a browser.",
-        };
-        html.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<FileInfo?>() is { } file && (Directory.Exists(file.FullName) || !Directory.Exists(file.DirectoryName)))
-                result.AddError($"--html {file}: {(Directory.Exists(file.FullName) ? "is a directory" : "its folder does not exist")}");
         });
 
         var command = new Command("sim", "Simulate a protocol under faults, checking its properties after every step.")
