@@ -59,7 +59,9 @@ public static class ExploreCommand
         {
             if (r.GetValue(bfs) && r.GetValue(dfs)) r.AddError("--bfs and --dfs: choose one search order");
         });
-        command.SetAction((parse, cancellation) =>
+        // The search runs off the main thread, so that Ctrl+C finds an action to wait for (a
+        // synchronous one would have the console exit at once, with nothing printed).
+        command.SetAction((parse, cancellation) => Task.Run(() =>
         {
             var entry = ExplorationCatalog.Find(parse.GetValue(protocol)!);
             var kinds = ParseFaults(parse.GetValue(faults)!, out _)!.Value;
@@ -98,8 +100,11 @@ public static class ExploreCommand
 
             var saved = report.Violation?.Schedule is { } schedule ? Save(schedule, parse.GetValue(save)?.FullName, report.Protocol) : null;
             var page = saved is not null && parse.GetValue(html) is { } pagePath ? SimCommand.WritePage(simulation, report.Violation!.Schedule!, pagePath.FullName) : null;
-            return Task.FromResult(parse.IsJson(output) ? PrintJson(console, report, saved, page) : Print(console, entry, report, saved, page));
-        });
+            var code = parse.IsJson(output) ? PrintJson(console, report, saved, page) : Print(console, entry, report, saved, page);
+
+            // Ctrl+C stops the search; what it covered is printed, and the exit code says it was interrupted.
+            return cancellation.IsCancellationRequested ? ExitCodes.Interrupted : code;
+        }, CancellationToken.None));
         return command;
     }
 
@@ -218,7 +223,10 @@ public static class ExploreCommand
         var bound = report.CutShort
             ? $" (cut short by {report.CutShortBy}: more states remain unexplored)"
             : report.DepthBounded ? $" up to depth {options.MaxDepth}" : " (every reachable state)";
-        console.MarkupLineInterpolated($"[green]passed[/]: no violation in {report.UniqueStates:N0} states{bound}");
+        if (report.CutShortBy == "cancellation")
+            console.MarkupLineInterpolated($"[yellow]interrupted[/]: no violation in {report.UniqueStates:N0} states{bound}");
+        else
+            console.MarkupLineInterpolated($"[green]passed[/]: no violation in {report.UniqueStates:N0} states{bound}");
         return ExitCodes.Ok;
     }
 

@@ -22,4 +22,18 @@ public sealed class ConsoleSignalTests
         Assert.Equal(0, await watch.WaitForExitAsync(Generous));
         Assert.DoesNotContain("   at ", watch.Output());
     }
+
+    [Fact]
+    public async Task Explore_CtrlC_PrintsWhatItCoveredAndExits130()
+    {
+        // Without a bound it would run for hours: three nodes ticking and crashing.
+        using var explore = ConsoleProcess.Start(["explore", "failure-detector", "--faults", "crash", "--ticks", "8", "--depth", "200", "--threads", "1"]);
+        await explore.WaitForOutputAsync(" unique/s ", Generous);
+
+        await explore.InterruptAsync();
+
+        Assert.Equal(130, await explore.WaitForExitAsync(Generous));
+        Assert.Contains("cut short by cancellation", explore.Output());
+        Assert.DoesNotContain("   at ", explore.Output());
+    }
 }
