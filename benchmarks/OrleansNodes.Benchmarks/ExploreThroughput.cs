@@ -62,3 +62,26 @@ internal static class ExploreMutants
         }
     }
 }
+
+/// <summary>
+/// The crash mutants, out of reach of the tests' bounds: a depth-first search bounded at the depth
+/// their counterexamples need (about 16 actions with one crash), on a budget of states.
+/// </summary>
+internal static class ExploreCrashMutants
+{
+    public static IEnumerable<string> Run()
+    {
+        var settings = new PaxosSettings(ProposeOnStart: false, RetryTicksMin: 1, RetryTicksMax: 2);
+        var options = new ExplorationOptions
+        {
+            Nodes = 3, Clients = 2, MaxCrashes = 1, CheckRecovery = false, MaxDepth = 17,
+            Order = SearchOrder.DepthFirst, Threads = 2, MaxStates = 150_000_000,
+        };
+        foreach (var mutant in new OrleansNodes.Protocols.Tests.Mutants.PaxosMutant[] { new OrleansNodes.Protocols.Tests.Mutants.ForgetfulAcceptor(), new OrleansNodes.Protocols.Tests.Mutants.PromiseNotWritten() })
+        {
+            GC.Collect();
+            var report = Simulator.Create(mutant, settings).WithExplorationClients(ExplorationScripts.Paxos).Explore(options);
+            yield return $"{mutant.GetType().Name}: depth-first to depth {options.MaxDepth}, {report.UniqueStates:N0} states in {report.Elapsed.TotalSeconds:F0} s ({report.UniquePerSecond:N0}/s, {(report.CutShort ? "cut short by " + report.CutShortBy : "complete to the depth")}) | {(report.Violation is { } v ? $"'{v.Property}' after {v.Actions} actions" : "no violation")}";
+        }
+    }
+}

@@ -9,7 +9,7 @@ using OrleansNodes.Workloads;
 // it is compared with, measured in the same run: shared machines are noisy, ratios less so.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore", "explore-mutants"];
+string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore", "explore-mutants", "explore-crash"];
 var which = args.Length > 0 ? args[0] : "all";
 if (!known.Contains(which))
 {
@@ -60,6 +60,11 @@ if (which is "all" or "checker")
 if (which is "all" or "explore")
 {
     foreach (var line in ExploreThroughput.Run()) Console.WriteLine(line);
+}
+
+if (which is "explore-crash")
+{
+    foreach (var line in ExploreCrashMutants.Run()) Console.WriteLine(line);
 }
 
 if (which is "all" or "explore-mutants")
