@@ -113,12 +113,17 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private Observation<TState> Observe(int stepped, TState? before) =>
         new(_states, _up, stepped < 0 ? null : new NodeId(stepped), before, _steps, _round, HealthyForTime, ReliableForTime, _cut);
 
-    /// <summary>The property's own account of what broke; a throwing explanation is reported, not fatal.</summary>
-    private string? ExplainSafely(int property, Observation<TState> observation)
+    private string? ExplainSafely(int property, Observation<TState> observation) => ExplainSafely(_checks[property], observation);
+
+    /// <summary>
+    /// The property's own account of what broke; a throwing explanation is reported, not fatal.
+    /// The explorer words its violations with this too.
+    /// </summary>
+    internal static string? ExplainSafely(PropertyCheck<TState> check, Observation<TState> observation)
     {
         try
         {
-            return _checks[property].Explain(observation);
+            return check.Explain(observation);
         }
         catch (Exception e)
         {

@@ -28,6 +28,14 @@ public sealed record ExplorationClients<TRequest, TReply>(
             WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects)),
             _ => new ScriptedClients<TRequest, TReply>(this, clients, operationsPerClient, maxRedirects));
 
+    /// <summary>
+    /// Where a redirected request goes next: the leader the redirect names, else the node after
+    /// <paramref name="target"/>. The explorer and its replay workload both follow this one rule,
+    /// so a replay sends each request where the explorer did.
+    /// </summary>
+    internal static int Redirected(IRedirect redirect, int target, int nodes) =>
+        redirect.Leader is { } leader && (uint)leader.Value < (uint)nodes ? leader.Value : (target + 1) % nodes;
+
     /// <summary>The workload a schedule recorded, when it is this kind's; else null.</summary>
     public WorkloadFactory<TRequest, TReply>? WorkloadOf(WorkloadSpec spec) =>
         spec.Kind == ScriptedClients<TRequest, TReply>.Kind

@@ -333,7 +333,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 : state with
                 {
                     Phase = ClientPhase.InFlight,
-                    Target = redirect.Leader is { } leader && (uint)leader.Value < (uint)_options.Nodes ? leader.Value : (state.Target + 1) % _options.Nodes,
+                    Target = ExplorationClients<TRequest, TReply>.Redirected(redirect, state.Target, _options.Nodes),
                     Redirects = state.Redirects + 1,
                 };
             return null;
@@ -388,8 +388,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     {
         var checks = worker.Checks;
         if (checks.Length == 0) return null;
-        var minTicks = int.MaxValue;
-        foreach (var ticks in scratch.Ticks) minTicks = Math.Min(minTicks, ticks);
+        var minTicks = MinTicks(scratch.Ticks);
         // Time is the round under way: the first is round 1, and one ends when every node has
         // ticked once more (the fewest ticks any node took, plus one). The network is
         // reliable, from the start, when the search may neither drop nor duplicate; healthy when it
@@ -414,7 +413,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 return new Broken(property.Name, property.Kind, $"the property threw {e.GetType().Name}: {e.Message}");
             }
 
-            if (property.Kind == PropertyKind.Always && !holds) return new Broken(property.Name, PropertyKind.Always, Explain(checks[i], observation));
+            if (property.Kind == PropertyKind.Always && !holds) return new Broken(property.Name, PropertyKind.Always, Engine.Engine<TSettings, TState, TMessage, TRequest, TReply>.ExplainSafely(checks[i], observation) ?? "does not hold");
             if (property.Kind == PropertyKind.Sometimes && holds && Volatile.Read(ref _reached[i]) == 0) Interlocked.Exchange(ref _reached[i], 1);
             if (property.Kind == PropertyKind.Eventually && holds) worker.LivenessHeld![i] = true;
         }
@@ -439,18 +438,6 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         scratch.ParentGhosts = parentGhosts;
         if (scratch.HistoryChanged) scratch.HistoryHash = HashHistory(scratch.History);
         scratch.Fingerprint = FingerprintOf(scratch);
-    }
-
-    private static string Explain(PropertyCheck<TState> check, Observation<TState> observation)
-    {
-        try
-        {
-            return check.Explain(observation) ?? "does not hold";
-        }
-        catch (Exception e)
-        {
-            return $"does not hold (and its explanation threw {e.GetType().Name}: {e.Message})";
-        }
     }
 
     private static ExplorerWorld<TState, TMessage> Materialize(Scratch scratch) => new()

@@ -56,7 +56,7 @@ internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequ
             }
 
             _redirects[c]++;
-            _target[c] = redirect.Leader is { } leader && (uint)leader.Value < (uint)context.Nodes ? leader.Value : (_target[c] + 1) % context.Nodes;
+            _target[c] = ExplorationClients<TRequest, TReply>.Redirected(redirect, _target[c], context.Nodes);
             Send(context, c);
             return;
         }
