@@ -9,6 +9,9 @@ namespace OrleansNodes.Silo.Tests.Cluster;
 public sealed class ClusterPlacementTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    // Missed probes before membership suspects a silo in the frozen-silo test (Orleans' default is 3).
+    private const int MissedProbesLimit = 10;
     private readonly RedisServer _redis = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("orleansnodes-placement-").FullName;
     private readonly StringBuilder _report = new();
@@ -58,7 +61,10 @@ public sealed class ClusterPlacementTests(ITestOutputHelper output) : IAsyncLife
         // Orleans corrects such a cached address only through an answer forwarded by the old
         // silo: with that silo frozen at once, messages between the two moved replicas would be
         // lost until membership declared it dead, and the two could not elect or commit.
-        using var group = await SiloGroup.StartAsync(1, ["--storage", "redis", "--redis", _redis.ConnectionString]);
+        // Membership here suspects a silo after ten missed probes of five seconds, not three, so
+        // that it cannot act within the put's timeout even on a loaded machine: the put then
+        // succeeds only if the nodes route around the frozen silo on their own.
+        using var group = await SiloGroup.StartAsync(1, ["--storage", "redis", "--redis", _redis.ConnectionString, "--OrleansNodes:Membership:MissedProbesLimit", MissedProbesLimit.ToString()]);
         await group.WaitForAllAnsweringAsync(Generous);
         await group.AddAsync(2);
         var spread = await group.WaitForSpreadAsync(Generous);
@@ -68,13 +74,13 @@ public sealed class ClusterPlacementTests(ITestOutputHelper output) : IAsyncLife
         try
         {
             string gateways = string.Join(",", group.Silos.Skip(1).Select(s => s.Gateway));
-            // One put, given far longer than a failover (about a second) and far less than
-            // membership takes to declare a frozen silo dead with Orleans' defaults.
+            // One put, given far longer than a failover (about a second) and less than membership
+            // takes to declare the frozen silo dead (at least ten probes of five seconds).
             var putting = System.Diagnostics.Stopwatch.StartNew();
-            var put = await ConsoleProcess.RunAsync(["kv", "put", "moved", "yes", "--gateway", gateways, "--timeout-ms", "15000", .. group.Ids], Generous);
+            var put = await ConsoleProcess.RunAsync(["kv", "put", "moved", "yes", "--gateway", gateways, "--timeout-ms", "30000", .. group.Ids], Generous);
             _report.AppendLine($"put answered after {putting.Elapsed.TotalSeconds:0.0} s (console start included)");
             Assert.True(put.ExitCode == 0, $"put: {put.Output}\n{_report}\n{group.Tails()}");
-            var get = await ConsoleProcess.RunAsync(["kv", "get", "moved", "--gateway", gateways, "--timeout-ms", "15000", .. group.Ids], Generous);
+            var get = await ConsoleProcess.RunAsync(["kv", "get", "moved", "--gateway", gateways, "--timeout-ms", "30000", .. group.Ids], Generous);
             Assert.True(get.ExitCode == 0 && get.Output.Trim() == "yes", $"get: {get.Output}\n{_report}\n{group.Tails()}");
         }
         finally
