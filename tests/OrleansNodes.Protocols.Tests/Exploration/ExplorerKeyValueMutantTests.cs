@@ -1,0 +1,89 @@
+using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Protocols.Tests.Mutants.KeyValue;
+using OrleansNodes.Simulation;
+using OrleansNodes.Simulation.Exploration;
+using OrleansNodes.Workloads;
+using Xunit.Abstractions;
+
+namespace OrleansNodes.Protocols.Tests.Exploration;
+
+/// <summary>
+/// The explorer against the key-value mutants it can reach: the two promise-bookkeeping bugs,
+/// which show in the first election. The others need an election and several requests (depth 16
+/// and more), past the 3 million states the store has by then; see docs/BENCHMARKS.md.
+/// </summary>
+public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
+{
+    /// <summary>Elections after one or two silent ticks, heartbeats every tick (the console's <c>explore kv</c> settings).</summary>
+    public static readonly KeyValueSettings Settings = KeyValueSettings.SmallWindows with
+    {
+        ElectionTimeoutTicksMin = 1,
+        ElectionTimeoutTicksMax = 2,
+        HeartbeatIntervalTicks = 1,
+    };
+
+    private static readonly ExplorationOptions OneClient = new() { Nodes = 3, Clients = 1, TicksPerNode = 2, MaxDepth = 12, Threads = 2 };
+
+    public static TheoryData<string, int> Mutants => new()
+    {
+        // Shortest counterexamples, exact because the search is breadth-first.
+        { nameof(PromiseFallsBack), 8 },
+        { nameof(AcceptWithoutPromise), 10 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public void Explore_KeyValueMutant_FindsTheBrokenPromiseAndTheSavedScheduleReplaysIt(string name, int depth)
+    {
+        var mutant = Mutant(name);
+
+        var report = Explore(mutant, OneClient);
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        output.WriteLine($"{name}: {report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s, '{violation.Property}' after {violation.Actions} actions: {violation.Message}");
+        Assert.Equal(mutant.ExpectedViolation, violation.Property);
+        Assert.Equal(depth, violation.Actions);
+
+        var path = Path.Combine(Path.GetTempPath(), $"explored-{name}-{Environment.ProcessId}.schedule.json");
+        violation.Schedule!.Save(path);
+        var loaded = Schedule.Load(path);
+        File.Delete(path);
+        var replay = Simulator.Create(mutant, Settings).WithExplorationClients(ExplorationScripts.KeyValue).Replay(loaded);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(violation.Property, replay.Violation?.Property);
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public void Explore_CorrectStoreWithTheMutantsBounds_FindsNothingUpToTheDepthOfTheBug(string name, int depth)
+    {
+        var report = Explore(new KeyValueProtocol(), OneClient with { MaxDepth = depth });
+
+        output.WriteLine($"correct store with {name}'s bounds to depth {depth}: {report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s");
+        Assert.Null(report.Violation);
+        Assert.True(report.DepthBounded);
+    }
+
+    [Theory]
+    [MemberData(nameof(Mutants))]
+    public void Explore_KeyValueMutant_NeedsNoMoreActionsThanTheRandomSimulatorsShrunkCounterexample(string name, int depth)
+    {
+        var mutant = Mutant(name);
+        var random = KeyValueMutantHunt.Simulator(mutant).RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+
+        var randomActions = random.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+        output.WriteLine($"{name}: explorer {depth} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} of them actions");
+        Assert.Equal(mutant.ExpectedViolation, random.Property);
+        Assert.InRange(depth, 1, randomActions);
+    }
+
+    private static KeyValueMutant Mutant(string name) => name switch
+    {
+        nameof(PromiseFallsBack) => new PromiseFallsBack(),
+        nameof(AcceptWithoutPromise) => new AcceptWithoutPromise(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such mutant"),
+    };
+
+    private static ExplorationReport Explore(Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> protocol, ExplorationOptions options) =>
+        Simulator.Create(protocol, Settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
+}
