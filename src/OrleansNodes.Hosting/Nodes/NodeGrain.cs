@@ -43,6 +43,9 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
 
     private const string KeepAliveReminderName = "on.keepalive";
 
+    // The stages of NodeMetrics.RequestStage, in the order RecordStages records them.
+    private static readonly string[] StageNames = ["queued", "batch", "waiting", "reply"];
+
     private readonly NodeStore _store;
     private readonly Serializer _serializer;
     private readonly ProtocolRegistry _protocols;
@@ -55,6 +58,12 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     private readonly Dictionary<(ClientId Client, long Sequence), List<Waiter>> _waiting = [];
     private readonly List<Envelope<object>> _sends = [];
     private readonly List<ClientReply<object>> _replies = [];
+
+    // Where requests' and messages' time goes (NodeMetrics.RequestStage, MessageTurnaround): the
+    // waiters and the arrival times of the messages stepped in the current batch, and when it started.
+    private readonly List<Waiter> _steppedWaiters = [];
+    private readonly List<long> _arrivals = [];
+    private long _batchStarted;
 
     private readonly SortedSet<long> _durableLog = [];
     private readonly StorageRate _rate = new();
@@ -82,6 +91,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     // Metric tags: by cluster and node for counters, by cluster for histograms.
     private KeyValuePair<string, object?>[] _nodeTags = [];
     private KeyValuePair<string, object?>[] _clusterTags = [];
+    private KeyValuePair<string, object?>[][] _stageTags = [];
 
     // Reported once per batch, not per input: the inbox depth last reported, messages received since.
     private int _inboxReported;
@@ -116,6 +126,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             throw new ArgumentException($"'{_key}' is not a node key (<cluster>/<index>)");
         _clusterTags = [new("cluster", _cluster)];
         _nodeTags = [new("cluster", _cluster), new("node", _self.ToString())];
+        _stageTags = [.. StageNames.Select(stage => new KeyValuePair<string, object?>[] { new("cluster", _cluster), new("stage", stage) })];
         // Exporters write a series from its first measurement on. These may not move for days,
         // so they start at zero: the inbox then reads 0 rather than no data, and Prometheus'
         // increase() sees a node's first stale write or leadership (from an absent series to 1 it
@@ -199,7 +210,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             return Task.CompletedTask;
         }
         _receivedUnreported++;
-        Enqueue(NodeInput.Message(from, message));
+        Enqueue(NodeInput.Message(from, message, NodeMetrics.MessageTurnaround.Enabled ? Stopwatch.GetTimestamp() : 0));
         return Task.CompletedTask;
     }
 
@@ -215,7 +226,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         if (!_runner.AcceptsCommand(command))
             return Task.FromResult<RequestOutcome>(new RequestOutcome.Rejected($"{command.GetType().Name} is not a command of protocol {_definition!.Protocol}"));
 
-        var waiter = new Waiter(new TaskCompletionSource<RequestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), _ticks + _options.RequestTimeoutTicks);
+        var waiter = new Waiter(new TaskCompletionSource<RequestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), _ticks + _options.RequestTimeoutTicks, Stopwatch.GetTimestamp());
         if (!_waiting.TryGetValue((client, sequence), out var waiters)) _waiting[(client, sequence)] = waiters = [];
         waiters.Add(waiter);
         Enqueue(NodeInput.Request(client, sequence, command));
@@ -339,9 +350,13 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     {
         var runner = _runner!;
         var stepped = 0;
+        _batchStarted = Stopwatch.GetTimestamp();
+        var timing = NodeMetrics.RequestStage.Enabled;
         for (; stepped < _options.MaxBatchSize && _inbox.TryDequeue(out var input); stepped++)
         {
             if (input.Kind == NodeInputKind.Tick) _ticks++;
+            else if (input.Arrived != 0) _arrivals.Add(input.Arrived);
+            else if (timing && input.Kind == NodeInputKind.Request) MarkStepped(input.Client, input.Sequence);
             runner.Step(input);
             _steps++;
         }
@@ -354,6 +369,31 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         if (leading && !_leading) NodeMetrics.LeaderChanges.Add(1, _nodeTags);
         _leading = leading;
     }
+
+    /// <summary>Notes that the requests waiting under this id were taken in by the batch now stepping.</summary>
+    private void MarkStepped(ClientId client, long sequence)
+    {
+        if (!_waiting.TryGetValue((client, sequence), out var waiters)) return;
+        foreach (var waiter in waiters)
+        {
+            if (waiter.Stepped != 0) continue;
+            waiter.Stepped = _batchStarted;
+            _steppedWaiters.Add(waiter);
+        }
+    }
+
+    /// <summary>Records where a replied request's time went (<see cref="NodeMetrics.RequestStage"/>); <paramref name="released"/> is now.</summary>
+    private void RecordStages(Waiter waiter, long released)
+    {
+        if (waiter.Stepped == 0) return;
+        var sameBatch = waiter.Stepped == _batchStarted;
+        NodeMetrics.RequestStage.Record(Seconds(waiter.Stepped - waiter.Arrived), _stageTags[0]);
+        NodeMetrics.RequestStage.Record(Seconds(waiter.Released - waiter.Stepped), _stageTags[1]);
+        NodeMetrics.RequestStage.Record(sameBatch ? 0 : Seconds(_batchStarted - waiter.Released), _stageTags[2]);
+        NodeMetrics.RequestStage.Record(sameBatch ? 0 : Seconds(released - _batchStarted), _stageTags[3]);
+    }
+
+    private static double Seconds(long timestamps) => (double)timestamps / Stopwatch.Frequency;
 
     /// <summary>Brings the inbox gauge and the received-messages counter up to date.</summary>
     private void ReportInbox()
@@ -437,10 +477,19 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
         foreach (var send in _sends) _network.Send(_cluster, send);
         _messagesSent += _sends.Count;
         NodeMetrics.MessagesSent.Add(_sends.Count, _nodeTags);
+        var released = _steppedWaiters.Count + _arrivals.Count > 0 ? Stopwatch.GetTimestamp() : 0;
+        foreach (var waiter in _steppedWaiters) waiter.Released = released;
+        _steppedWaiters.Clear();
+        foreach (var arrived in _arrivals) NodeMetrics.MessageTurnaround.Record(Seconds(released - arrived), _clusterTags);
+        _arrivals.Clear();
         foreach (var reply in _replies)
         {
             if (!_waiting.Remove((reply.Client, reply.Sequence), out var waiters)) continue;
-            foreach (var waiter in waiters) waiter.Completion.TrySetResult(new RequestOutcome.Replied(reply.Reply, _self));
+            foreach (var waiter in waiters)
+            {
+                if (waiter.Stepped != 0) RecordStages(waiter, released != 0 ? released : Stopwatch.GetTimestamp());
+                waiter.Completion.TrySetResult(new RequestOutcome.Replied(reply.Reply, _self));
+            }
         }
         _sends.Clear();
         _replies.Clear();
@@ -513,5 +562,17 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
     [LoggerMessage(Level = LogLevel.Error, Message = "{Cluster}/{Node}: a step or state write failed; dropping the batch and deactivating")]
     private partial void LogStepOrWriteFailed(Exception exception, string cluster, NodeId node);
 
-    private readonly record struct Waiter(TaskCompletionSource<RequestOutcome> Completion, long DeadlineTick);
+    /// <summary>A client waiting for a request's reply, and when (<see cref="Stopwatch"/> timestamps) the request arrived, was stepped and its batch released.</summary>
+    private sealed class Waiter(TaskCompletionSource<RequestOutcome> completion, long deadlineTick, long arrived)
+    {
+        public TaskCompletionSource<RequestOutcome> Completion { get; } = completion;
+
+        public long DeadlineTick { get; } = deadlineTick;
+
+        public long Arrived { get; } = arrived;
+
+        public long Stepped { get; set; }
+
+        public long Released { get; set; }
+    }
 }

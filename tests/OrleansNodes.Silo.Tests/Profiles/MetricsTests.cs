@@ -32,6 +32,20 @@ public sealed partial class MetricsTests
         Assert.True(Sum(after, "orleansnodes_node_flush_duration_seconds_count", "cluster=\"kv\"") > 0);
         Assert.True(Sum(after, "orleansnodes_node_batch_inputs_count", "cluster=\"kv\"") > 0);
         Assert.True(Sum(after, "orleansnodes_node_inbox", "cluster=\"kv\"") >= 0, "the inbox gauge went negative");
+        // Where the replied requests' time went at the nodes: every stage once per replied
+        // request, none negative, and all of it inside the gateways' time for the same requests.
+        var stages = new[] { "queued", "batch", "waiting", "reply" };
+        var replied = Sum(after, "orleansnodes_node_request_stage_seconds_count", "stage=\"queued\"");
+        Assert.True(replied >= 1, "no replied request was timed");
+        foreach (var stage in stages)
+        {
+            Assert.Equal(replied, Sum(after, "orleansnodes_node_request_stage_seconds_count", $"stage=\"{stage}\""));
+            Assert.True(Sum(after, "orleansnodes_node_request_stage_seconds_sum", $"stage=\"{stage}\"") >= 0, $"stage {stage} went negative");
+        }
+        var atNodes = stages.Sum(stage => Sum(after, "orleansnodes_node_request_stage_seconds_sum", $"stage=\"{stage}\""));
+        var atGateways = Sum(after, "orleansnodes_gateway_request_duration_seconds_sum", "cluster=\"kv\"");
+        Assert.True(atNodes <= atGateways, $"the nodes timed {atNodes:F4} s of requests, the gateways only {atGateways:F4} s");
+        Assert.True(Sum(after, "orleansnodes_node_message_turnaround_seconds_count", "cluster=\"kv\"") > 0);
         // A put needs a leader: some node of kv became one.
         Assert.True(Sum(after, "orleansnodes_node_leader_changes_total", "cluster=\"kv\"") >= 1, "no leader change counted");
         // Orleans' own meter, asked for, is exported beside them.
