@@ -55,6 +55,7 @@ public partial class KeyValueProtocol
             Log = log.ToImmutable(),
             CompactedIndex = compacted,
             Store = store,
+            DurableApplied = store.AppliedIndex,
             SinceSnapshot = new LogSinceSnapshot(image.Snapshot?.Index ?? 0, bytes),
             Timers = KeyValueTimers.Start(settings, random),
         };

@@ -56,8 +56,8 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
             null,
             null);
 
-    /// <summary>The promise and the applied index (<see cref="KeyValueHardState"/>).</summary>
-    public override object HardState(KeyValueState state) => new KeyValueHardState(state.Promised, state.Store.AppliedIndex);
+    /// <summary>The promise and the applied index last recorded with a write (<see cref="KeyValueHardState"/>, <see cref="KeyValueState.DurableApplied"/>).</summary>
+    public override object HardState(KeyValueState state) => new KeyValueHardState(state.Promised, state.DurableApplied);
 
     /// <inheritdoc/>
     public override string Describe(KeyValueState state) => state.ToString();
@@ -102,7 +102,19 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
             KeyValueInput.Receive { Message: SnapshotChunkAck ack } receive => OnSnapshotChunkAck(context, state, receive.From, ack),
             _ => throw new ArgumentOutOfRangeException(nameof(input), input, "unknown input"),
         };
-        return ReferenceEquals(next.Store, state.Store) ? next : MaybeCompact(context, next, appliedBefore: state.Store.AppliedIndex);
+        if (!ReferenceEquals(next.Store, state.Store)) next = MaybeCompact(context, next, appliedBefore: state.Store.AppliedIndex);
+        return RecordApplied(context, state, next);
+    }
+
+    /// <summary>
+    /// Brings the hard state's applied index up to the store's when this step writes anyway; a
+    /// step that only applied writes nothing (<see cref="KeyValueState.DurableApplied"/>).
+    /// </summary>
+    private static KeyValueState RecordApplied(KeyValueContext context, KeyValueState before, KeyValueState next)
+    {
+        if (next.DurableApplied == next.Store.AppliedIndex) return next;
+        var writes = !context.Durable.IsEmpty || next.Promised != before.Promised;
+        return writes ? next with { DurableApplied = next.Store.AppliedIndex } : next;
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace OrleansNodes.Protocols.KeyValue;
 
 /// <summary>
 /// One replica's state. Durable, in three parts (docs/design-decisions.md §9): the hard state
-/// (<see cref="Promised"/> and the store's applied index, <see cref="KeyValueHardState"/>), the
+/// (<see cref="Promised"/> and <see cref="DurableApplied"/>, <see cref="KeyValueHardState"/>), the
 /// log (each entry written when its ballot or value changes) and the snapshot (the store, written
 /// when the log since the last one has outgrown it). Everything else is volatile and rebuilt by
 /// <c>Recover</c>: timers, leadership, campaigns, and a snapshot being received. Large parts
@@ -18,6 +18,16 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <param name="Campaign">Set while a pre-candidate or candidate.</param>
 /// <param name="Leadership">Set while the leader.</param>
 /// <param name="Receiving">Set while a snapshot from the leader is arriving in chunks.</param>
+/// <param name="DurableApplied">
+/// The applied index the hard state records, at most the store's. It catches up only in steps
+/// that write anyway (a log entry, a snapshot, a new promise), so applying alone costs no write:
+/// the batch that learns a slot is chosen replies to its clients without waiting for a flush, as
+/// an etcd leader applies while its log write is in flight. Safe because every slot applied is
+/// chosen, so durable on a majority: a replica that crashes before recording it replays its
+/// durable log up to this index and learns the rest again, from the leader's commit index, its
+/// catch-up entries, or as leader from its own phase 1.
+/// </param>
+
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueState")]
 public sealed record KeyValueState(
     [property: Id(0)] Ballot Promised,
@@ -29,7 +39,8 @@ public sealed record KeyValueState(
     [property: Id(6)] KeyValueTimers Timers,
     [property: Id(7)] Campaign? Campaign,
     [property: Id(8)] Leadership? Leadership,
-    [property: Id(9)] SnapshotReceipt? Receiving)
+    [property: Id(9)] SnapshotReceipt? Receiving,
+    [property: Id(10)] long DurableApplied = 0)
 {
     /// <summary>Leader, candidate or follower.</summary>
     public KeyValueRole Role =>

@@ -486,22 +486,46 @@ public class KeyValueProtocolTests
     }
 
     [Fact]
-    public void Restart_CrashedFollower_KeepsPromiseAndStoreAndCatchesUp()
+    public void Restart_CrashedFollower_KeepsPromiseAndLogAndCatchesUp()
     {
         var cluster = ElectedCluster();
         cluster.Request(0, 7, 1, PutXa);
         cluster.DeliverAll();
         cluster.Run(rounds: 2);
+        Assert.Equal("a", cluster[1].Store.Get("x"));
         cluster.Crash(1);
         cluster.Request(0, 7, 2, new KeyValueCommand.Put("x", "b"));
         cluster.DeliverAll();
 
         cluster.Restart(1);
+        // Learning that slot 1 was chosen wrote nothing (applying alone costs no write), so the
+        // follower comes back with the entry it accepted, not yet applied, and learns it again.
         Assert.Equal(new Ballot(1, N(0)), cluster[1].Promised);
-        Assert.Equal("a", cluster[1].Store.Get("x"));
+        Assert.Equal(PutXa, Assert.Single(cluster[1].Log[1].Value.Commands).Command);
         cluster.Run(rounds: 4);
 
         Assert.Equal("b", cluster[1].Store.Get("x"));
+        Assert.Equal(2, cluster[1].Store.AppliedIndex);
+    }
+
+    [Fact]
+    public void Apply_LeaderLearnsItsSlotIsChosen_RepliesInAStepThatWritesNothing()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        int writesBefore;
+        do
+        {
+            writesBefore = cluster.Writes;
+            cluster.DeliverNext();
+        }
+        while (cluster.Replies.Count == 0);
+
+        // The step that counted the majority applied the slot and replied, and wrote nothing:
+        // the reply leaves without waiting for a flush. The next write records the applied index.
+        Assert.Equal(writesBefore, cluster.Writes);
+        Assert.Equal(1, cluster[0].Store.AppliedIndex);
+        Assert.Equal(0, cluster[0].DurableApplied);
     }
 
     [Fact]
