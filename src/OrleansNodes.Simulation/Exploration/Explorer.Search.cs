@@ -326,25 +326,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     // between the threads on every expansion. Summing the visited set's segments costs thousands
     // of reads; the workers' counts give the same number (the set holds the initial state and
     // what the workers stored).
-    private long GeneratedCount
-    {
-        get
-        {
-            var generated = 0L;
-            foreach (var worker in _workers) generated += Volatile.Read(ref worker.Generated);
-            return generated;
-        }
-    }
+    private long GeneratedCount => _workers.Sum(w => Volatile.Read(ref w.Generated));
 
-    private long StoredCount
-    {
-        get
-        {
-            var stored = 1L;
-            foreach (var worker in _workers) stored += Volatile.Read(ref worker.Stored);
-            return stored;
-        }
-    }
+    private long StoredCount => 1 + _workers.Sum(w => Volatile.Read(ref w.Stored));
 
     private void SamplePeak()
     {
