@@ -173,7 +173,11 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
             generated++;
             var scratch = worker.Scratch;
-            if (!_visited.Add(scratch.Fingerprint, world.Fingerprint)) continue;
+            if (worker.Recent.Contains(scratch.Fingerprint)) continue;
+            var added = _visited.Add(scratch.Fingerprint, world.Fingerprint);
+            worker.Recent.Add(scratch.Fingerprint);
+            if (!added) continue;
+            Volatile.Write(ref worker.Stored, worker.Stored + 1);
             InterlockedMax(ref _deepest, scratch.Depth);
             if (broken is not null)
             {
@@ -196,7 +200,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             next.Add(Materialize(scratch));
         }
 
-        Interlocked.Add(ref _generated, generated);
+        Volatile.Write(ref worker.Generated, worker.Generated + generated);
     }
 
     private void CheckLiveness(Worker worker, ExplorerWorld<TState, TMessage> world)
@@ -218,7 +222,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// <summary>Stops the search at the state or memory bound, saying which.</summary>
     private void CheckBounds()
     {
-        if (_visited.Count >= _options.MaxStates) _cutShort ??= $"the state bound ({_options.MaxStates:N0} unique states)";
+        if (StoredCount >= _options.MaxStates) _cutShort ??= $"the state bound ({_options.MaxStates:N0} unique states)";
         else if (GC.GetTotalMemory(forceFullCollection: false) > _options.MaxMemoryBytes) _cutShort ??= $"the memory bound ({_options.MaxMemoryBytes / (1 << 20):N0} MiB)";
         else return;
         _stop = true;
@@ -290,7 +294,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             Protocol = _protocol.Name,
             Options = _options,
             UniqueStates = _visited.Count,
-            GeneratedStates = Interlocked.Read(ref _generated),
+            GeneratedStates = GeneratedCount,
             Pruned = _workers.Sum(w => w.Pruned),
             Depth = _deepest,
             DepthBounded = _depthBounded,
@@ -314,9 +318,17 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     {
         var unique = _visited.Count;
         return new ExplorationProgress(
-            Interlocked.Read(ref _generated), unique, elapsed.TotalSeconds > 0 ? unique / elapsed.TotalSeconds : 0,
+            GeneratedCount, unique, elapsed.TotalSeconds > 0 ? unique / elapsed.TotalSeconds : 0,
             Volatile.Read(ref _level), Volatile.Read(ref _queued), Environment.WorkingSet, elapsed);
     }
+
+    // Counters kept per worker and summed when read: one shared counter would bounce a cache line
+    // between the threads on every expansion. Summing the visited set's segments costs thousands
+    // of reads; the workers' counts give the same number (the set holds the initial state and
+    // what the workers stored).
+    private long GeneratedCount => _workers.Sum(w => Volatile.Read(ref w.Generated));
+
+    private long StoredCount => 1 + _workers.Sum(w => Volatile.Read(ref w.Stored));
 
     private void SamplePeak()
     {

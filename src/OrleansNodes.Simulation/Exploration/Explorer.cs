@@ -38,7 +38,6 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     private readonly int[] _reached;
     private readonly ConcurrentDictionary<ulong, string?> _linearizable = new();
     private readonly Worker[] _workers;
-    private long _generated;
 
     public Explorer(
         Protocol<TSettings, TState, TMessage, TRequest, TReply> protocol,
@@ -76,19 +75,19 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             SetState(scratch, i, _protocol.Init(_configs[i]));
             if (scratch.Durable is not null)
             {
-                scratch.Durable[i] = DurableImage.Initial(_protocol.HardState(scratch.States[i]));
+                scratch.Durable.Write(i) = DurableImage.Initial(_protocol.HardState(scratch.States[i]));
                 HashDurable(scratch.Durable[i], i, scratch.DurableHashes!);
             }
 
-            scratch.Up[i] = true;
+            scratch.Up.Write(i) = true;
         }
 
         var history = ImmutableArray.CreateBuilder<HistoryEntry>();
         var events = 0;
-        for (var c = 0; c < scratch.Clients.Length; c++)
+        for (var c = 0; c < scratch.Clients.Items.Length; c++)
         {
             var entry = Invoke(history, c, 0, ref events);
-            scratch.Clients[c] = new ClientState(0, c % n, ClientPhase.InFlight, 0, entry);
+            scratch.Clients.Write(c) = new ClientState(0, c % n, ClientPhase.InFlight, 0, entry);
         }
 
         scratch.History = history.ToImmutable();
@@ -96,7 +95,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         for (var i = 0; i < worker.Checks.Length; i++) worker.Checks[i].RestoreGhost(worker.InitialGhosts[i]);
         worker.Reset();
         broken = CheckProperties(worker, scratch, -1, null);
-        Seal(worker, scratch, parentGhosts: null, parentGhostHashes: null);
+        Seal(worker, scratch, parent: null);
         return Materialize(scratch);
     }
 
@@ -172,11 +171,11 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 scratch.Duplicates++;
                 break;
             case DecisionKind.Tick:
-                scratch.Ticks[action.Node]++;
+                scratch.Ticks.Write(action.Node)++;
                 broken = StepNode(worker, scratch, action.Node, Input<TMessage, TRequest>.Tick.Instance);
                 break;
             case DecisionKind.Crash:
-                scratch.Up[action.Node] = false;
+                scratch.Up.Write(action.Node) = false;
                 scratch.Crashes++;
                 broken = CheckProperties(worker, scratch, -1, null);
                 break;
@@ -189,7 +188,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         }
 
         if (enforceBounds && scratch.InFlight > _options.MaxInFlight) return false;
-        Seal(worker, scratch, world.Ghosts, world.GhostHashes);
+        Seal(worker, scratch, world);
         return true;
     }
 
@@ -202,18 +201,18 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var state = scratch.Clients[client];
         if (!scratch.Up[state.Target])
         {
-            scratch.Clients[client] = state with { Phase = ClientPhase.Stuck };
+            scratch.Clients.Write(client) = state with { Phase = ClientPhase.Stuck };
             return null;
         }
 
-        scratch.Clients[client] = state with { Phase = ClientPhase.Waiting };
+        scratch.Clients.Write(client) = state with { Phase = ClientPhase.Waiting };
         var command = _clients!.Script(client, state.Operation);
         return StepNode(worker, scratch, state.Target, new Input<TMessage, TRequest>.Request(ClientIdOf(client), state.Sequence, command));
     }
 
     private Broken? Restart(Worker worker, Scratch scratch, int node)
     {
-        scratch.Up[node] = true;
+        scratch.Up.Write(node) = true;
         var image = scratch.Durable![node];
         TState recovered;
         try
@@ -270,7 +269,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 var flushed = image.Flush(_protocol.HardState(after), writes);
                 if (!ReferenceEquals(flushed, image))
                 {
-                    scratch.Durable[node] = flushed;
+                    scratch.Durable.Write(node) = flushed;
                     HashDurable(flushed, node, scratch.DurableHashes!);
                 }
             }
@@ -320,7 +319,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     private Broken? OnReply(Scratch scratch, in ClientReply<TReply> reply)
     {
         var client = (int)reply.Client.Value - 1;
-        if (_clients is null || (uint)client >= (uint)scratch.Clients.Length) return null;
+        if (_clients is null || (uint)client >= (uint)scratch.Clients.Items.Length) return null;
         var state = scratch.Clients[client];
         if (state.Phase != ClientPhase.Waiting || reply.Sequence != state.Sequence) return null;
         var request = _clients.Script(client, state.Operation);
@@ -328,7 +327,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         if (result is null)
         {
             if (reply.Reply is not IRedirect redirect) return null;
-            scratch.Clients[client] = state.Redirects >= _options.MaxRedirects
+            scratch.Clients.Write(client) = state.Redirects >= _options.MaxRedirects
                 ? state with { Phase = ClientPhase.Stuck }
                 : state with
                 {
@@ -344,7 +343,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var nextOperation = state.Operation + 1;
         if (nextOperation >= _options.OperationsPerClient)
         {
-            scratch.Clients[client] = state with { Phase = ClientPhase.Done };
+            scratch.Clients.Write(client) = state with { Phase = ClientPhase.Done };
             return broken;
         }
 
@@ -353,7 +352,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var entry = Invoke(builder, client, nextOperation, ref events);
         scratch.History = builder.ToImmutable();
         scratch.Events = events;
-        scratch.Clients[client] = new ClientState(nextOperation, state.Target, ClientPhase.InFlight, 0, entry);
+        scratch.Clients.Write(client) = new ClientState(nextOperation, state.Target, ClientPhase.InFlight, 0, entry);
         return broken;
     }
 
@@ -388,7 +387,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     {
         var checks = worker.Checks;
         if (checks.Length == 0) return null;
-        var minTicks = MinTicks(scratch.Ticks);
+        var minTicks = MinTicks(scratch.Ticks.Items);
         // Time is the round under way: the first is round 1, and one ends when every node has
         // ticked once more (the fewest ticks any node took, plus one). The network is
         // reliable, from the start, when the search may neither drop nor duplicate; healthy when it
@@ -397,7 +396,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var healthy = reliable && _options.MaxCrashes == 0;
         var time = minTicks + 1L;
         var observation = new Observation<TState>(
-            scratch.States, scratch.Up, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth, time,
+            scratch.States.Items, scratch.Up.Items, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth, time,
             healthy ? time : -1, reliable ? time : -1, cut: null);
         for (var i = 0; i < checks.Length; i++)
         {
@@ -422,43 +421,43 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     }
 
     /// <summary>Saves the checks' ghosts into the scratch (rehashing them only when one changed) and fingerprints it.</summary>
-    private void Seal(Worker worker, Scratch scratch, object?[]? parentGhosts, ulong[]? parentGhostHashes)
+    private void Seal(Worker worker, Scratch scratch, ExplorerWorld<TState, TMessage>? parent)
     {
         var checks = worker.Checks;
-        var changed = parentGhosts is null;
+        var changed = parent is null;
         for (var i = 0; i < checks.Length; i++)
         {
             scratch.Ghosts[i] = checks[i].SaveGhost();
-            if (!changed && !ReferenceEquals(scratch.Ghosts[i], parentGhosts![i])) changed = true;
+            if (!changed && !ReferenceEquals(scratch.Ghosts[i], parent!.Ghosts[i])) changed = true;
         }
 
         scratch.GhostsChanged = changed;
-        if (changed) HashGhosts(scratch.Ghosts, scratch.GhostHashes);
-        else parentGhostHashes!.CopyTo(scratch.GhostHashes, 0);
-        scratch.ParentGhosts = parentGhosts;
+        if (changed) HashGhosts(scratch.Ghosts, scratch.GhostHashes.Overwrite());
+        else scratch.GhostHashes.Load(parent!.GhostHashes);
+        scratch.ParentGhosts = parent?.Ghosts;
         if (scratch.HistoryChanged) scratch.HistoryHash = HashHistory(scratch.History);
         scratch.Fingerprint = FingerprintOf(scratch);
     }
 
     private static ExplorerWorld<TState, TMessage> Materialize(Scratch scratch) => new()
     {
-        States = (TState[])scratch.States.Clone(),
-        StateHashes = (ulong[])scratch.StateHashes.Clone(),
-        Durable = (DurableImage[]?)scratch.Durable?.Clone(),
-        DurableHashes = (ulong[]?)scratch.DurableHashes?.Clone(),
-        Ticks = (byte[])scratch.Ticks.Clone(),
-        Up = (bool[])scratch.Up.Clone(),
+        States = scratch.States.Keep(),
+        StateHashes = scratch.StateHashes.Keep(),
+        Durable = scratch.Durable?.Keep(),
+        DurableHashes = scratch.DurableHashes?.Keep(),
+        Ticks = scratch.Ticks.Keep(),
+        Up = scratch.Up.Keep(),
         Crashes = scratch.Crashes,
         Drops = scratch.Drops,
         Duplicates = scratch.Duplicates,
         Network = scratch.NetworkArray(),
-        NetworkSums = (ulong[])scratch.NetworkSums.Clone(),
-        Clients = (ClientState[])scratch.Clients.Clone(),
+        NetworkSums = scratch.NetworkSums.Keep(),
+        Clients = scratch.Clients.Keep(),
         History = scratch.History,
         Events = scratch.Events,
         HistoryHash = scratch.HistoryHash,
         Ghosts = scratch.GhostsChanged ? (object?[])scratch.Ghosts.Clone() : scratch.ParentGhosts!,
-        GhostHashes = (ulong[])scratch.GhostHashes.Clone(),
+        GhostHashes = scratch.GhostHashes.Keep(),
         Depth = scratch.Depth,
         Fingerprint = scratch.Fingerprint,
     };
@@ -481,7 +480,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             }
 
             var clients = Fingerprint.Seed;
-            foreach (var client in world.Clients)
+            foreach (var client in world.Clients.Items)
             {
                 clients = Fingerprint.Mix(clients, (ulong)(uint)client.Operation | ((ulong)client.Phase << 16) | ((ulong)(uint)client.Redirects << 24) | ((ulong)(uint)client.Entry << 32));
                 clients = Fingerprint.Mix(clients, (ulong)map[client.Target]);
@@ -502,20 +501,15 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
     private void SetState(Scratch scratch, int node, TState state)
     {
-        scratch.States[node] = state;
-        HashState(state, node, scratch.StateHashes);
+        scratch.States.Write(node) = state;
+        var count = _permutations.Length;
+        for (var p = 0; p < count; p++) scratch.StateHashes.Write(node * count + p) = Fingerprint.Of(state, _maps[p]);
     }
 
-    private void HashState(TState state, int node, ulong[] hashes)
+    private void HashDurable(DurableImage image, int node, CopyOnWriteArray<ulong> hashes)
     {
         var count = _permutations.Length;
-        for (var p = 0; p < count; p++) hashes[node * count + p] = Fingerprint.Of(state, _maps[p]);
-    }
-
-    private void HashDurable(DurableImage image, int node, ulong[] hashes)
-    {
-        var count = _permutations.Length;
-        for (var p = 0; p < count; p++) hashes[node * count + p] = Fingerprint.Of(image, _maps[p]);
+        for (var p = 0; p < count; p++) hashes.Write(node * count + p) = Fingerprint.Of(image, _maps[p]);
     }
 
     private void HashGhosts(object?[] ghosts, ulong[] hashes)
@@ -601,14 +595,23 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
         public List<ExplorerAction> Actions { get; } = [];
 
+        /// <summary>Fingerprints this worker recently found in the visited set.</summary>
+        public RecentFingerprints Recent { get; } = new();
+
         /// <summary>During a liveness phase, which <c>Eventually</c> properties have held; null otherwise.</summary>
         public bool[]? LivenessHeld { get; set; }
 
         /// <summary>Successors this worker did not explore because they exceeded a bound.</summary>
         public long Pruned { get; set; }
 
-        /// <summary>New states this worker added (it checks the state bound every 1,024).</summary>
+        /// <summary>New states this worker added to the search (it checks the bounds every 1,024).</summary>
         public long Added { get; set; }
+
+        /// <summary>Fingerprints this worker stored in the visited set (the added states and the violations).</summary>
+        public long Stored;
+
+        /// <summary>Successors this worker generated (the pruned ones not counted).</summary>
+        public long Generated;
 
         public void Reset()
         {
@@ -616,20 +619,24 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         }
     }
 
-    /// <summary>A worker's mutable copy of one state, where each successor is tried before it is kept.</summary>
+    /// <summary>
+    /// A worker's copy of one state, where each successor is tried before it is kept. It reads the
+    /// parent's arrays in place and copies one only when the action writes it
+    /// (<see cref="CopyOnWriteArray{T}"/>), so a kept successor shares every array its action left alone.
+    /// </summary>
     private sealed class Scratch(int nodes, int permutations, bool durable, int clients, int properties)
     {
-        public TState[] States { get; } = new TState[nodes];
+        public CopyOnWriteArray<TState> States { get; } = new(nodes);
 
-        public ulong[] StateHashes { get; } = new ulong[nodes * permutations];
+        public CopyOnWriteArray<ulong> StateHashes { get; } = new(nodes * permutations);
 
-        public DurableImage[]? Durable { get; } = durable ? new DurableImage[nodes] : null;
+        public CopyOnWriteArray<DurableImage>? Durable { get; } = durable ? new(nodes) : null;
 
-        public ulong[]? DurableHashes { get; } = durable ? new ulong[nodes * permutations] : null;
+        public CopyOnWriteArray<ulong>? DurableHashes { get; } = durable ? new(nodes * permutations) : null;
 
-        public bool[] Up { get; } = new bool[nodes];
+        public CopyOnWriteArray<bool> Up { get; } = new(nodes);
 
-        public byte[] Ticks { get; } = new byte[nodes];
+        public CopyOnWriteArray<byte> Ticks { get; } = new(nodes);
 
         /// <summary>
         /// The parent's messages in flight, shared, not copied: a successor removes at most one
@@ -643,13 +650,13 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         /// <summary>Messages in flight.</summary>
         public int InFlight => _network.Length - (_removed >= 0 ? 1 : 0) + _added.Count;
 
-        public ulong[] NetworkSums { get; } = new ulong[permutations];
+        public CopyOnWriteArray<ulong> NetworkSums { get; } = new(permutations);
 
-        public ClientState[] Clients { get; } = new ClientState[clients];
+        public CopyOnWriteArray<ClientState> Clients { get; } = new(clients);
 
         public object?[] Ghosts { get; } = new object?[properties];
 
-        public ulong[] GhostHashes { get; } = new ulong[permutations];
+        public CopyOnWriteArray<ulong> GhostHashes { get; } = new(permutations);
 
         public object?[]? ParentGhosts { get; set; }
 
@@ -683,9 +690,14 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
         public void Clear()
         {
-            Array.Clear(StateHashes);
-            Array.Clear(Ticks);
-            Array.Clear(NetworkSums);
+            States.Clear();
+            StateHashes.Clear();
+            Durable?.Clear();
+            DurableHashes?.Clear();
+            Up.Clear();
+            Ticks.Clear();
+            NetworkSums.Clear();
+            Clients.Clear();
             _network = [];
             _removed = -1;
             _added.Clear();
@@ -696,17 +708,17 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
         public void Load(ExplorerWorld<TState, TMessage> world)
         {
-            world.States.CopyTo(States, 0);
-            world.StateHashes.CopyTo(StateHashes, 0);
-            world.Durable?.CopyTo(Durable!, 0);
-            world.DurableHashes?.CopyTo(DurableHashes!, 0);
-            world.Up.CopyTo(Up, 0);
-            world.Ticks.CopyTo(Ticks, 0);
+            States.Load(world.States);
+            StateHashes.Load(world.StateHashes);
+            Durable?.Load(world.Durable!);
+            DurableHashes?.Load(world.DurableHashes!);
+            Up.Load(world.Up);
+            Ticks.Load(world.Ticks);
             _network = world.Network;
             _removed = -1;
             _added.Clear();
-            world.NetworkSums.CopyTo(NetworkSums, 0);
-            world.Clients.CopyTo(Clients, 0);
+            NetworkSums.Load(world.NetworkSums);
+            Clients.Load(world.Clients);
             History = world.History;
             HistoryChanged = false;
             HistoryHash = world.HistoryHash;
@@ -722,14 +734,14 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         {
             var flight = _network[index];
             _removed = index;
-            for (var p = 0; p < NetworkSums.Length; p++) NetworkSums[p] -= flight.HashAt(p);
+            for (var p = 0; p < NetworkSums.Items.Length; p++) NetworkSums.Write(p) -= flight.HashAt(p);
             return flight;
         }
 
         public void AddFlight(Flight<TMessage> flight)
         {
             _added.Add(flight);
-            for (var p = 0; p < NetworkSums.Length; p++) NetworkSums[p] += flight.HashAt(p);
+            for (var p = 0; p < NetworkSums.Items.Length; p++) NetworkSums.Write(p) += flight.HashAt(p);
         }
 
         /// <summary>The successor's messages in flight: the parent's, less the one removed, then the new ones in send order.</summary>

@@ -5,9 +5,10 @@ namespace OrleansNodes.Simulation.Exploration;
 /// <summary>
 /// One state of an exhaustive search: every node's state and durable image, which nodes are up,
 /// the resources each path spends (ticks, crashes, drops, duplicates), the messages in flight,
-/// the clients and their history, and the properties' ghosts. Immutable once built; successors
-/// copy the small arrays and share everything else. Hashes are kept per component (and per node
-/// permutation under symmetry) so a successor rehashes only what its action changed.
+/// the clients and their history, and the properties' ghosts. Immutable once built; a successor
+/// shares every array its action left unchanged (<see cref="CopyOnWriteArray{T}"/>). Hashes are
+/// kept per component (and per node permutation under symmetry) so a successor rehashes only
+/// what its action changed.
 /// </summary>
 internal sealed class ExplorerWorld<TState, TMessage>
     where TState : class

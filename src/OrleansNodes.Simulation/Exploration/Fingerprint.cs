@@ -27,6 +27,8 @@ public static class Fingerprint
     internal const ulong NullHash = 0x6E756C6C5F5F5F5FUL;
     private const ulong Prime1 = 0x9E3779B185EBCA87UL;
     private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
+    private const ulong SetSeed = Seed;
+    private const ulong DictionarySeed = Seed ^ 0xD1C7UL;
 
     /// <summary>The fingerprint of <paramref name="value"/>.</summary>
     public static ulong Of<T>(T value) => Hasher<T>.Hash(value, null);
@@ -114,35 +116,69 @@ public static class Fingerprint
     internal static ulong Unordered<T>(IEnumerable<T>? items, int[]? nodeMap)
     {
         if (items is null) return NullHash;
-        var sum = 0UL;
-        var count = 0UL;
-        foreach (var item in items)
-        {
-            sum += Finish(Hasher<T>.Hash(item, nodeMap));
-            count++;
-        }
-
-        return Mix(Mix(Seed, sum), count);
+        var hash = new UnorderedHash(SetSeed);
+        foreach (var item in items) hash.Add(Hasher<T>.Hash(item, nodeMap));
+        return hash.Result;
     }
 
     internal static ulong Entries<TKey, TValue>(IEnumerable<KeyValuePair<TKey, TValue>>? entries, int[]? nodeMap)
     {
         if (entries is null) return NullHash;
-        var sum = 0UL;
-        var count = 0UL;
-        foreach (var (key, value) in entries)
-        {
-            sum += Finish(Mix(Hasher<TKey>.Hash(key, nodeMap), Hasher<TValue>.Hash(value, nodeMap)));
-            count++;
-        }
-
-        return Mix(Mix(Seed ^ 0xD1C7UL, sum), count);
+        var hash = new UnorderedHash(DictionarySeed);
+        foreach (var (key, value) in entries) hash.Add(Entry(key, value, nodeMap));
+        return hash.Result;
     }
+
+    // The immutable collections hash through their struct enumerators: enumerated as an
+    // IEnumerable, each would box one per hash, and node states and ghosts are hashed on every
+    // transition. Same hashes as Unordered and Entries.
+    internal static ulong ImmutableHashSetItems<T>(ImmutableHashSet<T>? items, int[]? nodeMap)
+    {
+        if (items is null) return NullHash;
+        var hash = new UnorderedHash(SetSeed);
+        foreach (var item in items) hash.Add(Hasher<T>.Hash(item, nodeMap));
+        return hash.Result;
+    }
+
+    internal static ulong ImmutableSortedSetItems<T>(ImmutableSortedSet<T>? items, int[]? nodeMap)
+    {
+        if (items is null) return NullHash;
+        var hash = new UnorderedHash(SetSeed);
+        foreach (var item in items) hash.Add(Hasher<T>.Hash(item, nodeMap));
+        return hash.Result;
+    }
+
+    internal static ulong ImmutableDictionaryEntries<TKey, TValue>(ImmutableDictionary<TKey, TValue>? entries, int[]? nodeMap)
+        where TKey : notnull
+    {
+        if (entries is null) return NullHash;
+        var hash = new UnorderedHash(DictionarySeed);
+        foreach (var (key, value) in entries) hash.Add(Entry(key, value, nodeMap));
+        return hash.Result;
+    }
+
+    private static ulong Entry<TKey, TValue>(TKey key, TValue value, int[]? nodeMap) =>
+        Mix(Hasher<TKey>.Hash(key, nodeMap), Hasher<TValue>.Hash(value, nodeMap));
 
     internal static ulong OfNullable<T>(T? value, int[]? nodeMap) where T : struct =>
         value.HasValue ? Mix(0x5EUL, Hasher<T>.Hash(value.GetValueOrDefault(), nodeMap)) : NullHash;
 
     internal static ulong TypeHash(Type type) => OfString(type.FullName ?? type.Name);
+
+    /// <summary>A multiset's hash: the sum of its items' finished hashes (so any order gives the same), then the count.</summary>
+    private struct UnorderedHash(ulong seed)
+    {
+        private ulong _sum;
+        private ulong _count;
+
+        public void Add(ulong itemHash)
+        {
+            _sum += Finish(itemHash);
+            _count++;
+        }
+
+        public readonly ulong Result => Mix(Mix(seed, _sum), _count);
+    }
 
     /// <summary>One compiled hasher per static type.</summary>
     internal static class Hasher<T>
@@ -204,6 +240,12 @@ public static class Fingerprint
                 return Call(nameof(OrderedArray), [type.GetElementType()!], value, map);
             if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableList<>))
                 return Call(nameof(OrderedList), type.GetGenericArguments(), value, map);
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableDictionary<,>))
+                return Call(nameof(ImmutableDictionaryEntries), type.GetGenericArguments(), value, map);
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableHashSet<>))
+                return Call(nameof(ImmutableHashSetItems), type.GetGenericArguments(), value, map);
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableSortedSet<>))
+                return Call(nameof(ImmutableSortedSetItems), type.GetGenericArguments(), value, map);
             if (Implements(type, typeof(IReadOnlyDictionary<,>)) is { } dictionary)
                 return Call(nameof(Entries), dictionary.GetGenericArguments(), value, map);
             if (Implements(type, typeof(IDictionary<,>)) is { } mutableDictionary)

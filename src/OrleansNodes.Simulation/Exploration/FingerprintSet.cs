@@ -43,7 +43,7 @@ internal sealed class FingerprintSet
     {
         fingerprint = fingerprint == 0 ? 1 : fingerprint;
         var segment = _segments[(int)(fingerprint >> (64 - SegmentBits))];
-        lock (segment) return segment.Add(fingerprint, parent);
+        lock (segment.Gate) return segment.Add(fingerprint, parent);
     }
 
     /// <summary>The fingerprint <paramref name="fingerprint"/> was first reached from (itself for the initial state).</summary>
@@ -51,12 +51,15 @@ internal sealed class FingerprintSet
     {
         fingerprint = fingerprint == 0 ? 1 : fingerprint;
         var segment = _segments[(int)(fingerprint >> (64 - SegmentBits))];
-        lock (segment) return segment.TryGet(fingerprint, out parent);
+        lock (segment.Gate) return segment.TryGet(fingerprint, out parent);
     }
 
     private sealed class Segment
     {
         public int Used;
+
+        /// <summary>A dedicated lock, cheaper to take than a monitor on the segment object.</summary>
+        public readonly Lock Gate = new();
         private ulong[] _keys = new ulong[16];
         private ulong[] _parents = new ulong[16];
 
