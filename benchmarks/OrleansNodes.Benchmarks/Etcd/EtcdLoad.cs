@@ -15,8 +15,8 @@ namespace OrleansNodes.Benchmarks.Etcd;
 /// </summary>
 public static class EtcdLoad
 {
-    // As the console's default request timeout: an operation unanswered by then is an error.
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    // The console's default request timeout (--timeout-ms 10000): an operation unanswered by then is an error.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs <paramref name="sessions"/> sessions of <paramref name="kind"/> (<c>put</c> or <c>get</c>) for <paramref name="duration"/>.</summary>
     public static async Task<LoadFigures> RunAsync(EtcdClient client, string kind, int sessions, int keys, int valueBytes, TimeSpan duration, CancellationToken cancellation)
