@@ -15,7 +15,7 @@ namespace OrleansNodes.Benchmarks.Etcd;
 /// </summary>
 public static class EtcdComparison
 {
-    /// <summary>Runs the comparison <paramref name="args"/> describe; 0, 2 on bad input, 1 when a target failed, 130 when interrupted.</summary>
+    /// <summary>Runs the comparison <paramref name="args"/> describe; 0, 2 on bad input, 1 when a target failed to start or answer (one line), 130 when interrupted.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is ["--help" or "-h"])
@@ -42,7 +42,7 @@ public static class EtcdComparison
             Console.Error.WriteLine("interrupted: every etcd member, silo and redis-server this run started was stopped");
             return 130;
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException)
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException or Grpc.Core.RpcException)
         {
             Console.Error.WriteLine($"error: {exception.Message}");
             return 1;
