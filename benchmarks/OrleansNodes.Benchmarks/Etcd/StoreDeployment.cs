@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansNodes.TestServers;
+
+namespace OrleansNodes.Benchmarks.Etcd;
+
+/// <summary>
+/// This store as the etcd comparison runs it: <c>embedded</c>, one silo process with its default
+/// embedded storage (SQLite in a fresh temp folder), or <c>redis3</c>, three silo processes on the
+/// redis profile over a private <c>redis-server</c> (append-only file fsynced on every write).
+/// Silos are the built Release <c>orleansnodes-silo</c> on free loopback ports (tick 20 ms, as
+/// every cluster benchmark here), loaded by the console's own <c>kv load --json</c> as a
+/// separate process through every silo's gateway.
+/// </summary>
+public sealed class StoreDeployment : IAsyncDisposable
+{
+    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(120);
+    private readonly SiloGroup _silos;
+    private readonly RedisServer? _redis;
+
+    private StoreDeployment(string name, SiloGroup silos, RedisServer? redis)
+    {
+        Name = name;
+        _silos = silos;
+        _redis = redis;
+    }
+
+    /// <summary><c>embedded</c> or <c>redis3</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Starts <paramref name="name"/> and waits until each replica of cluster <c>kv</c> answers
+    /// its status (for redis3: each on a silo of its own, the default placement) and a put is acknowledged.
+    /// </summary>
+    public static async Task<StoreDeployment> StartAsync(string name, CancellationToken cancellation)
+    {
+        RedisServer? redis = null;
+        SiloGroup? silos = null;
+        try
+        {
+            if (name == "redis3")
+            {
+                redis = RedisServer.Owned();
+                await redis.InitializeAsync();
+                silos = await SiloGroup.StartAsync(3, ["--storage", "redis", "--redis", redis.ConnectionString]);
+                await silos.WaitForSpreadAsync(StartupBound).WaitAsync(cancellation);
+            }
+            else
+            {
+                silos = await SiloGroup.StartAsync(1, []);
+                await silos.WaitForAllAnsweringAsync(StartupBound).WaitAsync(cancellation);
+            }
+            var deployment = new StoreDeployment(name, silos, redis);
+            await deployment.WaitForPutAsync(cancellation);
+            return deployment;
+        }
+        catch
+        {
+            silos?.Dispose();
+            if (redis is not null) await redis.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>kv load</c> with <paramref name="sessions"/> sessions of <paramref name="kind"/> (<c>put</c> or <c>get</c>) for <paramref name="duration"/>.</summary>
+    public Task<LoadFigures> LoadAsync(string kind, int sessions, int keys, int valueBytes, TimeSpan duration, CancellationToken cancellation) =>
+        RunLoadAsync(
+        [
+            "--mix", $"{kind}=100", "--clients", Text(sessions), "--keys", Text(keys), "--value-bytes", Text(valueBytes),
+            "--duration", duration.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        ], duration, cancellation);
+
+    /// <summary>
+    /// Puts eight times as many values of <paramref name="valueBytes"/> as there are keys, on
+    /// random keys, so that gets read values of that size: kv load picks keys at random, and after
+    /// 8·K puts a key is missed with probability e⁻⁸ (0.03%).
+    /// </summary>
+    public Task FillAsync(int keys, int valueBytes, CancellationToken cancellation) =>
+        RunLoadAsync(["--mix", "put=100", "--clients", "32", "--keys", Text(keys), "--value-bytes", Text(valueBytes), "--ops", Text(8 * keys)], TimeSpan.FromMinutes(2), cancellation);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        _silos.Dispose();
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+
+    // kv load exits 0 even when its one put got no answer (an unknown outcome): ask again until one is acknowledged.
+    private async Task WaitForPutAsync(CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + StartupBound;
+        while ((await RunLoadAsync(["--mix", "put=100", "--clients", "1", "--ops", "1"], TimeSpan.Zero, cancellation)).OpsPerSecond == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} acknowledged no put within {StartupBound.TotalSeconds:0} s");
+        }
+    }
+
+    private async Task<LoadFigures> RunLoadAsync(string[] load, TimeSpan duration, CancellationToken cancellation)
+    {
+        using var process = ConsoleProcess.Start(["kv", "load", "--gateway", _silos.Gateways, .. _silos.Ids, .. load, "--json"]);
+        // Killed (by the using) when the comparison is interrupted.
+        var exit = await process.WaitForExitAsync(duration + TimeSpan.FromMinutes(2)).WaitAsync(cancellation);
+        var json = process.Output().Split('\n').LastOrDefault(line => line.StartsWith('{'));
+        if (exit != 0 || json is null) throw new InvalidOperationException($"kv load on {Name} exited with {exit}:\n{process.Tail()}");
+        using var summary = JsonDocument.Parse(json);
+        var root = summary.RootElement;
+        return new LoadFigures(
+            root.GetProperty("opsPerSecond").GetDouble(),
+            root.GetProperty("latencyMsP50").GetDouble(),
+            root.GetProperty("latencyMsP99").GetDouble(),
+            root.GetProperty("unknown").GetInt64() + root.GetProperty("rejected").GetInt64());
+    }
+
+    private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
+}
