@@ -24,7 +24,7 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
     /// </summary>
     private static readonly Dictionary<string, int> KeyValueShrunkDecisionsMax = new()
     {
-        [nameof(LeaderReadsLocally)] = 1_124,
+        [nameof(LeaderReadsLocally)] = 1_021,
         [nameof(ApplyOutOfOrder)] = 146,
         [nameof(NoDeduplication)] = 243,
         [nameof(SnapshotBeforeApply)] = 359,
