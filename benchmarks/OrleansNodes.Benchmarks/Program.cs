@@ -45,7 +45,8 @@ if (which is "all" or "mutants")
 
 if (which is "all" or "shrink")
 {
-    foreach (var r in ShrinkLengths.Run(findings: 3))
+    // `shrink NAME` measures only the mutants whose name contains NAME.
+    foreach (var r in ShrinkLengths.Run(findings: 3, only: args.Length > 1 ? args[1] : null))
         Console.WriteLine($"shrink {r.Mutant} seed {r.Seed}: {r.Original} -> {r.Shrunk} decisions | {r.Signature} | {r.Kinds}");
 }
 

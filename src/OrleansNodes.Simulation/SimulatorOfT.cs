@@ -382,6 +382,33 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         return engine;
     }
 
+    /// <summary>
+    /// The first of the workload's smaller variants (fewer clients first, then fewer operations)
+    /// with which <paramref name="schedule"/> still fails with <paramref name="signature"/> in no
+    /// more decisions, with the decisions its replay applied; else this simulator and the schedule.
+    /// These few replays are not counted against <see cref="SimulationOptions.MaxShrinkReplays"/>.
+    /// </summary>
+    private (Simulator<TSettings, TState, TMessage, TRequest, TReply> Simulator, List<Decision> Schedule) WithSmallerWorkload(
+        ulong seed, SimulationOptions options, List<Decision> schedule, string signature)
+    {
+        foreach (var smaller in _workloadFactory?.Smaller ?? [])
+        {
+            if (_workloadFactory!.Variant?.Invoke(smaller) is not { } variant) continue;
+            var candidate = WithWorkload(variant);
+            var replay = candidate.ReplayDecisions(seed, options, schedule, payloads: null, trace: null, lenient: true);
+            if (replay.Violation is not { } again || again.Signature != signature || replay.Decisions.Count > schedule.Count) continue;
+            return (candidate, UpToViolation(replay.Decisions, again));
+        }
+
+        return (this, schedule);
+    }
+
+    /// <summary>An invariant's schedule ends at its violation; a liveness or end-of-run failure needs all of it.</summary>
+    private static List<Decision> UpToViolation(List<Decision> decisions, FoundViolation violation) =>
+        violation.Kind == PropertyKind.Always
+            ? decisions.GetRange(0, Math.Max(0, Math.Min(decisions.Count, violation.DecisionIndex + 1)))
+            : decisions;
+
     /// <summary>Turns a found violation into a report: shrink, trace, save.</summary>
     internal Violation Explain(
         ulong seed,
@@ -404,32 +431,25 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         var simulator = this;
         if (shrink && options.MaxShrinkReplays > 0 && payloads is null && model == ScheduleModel.Random)
         {
-            // Coarsest first: fewer clients, fewer operations, if the same decisions still fail the
-            // same way (and no longer: a workload that needs more decisions shrinks worse).
-            foreach (var smaller in _workloadFactory?.Smaller ?? [])
+            // Fewer clients and fewer operations, then the decisions, and again after each smaller
+            // workload found: a schedule shrunk with three clients may fail with one where the long
+            // original did not (its other clients' requests were part of its interleaving).
+            var budget = options.MaxShrinkReplays;
+            for (var pass = 0; budget > 0; pass++)
             {
-                if (_workloadFactory!.Variant?.Invoke(smaller) is not { } variant) continue;
-                var candidate = WithWorkload(variant);
-                var replay = candidate.ReplayDecisions(seed, options, schedule, payloads, trace: null, lenient: true);
-                if (replay.Violation is not { } again || again.Signature != found.Signature || replay.Decisions.Count > schedule.Count) continue;
-                simulator = candidate;
-                schedule = again.Kind == PropertyKind.Always
-                    ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
-                    : replay.Decisions;
-                break;
+                var (smaller, reduced) = simulator.WithSmallerWorkload(seed, options, schedule, found.Signature);
+                if (pass > 0 && ReferenceEquals(smaller, simulator)) break; // the decisions are shrunk for this workload already
+                (simulator, schedule) = (smaller, reduced);
+                var shrinking = simulator;
+                schedule = Shrinker.Minimize(
+                    schedule,
+                    candidate =>
+                    {
+                        var replay = shrinking.ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
+                        return replay.Violation is { } again && again.Signature == found.Signature ? UpToViolation(replay.Decisions, again) : null;
+                    },
+                    ref budget);
             }
-
-            schedule = Shrinker.Minimize(
-                schedule,
-                candidate =>
-                {
-                    var replay = simulator.ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
-                    if (replay.Violation is not { } again || again.Signature != found.Signature) return null;
-                    return again.Kind == PropertyKind.Always
-                        ? replay.Decisions.GetRange(0, Math.Max(0, Math.Min(replay.Decisions.Count, again.DecisionIndex + 1)))
-                        : replay.Decisions;
-                },
-                options.MaxShrinkReplays);
         }
 
         var lines = new List<string>();

@@ -19,9 +19,9 @@ internal static class Shrinker
     /// <summary>
     /// Shrinks <paramref name="decisions"/>. <paramref name="replay"/> returns the decisions the
     /// candidate's replay actually applied (up to the violation) when it still fails the same way,
-    /// else null. Stops when <paramref name="budget"/> replays are spent.
+    /// else null. Stops when <paramref name="budget"/> replays are spent, and leaves what is left of it there.
     /// </summary>
-    public static List<Decision> Minimize(List<Decision> decisions, Func<List<Decision>, List<Decision>?> replay, int budget)
+    public static List<Decision> Minimize(List<Decision> decisions, Func<List<Decision>, List<Decision>?> replay, ref int budget)
     {
         var current = decisions;
         var grains = new Func<List<Decision>, List<List<int>>>[] { Rounds, RoundContents, FaultEpisodes, Singles };

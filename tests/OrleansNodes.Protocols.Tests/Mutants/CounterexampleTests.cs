@@ -17,6 +17,21 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
     /// <summary>Issue 13's goal for every mutant in the repository.</summary>
     private const int MaxShrunkDecisions = 60;
 
+    /// <summary>
+    /// The key-value mutants do not reach <see cref="MaxShrunkDecisions"/> yet (docs/BENCHMARKS.md,
+    /// "Shrunk counterexamples"): these are the lengths of their first counterexamples today, the
+    /// benchmark's first seed of each, so that shrinking cannot silently get worse while it waits.
+    /// </summary>
+    private static readonly Dictionary<string, int> KeyValueShrunkDecisionsMax = new()
+    {
+        [nameof(LeaderReadsLocally)] = 1_021,
+        [nameof(ApplyOutOfOrder)] = 146,
+        [nameof(NoDeduplication)] = 243,
+        [nameof(SnapshotBeforeApply)] = 359,
+        [nameof(OverwriteNotWritten)] = 321,
+        [nameof(RecoveryReplaysSnapshot)] = 359,
+    };
+
     private readonly string _directory = Directory.CreateTempSubdirectory("on-counterexamples-").FullName;
 
     public static TheoryData<string> PaxosMutants => [.. MutantHunt.Cases.Select(c => c.ToString())];
@@ -58,6 +73,7 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
         var replay = Simulator.Create(mutantCase.Mutant, KeyValueMutantHunt.Settings).WithWorkload(clients).Replay(loaded);
 
         Counterexamples.AssertSameViolation(violation, replay);
+        Assert.InRange(loaded.Decisions.Length, 1, KeyValueShrunkDecisionsMax[name]);
         Counterexamples.AssertPassesOnCorrectProtocol(Simulator.Create(new KeyValueProtocol(), KeyValueMutantHunt.Settings).WithWorkload(clients), loaded);
     }
 
