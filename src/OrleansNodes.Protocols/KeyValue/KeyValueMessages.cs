@@ -89,20 +89,23 @@ public sealed record Preempted([property: Id(0)] Ballot Promised) : KeyValueMess
     public override string ToString() => $"preempted by {Promised}";
 }
 
-/// <summary>The leader is alive; slots up to <see cref="CommitIndex"/> are chosen (see <see cref="Accept"/>).</summary>
+/// <summary>
+/// The leader is alive; slots up to <see cref="CommitIndex"/> are chosen (see <see cref="Accept"/>).
+/// <see cref="ReadRound"/> is the leader's newest read-confirmation round, which the answer echoes (<see cref="ReadBarrier"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("on.kv.Heartbeat")]
-public sealed record Heartbeat([property: Id(0)] Ballot Ballot, [property: Id(1)] long CommitIndex) : KeyValueMessage
+public sealed record Heartbeat([property: Id(0)] Ballot Ballot, [property: Id(1)] long CommitIndex, [property: Id(2)] long ReadRound = 0) : KeyValueMessage
 {
     /// <inheritdoc/>
-    public override string ToString() => $"heartbeat {Ballot} commit {CommitIndex}";
+    public override string ToString() => ReadRound == 0 ? $"heartbeat {Ballot} commit {CommitIndex}" : $"heartbeat {Ballot} commit {CommitIndex} read-round {ReadRound}";
 }
 
 /// <summary>The follower is alive and has applied up to <see cref="AppliedIndex"/>: the leader catches it up from there.</summary>
 [GenerateSerializer, Immutable, Alias("on.kv.HeartbeatAck")]
-public sealed record HeartbeatAck([property: Id(0)] Ballot Ballot, [property: Id(1)] long AppliedIndex) : KeyValueMessage
+public sealed record HeartbeatAck([property: Id(0)] Ballot Ballot, [property: Id(1)] long AppliedIndex, [property: Id(2)] long ReadRound = 0) : KeyValueMessage
 {
     /// <inheritdoc/>
-    public override string ToString() => $"heartbeat-ack {Ballot} applied {AppliedIndex}";
+    public override string ToString() => ReadRound == 0 ? $"heartbeat-ack {Ballot} applied {AppliedIndex}" : $"heartbeat-ack {Ballot} applied {AppliedIndex} read-round {ReadRound}";
 }
 
 /// <summary>Chosen entries a lagging follower is missing (the answer to a <see cref="HeartbeatAck"/> behind the leader).</summary>

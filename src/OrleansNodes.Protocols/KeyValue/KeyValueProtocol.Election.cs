@@ -188,12 +188,14 @@ public partial class KeyValueProtocol
             Timers = state.Timers.RestartElection(context.Settings),
         };
 
-    /// <summary>Queued requests will not be proposed here: tell their clients where to retry rather than let them time out.</summary>
+    /// <summary>Queued requests and waiting gets will not be answered here: tell their clients where to retry rather than let them time out.</summary>
     private static KeyValueState RedirectPending(KeyValueContext context, KeyValueState state, NodeId? leader)
     {
-        if (state.Leadership is not { Pending.IsEmpty: false } leadership) return state;
+        if (state.Leadership is not { } leadership) return state;
         foreach (var command in leadership.Pending)
             context.Reply(command.Client, command.Sequence, new KeyValueReply.Redirect(leader));
+        foreach (var read in leadership.ReadsOrNone.Waiting)
+            context.Reply(read.Client, read.Sequence, new KeyValueReply.Redirect(leader));
         return state;
     }
 }

@@ -99,7 +99,7 @@ public partial class KeyValueProtocol
             return state;
         }
         var next = MaybeApply(context, Follow(context, state, heartbeat.Ballot), heartbeat.Ballot, heartbeat.CommitIndex);
-        context.Send(from, new HeartbeatAck(heartbeat.Ballot, next.Store.AppliedIndex));
+        context.Send(from, new HeartbeatAck(heartbeat.Ballot, next.Store.AppliedIndex, heartbeat.ReadRound));
         return next;
     }
 
@@ -130,6 +130,7 @@ public partial class KeyValueProtocol
         else if (ack.AppliedIndex < state.Store.AppliedIndex) SendCatchUp(context, state, leadership.Ballot, from, ack.AppliedIndex);
         if (heard.Transfers.TryGetValue(from, out var transfer) && ack.AppliedIndex >= transfer.Snapshot.AppliedIndex)
             heard = heard with { Transfers = heard.Transfers.Remove(from) };
+        if (ack.ReadRound != 0) heard = ConfirmRead(context, heard, from, ack.ReadRound);
         return ReferenceEquals(heard, leadership) ? state : state with { Leadership = heard };
     }
 

@@ -103,6 +103,7 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
             _ => throw new ArgumentOutOfRangeException(nameof(input), input, "unknown input"),
         };
         if (!ReferenceEquals(next.Store, state.Store)) next = MaybeCompact(context, next, appliedBefore: state.Store.AppliedIndex);
+        if (next.Leadership is { Reads.Waiting.IsEmpty: false }) next = AnswerReads(context, next);
         return RecordApplied(context, state, next);
     }
 
@@ -160,7 +161,7 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
         if (!heartbeat.IsExpired)
             return state with { Leadership = leadership, Timers = state.Timers with { Heartbeat = heartbeat } };
 
-        context.Broadcast(new Heartbeat(leadership.Ballot, state.Store.AppliedIndex));
+        context.Broadcast(new Heartbeat(leadership.Ballot, state.Store.AppliedIndex, leadership.ReadsOrNone.Round));
         Retransmit(context, state, leadership);
         return MaybePropose(context, state with { Leadership = leadership, Timers = state.Timers with { Heartbeat = heartbeat.Restart() } });
     }
@@ -191,6 +192,7 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
                 context.Reply(request.Client, request.Sequence, session.Reply);
             return state;
         }
+        if (request.Command is KeyValueCommand.Get get) return Read(context, state, leadership, request, get);
         if (leadership.Pending.Length >= context.Settings.PendingCommandsMax || IsPending(leadership, request)) return state;
 
         var command = new ClientCommand(request.Client, request.Sequence, request.Command);

@@ -116,18 +116,74 @@ public class KeyValueProtocolTests
     }
 
     [Fact]
-    public void Request_GetAfterPut_ReadsThroughTheLog()
+    public void Request_GetAfterPut_AnsweredAfterOneHeartbeatRoundWithoutTheLog()
+    {
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        var writes = cluster.Writes;
+
+        var immediate = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        var sent = cluster.Queue.ToList();
+        cluster.DeliverAll();
+
+        Assert.Empty(immediate); // no answer before a majority confirms the leadership
+        Assert.All(sent, envelope => Assert.Equal(1, Assert.IsType<Heartbeat>(envelope.Message).ReadRound));
+        Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(8), 1, new KeyValueReply.Value("a")), cluster.Replies[^1]);
+        Assert.Equal(1, cluster[0].Store.AppliedIndex); // no slot for the get
+        Assert.Equal(writes, cluster.Writes); // and nothing written anywhere
+    }
+
+    [Fact]
+    public void Request_GetsArrivingDuringARound_WaitForTheNextAndOneRoundServesThemAll()
     {
         var cluster = ElectedCluster();
         cluster.Request(0, 7, 1, PutXa);
         cluster.DeliverAll();
 
-        var immediate = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.Request(0, 9, 1, new KeyValueCommand.Get("x"));
+        cluster.Request(0, 10, 1, new KeyValueCommand.Get("y"));
         cluster.DeliverAll();
 
-        Assert.Empty(immediate); // no answer before the get is chosen
-        Assert.Equal(new KeyValueReply.Value("a"), cluster.Replies[^1].Reply);
-        Assert.Equal(2, cluster[0].Store.AppliedIndex);
+        // The first started round 1; the other two arrived while it was out, so round 2 serves both.
+        Assert.Equal(2, cluster[0].Leadership!.Reads!.Confirmed);
+        Assert.Equal(
+            [new KeyValueReply.Value("a"), new KeyValueReply.Value("a"), new KeyValueReply.Value(null)],
+            cluster.Replies.Where(r => r.Client.Value >= 8).OrderBy(r => r.Client.Value).Select(r => r.Reply));
+    }
+
+    [Fact]
+    public void Request_GetAtADeposedLeaderThatStillBelievesItLeads_NeverAnsweredStale()
+    {
+        // n0 is cut off and does not tick (a paused process): it still believes it leads while
+        // n1 and n2 elect a new leader and overwrite x. A get sent to n0 must not return "a".
+        var cluster = ElectedCluster();
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        cluster.Isolate(0);
+        for (var i = 0; i < 100 && cluster.Leader is null or 0; i++)
+        {
+            cluster.Tick(1);
+            cluster.Tick(2);
+            cluster.DeliverAll();
+        }
+        var leader = Assert.IsType<int>(cluster.Leader);
+        cluster.Request(leader, 7, 2, new KeyValueCommand.Put("x", "b"));
+        cluster.DeliverAll();
+        Assert.Equal(KeyValueRole.Leader, cluster[0].Role);
+
+        var get = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.DeliverAll();
+        Assert.Empty(get);
+        Assert.DoesNotContain(cluster.Replies, r => r.Client == new ClientId(8));
+
+        // Healed, its confirmation round meets the newer ballot: it steps down and redirects the get.
+        cluster.Heal();
+        cluster.Tick(0, KeyValueSettings.Default.HeartbeatIntervalTicks);
+        cluster.DeliverAll();
+        var answer = Assert.Single(cluster.Replies, r => r.Client == new ClientId(8));
+        Assert.IsType<KeyValueReply.Redirect>(answer.Reply);
     }
 
     [Fact]
