@@ -158,7 +158,39 @@ public class KeyValueProtocolTests
     {
         // n0 is cut off and does not tick (a paused process): it still believes it leads while
         // n1 and n2 elect a new leader and overwrite x. A get sent to n0 must not return "a".
-        var cluster = ElectedCluster();
+        var cluster = DeposedLeader(new KeyValueCluster(3));
+
+        var get = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.DeliverAll();
+        Assert.Empty(get);
+        Assert.DoesNotContain(cluster.Replies, r => r.Client == new ClientId(8));
+
+        // Healed, its confirmation round meets the newer ballot: it steps down and redirects the get.
+        cluster.Heal();
+        cluster.Tick(0, KeyValueSettings.Default.HeartbeatIntervalTicks);
+        cluster.DeliverAll();
+        var answer = Assert.Single(cluster.Replies, r => r.Client == new ClientId(8));
+        Assert.IsType<KeyValueReply.Redirect>(answer.Reply);
+    }
+
+    [Fact]
+    public void Request_GetAtADeposedLeaderWithoutConfirmation_AnsweredStale()
+    {
+        // The same scenario with the confirmation round skipped (the ReadsWithoutConfirmation
+        // mutant): the deposed leader answers at once, with the value the new leader overwrote.
+        var cluster = DeposedLeader(new KeyValueCluster(3, protocol: Mutants.KeyValue.ReadsWithoutConfirmation.Protocol()));
+
+        var get = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+
+        Assert.Equal(new KeyValueReply.Value("a"), Assert.Single(get).Reply);
+        Assert.Equal("b", cluster.States.Where(s => s.Leadership is not null).MaxBy(s => s.Leadership!.Ballot)!.Store.Get("x"));
+    }
+
+    // n0 leads and x = "a"; then n0 is cut off without ticking, n1 and n2 elect one of them and
+    // set x = "b" there, and n0 still believes it leads.
+    private static KeyValueCluster DeposedLeader(KeyValueCluster cluster)
+    {
+        cluster.Elect(0);
         cluster.Request(0, 7, 1, PutXa);
         cluster.DeliverAll();
         cluster.Isolate(0);
@@ -172,18 +204,8 @@ public class KeyValueProtocolTests
         cluster.Request(leader, 7, 2, new KeyValueCommand.Put("x", "b"));
         cluster.DeliverAll();
         Assert.Equal(KeyValueRole.Leader, cluster[0].Role);
-
-        var get = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
-        cluster.DeliverAll();
-        Assert.Empty(get);
-        Assert.DoesNotContain(cluster.Replies, r => r.Client == new ClientId(8));
-
-        // Healed, its confirmation round meets the newer ballot: it steps down and redirects the get.
-        cluster.Heal();
-        cluster.Tick(0, KeyValueSettings.Default.HeartbeatIntervalTicks);
-        cluster.DeliverAll();
-        var answer = Assert.Single(cluster.Replies, r => r.Client == new ClientId(8));
-        Assert.IsType<KeyValueReply.Redirect>(answer.Reply);
+        Assert.Contains(cluster.Replies, r => r.Client == new ClientId(7) && r.Sequence == 2 && r.Reply is KeyValueReply.Ok);
+        return cluster;
     }
 
     [Fact]

@@ -21,15 +21,17 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
     /// The key-value mutants do not reach <see cref="MaxShrunkDecisions"/> yet (docs/BENCHMARKS.md,
     /// "Shrunk counterexamples"): these are the lengths of their first counterexamples today, the
     /// benchmark's first seed of each, so that shrinking cannot silently get worse while it waits.
+    /// A change to the store moves them: gets answered through a confirmation round instead of
+    /// the log took the two snapshot mutants' first counterexample from 359 to 419 decisions.
     /// </summary>
     private static readonly Dictionary<string, int> KeyValueShrunkDecisionsMax = new()
     {
         [nameof(LeaderReadsLocally)] = 1_021,
         [nameof(ApplyOutOfOrder)] = 146,
         [nameof(NoDeduplication)] = 243,
-        [nameof(SnapshotBeforeApply)] = 359,
+        [nameof(SnapshotBeforeApply)] = 419,
         [nameof(OverwriteNotWritten)] = 321,
-        [nameof(RecoveryReplaysSnapshot)] = 359,
+        [nameof(RecoveryReplaysSnapshot)] = 419,
     };
 
     private readonly string _directory = Directory.CreateTempSubdirectory("on-counterexamples-").FullName;

@@ -12,6 +12,9 @@ public sealed class ReadsWithoutConfirmation : KeyValueMutant
     /// <summary>Wraps the store with its confirmation seam broken.</summary>
     public ReadsWithoutConfirmation() : base(new Unconfirmed()) { }
 
+    /// <summary>The broken store itself, for scenario tests that drive a protocol step by step.</summary>
+    public static KeyValueProtocol Protocol() => new Unconfirmed();
+
     /// <inheritdoc/>
     public override string Bug => "the leader answers gets without confirming it still leads";
 
