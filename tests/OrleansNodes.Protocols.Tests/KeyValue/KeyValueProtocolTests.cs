@@ -178,7 +178,7 @@ public class KeyValueProtocolTests
     {
         // The same scenario with the confirmation round skipped (the ReadsWithoutConfirmation
         // mutant): the deposed leader answers at once, with the value the new leader overwrote.
-        var cluster = DeposedLeader(new KeyValueCluster(3, protocol: Mutants.KeyValue.ReadsWithoutConfirmation.Protocol()));
+        var cluster = DeposedLeader(new KeyValueCluster(3, protocol: new Mutants.KeyValue.ReadsWithoutConfirmation()));
 
         var get = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
 
