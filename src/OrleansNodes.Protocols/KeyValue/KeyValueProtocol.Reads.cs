@@ -18,6 +18,8 @@ public partial class KeyValueProtocol
     private KeyValueState Read(KeyValueContext context, KeyValueState state, Leadership leadership, KeyValueInput.Request request, KeyValueCommand.Get get)
     {
         var reads = leadership.ReadsOrNone;
+        // Bounded as queued writes are: past the bound a get is not taken, and its client retries.
+        if (reads.Waiting.Length >= context.Settings.PendingCommandsMax) return state;
         foreach (var waiting in reads.Waiting)
             if (waiting.Client == request.Client && waiting.Sequence == request.Sequence) return state;
 

@@ -154,6 +154,18 @@ public class KeyValueProtocolTests
     }
 
     [Fact]
+    public void Request_MoreGetsThanPendingCommandsMax_TheRestAreNotTakenAndTheirClientsRetry()
+    {
+        var cluster = ElectedCluster(settings: KeyValueSettings.Default with { PendingCommandsMax = 2 });
+
+        for (var client = 8; client < 12; client++) cluster.Request(0, client, 1, new KeyValueCommand.Get("x"));
+
+        Assert.Equal(2, cluster[0].Leadership!.Reads!.Waiting.Length);
+        cluster.DeliverAll();
+        Assert.Equal([8L, 9L], cluster.Replies.Select(r => r.Client.Value).Order());
+    }
+
+    [Fact]
     public void Request_GetAtADeposedLeaderThatStillBelievesItLeads_NeverAnsweredStale()
     {
         // n0 is cut off and does not tick (a paused process): it still believes it leads while
