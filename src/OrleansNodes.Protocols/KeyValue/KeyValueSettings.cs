@@ -14,7 +14,7 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <param name="HeartbeatIntervalTicks">How often a leader heartbeats and retransmits unanswered accepts; well below the election timeout.</param>
 /// <param name="BatchCommandsMax">Most client commands one log slot carries.</param>
 /// <param name="InFlightSlotsMax">Most slots a leader proposes before earlier ones are chosen; requests arriving meanwhile wait and go out together, which is what batches them.</param>
-/// <param name="PendingCommandsMax">Most requests a leader queues; beyond it requests are dropped and clients retry.</param>
+/// <param name="PendingCommandsMax">Most writes a leader queues, and most gets it holds for a confirmation round; beyond it requests are dropped and clients retry.</param>
 /// <param name="RetainedEntriesMax">
 /// Most applied entries kept in memory past the snapshot point, to catch up a replica that is a
 /// little behind with entries rather than the whole store. They cost memory, not writes: the
