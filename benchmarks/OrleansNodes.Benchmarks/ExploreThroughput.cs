@@ -64,6 +64,41 @@ internal static class ExploreMutants
 }
 
 /// <summary>
+/// Every key-value mutant: the explorer, breadth-first, on paths at most three delays from the
+/// default schedule (the tests' bounds, on a budget of 5 million states), next to the random
+/// simulator's hunt (its options, from seed 1: time to the first violation, then the shrunk length).
+/// </summary>
+internal static class ExploreKeyValueMutants
+{
+    public static IEnumerable<string> Run()
+    {
+        var options = OrleansNodes.Protocols.Tests.Exploration.ExplorerKeyValueMutantTests.ThreeDelays with { MaxStates = 5_000_000 };
+        var settings = OrleansNodes.Protocols.Tests.Exploration.ExplorerKeyValueMutantTests.Compacting;
+        OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutant[] mutants =
+        [
+            new OrleansNodes.Protocols.Tests.Mutants.KeyValue.PromiseFallsBack(),
+            new OrleansNodes.Protocols.Tests.Mutants.KeyValue.AcceptWithoutPromise(),
+            .. OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Cases.Select(c => c.Mutant),
+        ];
+        foreach (var mutant in mutants)
+        {
+            GC.Collect();
+            var report = Simulator.Create(mutant, settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
+            var random = OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Cases.FirstOrDefault(c => c.Mutant.GetType() == mutant.GetType())?.Options
+                ?? OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Options;
+            var simulator = OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Simulator(mutant);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var hunt = simulator.RunSuite(3_000, random with { Shrink = false }, firstSeed: 1);
+            var randomFind = watch.Elapsed;
+            var shrunk = hunt.Violation is null ? null : simulator.RunSuite(3_000, random, firstSeed: hunt.Violation.Seed).Violation;
+            var actions = shrunk?.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+            var found = report.Violation is { } v ? $"'{v.Property}' after {v.Actions} actions ({v.Decisions.Length} decisions)" : report.CutShort ? "nothing (cut short)" : "nothing";
+            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, {found} | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions";
+        }
+    }
+}
+
+/// <summary>
 /// The crash mutants, out of reach of the tests' bounds: a depth-first search bounded at the depth
 /// their counterexamples need (about 16 actions with one crash), on a budget of states.
 /// </summary>

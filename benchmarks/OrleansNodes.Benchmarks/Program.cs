@@ -11,7 +11,7 @@ using OrleansNodes.Workloads;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // "etcd" (issue 12) starts etcd, silos and redis-server and runs for minutes: never part of "all".
-string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore", "explore-mutants", "explore-crash", "etcd"];
+string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore", "explore-mutants", "explore-kv-mutants", "explore-crash", "etcd"];
 var which = args.Length > 0 ? args[0] : "all";
 if (!known.Contains(which))
 {
@@ -74,6 +74,11 @@ if (which is "explore-crash")
 if (which is "all" or "explore-mutants")
 {
     foreach (var line in ExploreMutants.Run()) Console.WriteLine(line);
+}
+
+if (which is "all" or "explore-kv-mutants")
+{
+    foreach (var line in ExploreKeyValueMutants.Run()) Console.WriteLine(line);
 }
 
 if (which is "all" or "store")

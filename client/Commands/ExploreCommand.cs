@@ -27,7 +27,7 @@ public static class ExploreCommand
         var bfs = new Option<bool>("--bfs") { Description = "Breadth-first (the default): the first violation found has a shortest path." };
         var dfs = new Option<bool>("--dfs") { Description = "Depth-first: memory grows with depth, not with the widest level." };
         var symmetry = new Option<bool>("--symmetry") { Description = "Explore up to a renaming of nodes (protocols that declare their nodes interchangeable)." };
-        var faults = new Option<string>("--faults") { Description = "Faults the search may inject, each once unless its own option says how often: a comma-separated list of drop, duplicate, crash, or none.", DefaultValueFactory = _ => "none" };
+        var faults = new Option<string>("--faults") { Description = "Faults the search may inject, each once unless its own option says how often: a comma-separated list of drop, duplicate, crash, partition, or none.", DefaultValueFactory = _ => "none" };
         faults.Validators.Add(r =>
         {
             var text = string.Join(",", r.Tokens.Select(t => t.Value));
@@ -35,10 +35,12 @@ public static class ExploreCommand
         });
         var drops = OptionRules.Range(new Option<int?>("--drops") { Description = "Messages one path may drop." }, 0, 250);
         var duplicates = OptionRules.Range(new Option<int?>("--duplicates") { Description = "Messages one path may duplicate." }, 0, 250);
+        var partitions = OptionRules.Range(new Option<int?>("--partitions") { Description = "Times one path may cut a node off from its peers (clients still reach it) until a heal." }, 0, 250);
         var crashes = OptionRules.Range(new Option<int?>("--crashes") { Description = "Crashes one path may take (a crashed node may restart)." }, 0, 250);
         var ticks = OptionRules.Range(new Option<int?>("--ticks") { Description = "Ticks each node may take on one path (default per protocol)." }, 0, 250);
         var clients = OptionRules.Range(new Option<int?>("--clients") { Description = "Clients, each running a short script (default per protocol)." }, 0, 16);
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations in each client's script.", DefaultValueFactory = _ => 1 }, 1, 16);
+        var delays = OptionRules.Range(new Option<int?>("--delays") { Description = "Follow only paths that leave the default schedule (oldest message first, then requests, then the least-ticked node) at most this many times: reaches deep bugs that take few unusual choices, but is not exhaustive." }, 0, 250);
         var liveness = OptionRules.Range(new Option<int>("--liveness-rounds") { Description = "Rounds of a healed, fair liveness phase run from every state where the search stops; every Eventually property must hold within them (0 skips).", DefaultValueFactory = _ => 0 }, 0, 200);
         var maxStates = new Option<long>("--max-states") { Description = "Stop after this many unique states (a memory bound).", DefaultValueFactory = _ => 50_000_000 };
         maxStates.Validators.Add(r =>
@@ -52,12 +54,13 @@ public static class ExploreCommand
         var html = OptionRules.NewFile(new Option<FileInfo?>("--html") { HelpName = "FILE", Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." });
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
-            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, ticks, clients, operations, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
+            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, clients, operations, delays, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
         {
             if (r.GetValue(bfs) && r.GetValue(dfs)) r.AddError("--bfs and --dfs: choose one search order");
+            if (r.GetValue(symmetry) && r.GetValue(delays) is not null) r.AddError("--symmetry and --delays: choose one (the default schedule breaks ties by node id)");
         });
         // The search runs off the main thread, so that Ctrl+C finds an action to wait for (a
         // synchronous one would have the console exit at once, with nothing printed).
@@ -75,9 +78,11 @@ public static class ExploreCommand
                 MaxDrops = parse.GetValue(drops) ?? (kinds.HasFlag(FaultKinds.Drop) ? 1 : 0),
                 MaxDuplicates = parse.GetValue(duplicates) ?? (kinds.HasFlag(FaultKinds.Duplicate) ? 1 : 0),
                 MaxCrashes = parse.GetValue(crashes) ?? (kinds.HasFlag(FaultKinds.Crash) ? 1 : 0),
+                MaxPartitions = parse.GetValue(partitions) ?? (kinds.HasFlag(FaultKinds.Partition) ? 1 : 0),
                 TicksPerNode = parse.GetValue(ticks) ?? entry.DefaultTicks,
                 Clients = parse.GetValue(clients) ?? entry.DefaultClients,
                 OperationsPerClient = parse.GetValue(operations),
+                MaxDelays = parse.GetValue(delays),
                 LivenessRounds = parse.GetValue(liveness),
                 MaxStates = parse.GetValue(maxStates),
                 MaxInFlight = parse.GetValue(maxInFlight),
@@ -108,7 +113,7 @@ public static class ExploreCommand
         return command;
     }
 
-    /// <summary>Parses <c>--faults</c>: drop, duplicate, crash, or none.</summary>
+    /// <summary>Parses <c>--faults</c>: drop, duplicate, crash, partition, or none.</summary>
     internal static FaultKinds? ParseFaults(string text, out string? error)
     {
         error = null;
@@ -128,8 +133,11 @@ public static class ExploreCommand
                 case "crash":
                     kinds |= FaultKinds.Crash;
                     break;
+                case "partition":
+                    kinds |= FaultKinds.Partition;
+                    break;
                 default:
-                    error = $"unknown fault '{raw}' for explore; use a comma-separated list of drop, duplicate, crash, or none";
+                    error = $"unknown fault '{raw}' for explore; use a comma-separated list of drop, duplicate, crash, partition, or none";
                     return null;
             }
         }
@@ -179,7 +187,7 @@ public static class ExploreCommand
     private static int Print(IAnsiConsole console, ExplorationCatalog.Entry entry, ExplorationReport report, string? saved, string? page)
     {
         var options = report.Options;
-        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.TicksPerNode} ticks/node, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}");
+        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.TicksPerNode} ticks/node, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}");
         var table = new Table().Border(TableBorder.Rounded).Title("exploration");
         table.AddColumns("states", "unique", "unique/s", "depth", "pruned", "time", "memory", "complete");
         foreach (var column in table.Columns) column.RightAligned();
@@ -216,13 +224,15 @@ public static class ExploreCommand
         if (!report.Passed)
         {
             var unreached = report.Goals.Where(g => g.Kind == PropertyKind.Sometimes && !g.Reached).Select(g => g.Name);
-            console.MarkupLineInterpolated($"[red]failed[/]: goal(s) never reached within the bounds: {string.Join(", ", unreached)}; raise --depth, --ticks or --clients");
+            console.MarkupLineInterpolated($"[red]failed[/]: goal(s) never reached within the bounds: {string.Join(", ", unreached)}; raise --depth, --ticks{(options.MaxDelays is null ? "" : ", --delays")} or --clients");
             return ExitCodes.Failed;
         }
 
         var bound = report.CutShort
             ? $" (cut short by {report.CutShortBy}: more states remain unexplored)"
-            : report.DepthBounded ? $" up to depth {options.MaxDepth}" : " (every reachable state)";
+            : options.MaxDelays is { } delays
+                ? $"{(report.DepthBounded ? $" up to depth {options.MaxDepth}," : "")} on paths at most {delays} delays from the default schedule (not every interleaving)"
+                : report.DepthBounded ? $" up to depth {options.MaxDepth}" : " (every reachable state)";
         if (report.CutShortBy == "cancellation")
             console.MarkupLineInterpolated($"[yellow]interrupted[/]: no violation in {report.UniqueStates:N0} states{bound}");
         else
@@ -231,7 +241,7 @@ public static class ExploreCommand
     }
 
     private static string Completeness(ExplorationReport report) =>
-        report.CutShort ? "cut short" : report.DepthBounded ? "to depth" : "yes";
+        report.CutShort ? "cut short" : report.DepthBounded ? "to depth" : report.Options.MaxDelays is not null ? "within delays" : "yes";
 
     private static string GoalText(PropertyResult goal, ExplorationReport report) => goal.Kind switch
     {
@@ -251,6 +261,7 @@ public static class ExploreCommand
             order = report.Options.Order == SearchOrder.BreadthFirst ? "bfs" : "dfs",
             threads = report.Options.Threads,
             symmetry = report.Options.Symmetry,
+            delays = report.Options.MaxDelays,
             generated = report.GeneratedStates,
             unique = report.UniqueStates,
             uniquePerSecond = Math.Round(report.UniquePerSecond),

@@ -56,10 +56,35 @@ public class ExploreCommandTests
         Assert.Equal(Unique(first), Unique(second));
     }
 
+    [Fact]
+    public void Explore_PaxosWithADelayBudget_PassesAndSaysTheSearchWasNotExhaustive()
+    {
+        var run = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--delays", "2", "--depth", "60", "--threads", "2");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("at most 2 delays", run.Output);
+        Assert.Contains("within delays", run.Output);
+        var verdict = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("passed", StringComparison.Ordinal));
+        Assert.EndsWith(" states on paths at most 2 delays from the default schedule (not every interleaving)", verdict.TrimEnd());
+    }
+
+    [Fact]
+    public void Explore_PaxosWithOneDelay_TooFewToAdoptAValue_SaysDelaysIsABound()
+    {
+        var run = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--delays", "1", "--depth", "60", "--threads", "2");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        var verdict = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("failed", StringComparison.Ordinal));
+        Assert.Contains("a value is chosen after another proposer adopted it", verdict);
+        Assert.Contains("--delays", verdict);
+    }
+
     [Theory]
     [InlineData(new[] { "explore", "raft" }, "unknown protocol 'raft'")]
+    [InlineData(new[] { "explore", "kv", "--delays", "-1" }, "--delays")]
+    [InlineData(new[] { "explore", "failure-detector", "--symmetry", "--delays", "2" }, "--symmetry and --delays")]
     [InlineData(new[] { "explore", "paxos", "--bfs", "--dfs" }, "choose one search order")]
-    [InlineData(new[] { "explore", "paxos", "--faults", "partition" }, "unknown fault 'partition'")]
+    [InlineData(new[] { "explore", "paxos", "--faults", "reorder" }, "unknown fault 'reorder'")]
     [InlineData(new[] { "explore", "paxos", "--symmetry" }, "does not declare its nodes interchangeable")]
     [InlineData(new[] { "explore", "paxos", "--nodes", "0" }, "--nodes")]
     [InlineData(new[] { "explore", "paxos", "--html", "/no/such/folder/x.html" }, "its folder does not exist")]

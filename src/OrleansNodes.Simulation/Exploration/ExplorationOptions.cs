@@ -4,7 +4,8 @@ namespace OrleansNodes.Simulation.Exploration;
 /// <remarks>
 /// The search explores every interleaving of the actions these bounds allow: deliver any message
 /// in flight (the network is a multiset, unordered like Orleans' one-way calls), drop or duplicate
-/// one, tick a node, crash or restart a node, and deliver a client's request. A node flushes after
+/// one, tick a node, crash or restart a node, cut a node off from its peers or heal the cut, and
+/// deliver a client's request. A node flushes after
 /// every step (a batch of one), so a crash loses nothing it stepped; the random simulator covers
 /// larger batches.
 /// </remarks>
@@ -34,8 +35,26 @@ public sealed record ExplorationOptions
     /// <summary>Messages one path may duplicate.</summary>
     public int MaxDuplicates { get; init; }
 
+    /// <summary>
+    /// Times one path may cut a node off from its peers (both ways; clients still reach it) until
+    /// a heal. A message sent on a cut link is lost when it would be delivered, as in the
+    /// simulator. One node is cut off at a time.
+    /// </summary>
+    public int MaxPartitions { get; init; }
+
     /// <summary>Messages in flight at once; a step that would send more is not explored (it counts as pruned).</summary>
     public int MaxInFlight { get; init; } = 64;
+
+    /// <summary>
+    /// Explore only the paths that leave a default schedule at most this many times (null: every
+    /// path). The default schedule delivers the oldest message in flight, else a client's request,
+    /// else restarts a crashed node, else ticks the node that has ticked least; any other action
+    /// (another message first, a drop, a crash, an early tick) is a delay. This is delay-bounded
+    /// search (Emmi, Qadeer and Rakamarić, POPL 2011): bugs that take long executions but few
+    /// unusual choices come within reach, at the price of completeness. A violation found is a
+    /// real one; "no violation" speaks only for the schedules within the budget.
+    /// </summary>
+    public int? MaxDelays { get; init; }
 
     /// <summary>Explore up to a permutation of node ids (only for protocols that declare their nodes interchangeable).</summary>
     public bool Symmetry { get; init; }
@@ -92,6 +111,7 @@ public sealed record ExplorationOptions
         Require(MaxCrashes is >= 0 and <= 250, nameof(MaxCrashes), MaxCrashes, "must be between 0 and 250");
         Require(MaxDrops is >= 0 and <= 250, nameof(MaxDrops), MaxDrops, "must be between 0 and 250");
         Require(MaxDuplicates is >= 0 and <= 250, nameof(MaxDuplicates), MaxDuplicates, "must be between 0 and 250");
+        Require(MaxPartitions is >= 0 and <= 250, nameof(MaxPartitions), MaxPartitions, "must be between 0 and 250");
         Require(MaxInFlight >= 1, nameof(MaxInFlight), MaxInFlight, "must be at least 1");
         Require(Threads is >= 1 and <= 256, nameof(Threads), Threads, "must be between 1 and 256");
         Require(MaxStates >= 1, nameof(MaxStates), MaxStates, "must be at least 1");
@@ -100,6 +120,8 @@ public sealed record ExplorationOptions
         Require(OperationsPerClient is >= 1 and <= 16, nameof(OperationsPerClient), OperationsPerClient, "must be between 1 and 16");
         Require(LivenessRounds >= 0 && TicksPerNode + LivenessRounds <= 255, nameof(LivenessRounds), LivenessRounds, "must not be negative, and with TicksPerNode at most 255");
         Require(MaxRedirects is >= 0 and <= 16, nameof(MaxRedirects), MaxRedirects, "must be between 0 and 16");
+        Require(MaxDelays is null or (>= 0 and <= 250), nameof(MaxDelays), MaxDelays!, "must be between 0 and 250");
+        Require(!Symmetry || MaxDelays is null, nameof(Symmetry), Symmetry, "cannot be combined with MaxDelays (the default schedule breaks ties by node id)");
         Require(!Symmetry || Nodes <= 6, nameof(Symmetry), Symmetry, "works up to 6 nodes (720 permutations)");
     }
 }

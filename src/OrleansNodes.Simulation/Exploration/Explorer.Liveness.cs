@@ -8,7 +8,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
     /// <summary>
     /// Runs the liveness phase from <paramref name="world"/> (see
-    /// <see cref="ExplorationOptions.LivenessRounds"/>): restart every crashed node, then rounds in
+    /// <see cref="ExplorationOptions.LivenessRounds"/>): heal a cut, restart every crashed node, then rounds in
     /// which every node ticks once and everything then in flight is delivered. Returns the actions
     /// and the property that never held, or null when every <c>Eventually</c> property held.
     /// </summary>
@@ -19,6 +19,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         worker.LivenessHeld = held;
         try
         {
+            if (world.Isolated >= 0) world = Take(worker, world, new ExplorerAction(DecisionKind.Heal, world.Isolated, 0), actions);
             for (var node = 0; node < _options.Nodes; node++)
                 if (!world.Up[node]) world = Take(worker, world, new ExplorerAction(DecisionKind.Restart, node, 0), actions);
 

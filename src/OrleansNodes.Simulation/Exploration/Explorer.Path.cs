@@ -22,14 +22,29 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         {
             var action = actions[k];
 
-            // The liveness phase begins: the engine then judges Eventually properties, as here.
-            if (k == liveFrom) decisions.Add(new Decision(DecisionKind.Live));
+            // The liveness phase begins: the engine then judges Eventually properties, as here. It
+            // goes live only on a healed network, so a heal that opens the phase comes first.
+            if (k == liveFrom && action.Kind == DecisionKind.Heal) liveFrom++;
+            else if (k == liveFrom) decisions.Add(new Decision(DecisionKind.Live));
             switch (action.Kind)
             {
                 case DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate:
                     var flight = world.Network[action.Index];
                     decisions.Add(new Decision(action.Kind, flight.From, flight.To, ordinals[flight]));
-                    if (action.Kind == DecisionKind.Deliver && world.Up[flight.To]) decisions.Add(new Decision(DecisionKind.Flush, flight.To));
+                    if (action.Kind == DecisionKind.Deliver && world.Up[flight.To] && !world.IsCut(flight.From, flight.To)) decisions.Add(new Decision(DecisionKind.Flush, flight.To));
+                    break;
+                case DecisionKind.Cut:
+                    // Cut off from every peer, both ways: the engine cuts one link at a time.
+                    for (var peer = 0; peer < _options.Nodes; peer++)
+                    {
+                        if (peer == action.Node) continue;
+                        decisions.Add(new Decision(DecisionKind.Cut, action.Node, peer));
+                        decisions.Add(new Decision(DecisionKind.Cut, peer, action.Node));
+                    }
+
+                    break;
+                case DecisionKind.Heal:
+                    decisions.Add(new Decision(DecisionKind.Heal));
                     break;
                 case DecisionKind.Tick:
                     decisions.Add(new Decision(DecisionKind.Tick, action.Node));

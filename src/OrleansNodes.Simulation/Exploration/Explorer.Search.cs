@@ -163,9 +163,11 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         Actions(world, actions);
         if (_options.LivenessRounds > 0 && actions.Count == 0) CheckLiveness(worker, world);
         var generated = 0;
-        foreach (var action in actions)
+        var onSchedule = DefaultAction(world, actions);
+        for (var a = 0; a < actions.Count; a++)
         {
-            if (!TryApply(worker, world, action, out var broken))
+            var delay = onSchedule >= 0 ? a != onSchedule : _options.MaxDelays is not null;
+            if ((delay && world.Delays >= _options.MaxDelays) || !TryApply(worker, world, actions[a], out var broken, delay: delay))
             {
                 worker.Pruned++;
                 continue;
@@ -246,12 +248,14 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         for (var k = 1; k < chain.Count; k++)
         {
             Actions(world, worker.Actions);
+            var onSchedule = DefaultAction(world, worker.Actions);
             ExplorerWorld<TState, TMessage>? next = null;
-            foreach (var action in worker.Actions)
+            for (var a = 0; a < worker.Actions.Count; a++)
             {
-                if (!TryApply(worker, world, action, out _) || Normalize(worker.Scratch.Fingerprint) != Normalize(chain[k])) continue;
+                var delay = onSchedule >= 0 ? a != onSchedule : _options.MaxDelays is not null;
+                if (!TryApply(worker, world, worker.Actions[a], out _, delay: delay) || Normalize(worker.Scratch.Fingerprint) != Normalize(chain[k])) continue;
                 next = Materialize(worker.Scratch);
-                path.Add(action);
+                path.Add(worker.Actions[a]);
                 break;
             }
 

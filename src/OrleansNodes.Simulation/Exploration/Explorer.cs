@@ -34,6 +34,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     private readonly int[]?[] _maps;
     private readonly bool _trackDurable;
     private readonly int _maxDown;
+
+    /// <summary>The links cut when node i is cut off, as the observation's <c>[from * n + to]</c> array.</summary>
+    private readonly bool[][] _cutOff;
     private readonly FingerprintSet _visited = new();
     private readonly int[] _reached;
     private readonly ConcurrentDictionary<ulong, string?> _linearizable = new();
@@ -54,6 +57,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         _maps = [.. _permutations.Select((p, i) => i == 0 ? null : p)];
         _trackDurable = options.MaxCrashes > 0;
         _maxDown = Math.Max(1, (options.Nodes - 1) / 2);
+        _cutOff = [.. Enumerable.Range(0, options.Nodes).Select(node => CutOff(node, options.Nodes))];
         _reached = new int[_properties.Length];
         _workers = new Worker[options.Threads];
         for (var i = 0; i < _workers.Length; i++) _workers[i] = new Worker(this);
@@ -116,6 +120,10 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         for (var c = 0; c < world.Clients.Length; c++)
             if (world.Clients[c].Phase == ClientPhase.InFlight) actions.Add(new ExplorerAction(DecisionKind.Request, world.Clients[c].Target, c));
 
+        if (world.Isolated >= 0) actions.Add(new ExplorerAction(DecisionKind.Heal, world.Isolated, 0));
+        else if (world.Partitions < _options.MaxPartitions)
+            for (var node = 0; node < _options.Nodes; node++) actions.Add(new ExplorerAction(DecisionKind.Cut, node, 0));
+
         for (var node = 0; node < _options.Nodes; node++)
         {
             if (world.Up[node])
@@ -145,11 +153,12 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// exceed a bound (pruned). Nothing is allocated for the successor itself until
     /// <see cref="Materialize"/>, which a search calls only for states it has not seen.
     /// </summary>
-    private bool TryApply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken, bool enforceBounds = true)
+    private bool TryApply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken, bool enforceBounds = true, bool delay = false)
     {
         broken = null;
         var scratch = worker.Scratch;
         scratch.Load(world);
+        if (delay) scratch.Delays++;
         for (var i = 0; i < worker.Checks.Length; i++) worker.Checks[i].RestoreGhost(world.Ghosts[i]);
         worker.Reset();
         switch (action.Kind)
@@ -157,7 +166,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             case DecisionKind.Deliver:
             {
                 var flight = scratch.RemoveFlight(action.Index);
-                if (scratch.Up[flight.To])
+                if (scratch.Up[flight.To] && !world.IsCut(flight.From, flight.To))
                     broken = StepNode(worker, scratch, flight.To, new Input<TMessage, TRequest>.Receive(new NodeId(flight.From), flight.Message));
                 break;
             }
@@ -182,6 +191,15 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             case DecisionKind.Restart:
                 broken = Restart(worker, scratch, action.Node);
                 break;
+            case DecisionKind.Cut:
+                scratch.Isolated = action.Node;
+                scratch.Partitions++;
+                broken = CheckProperties(worker, scratch, -1, null);
+                break;
+            case DecisionKind.Heal:
+                scratch.Isolated = -1;
+                broken = CheckProperties(worker, scratch, -1, null);
+                break;
             case DecisionKind.Request:
                 broken = DeliverRequest(worker, scratch, action.Index);
                 break;
@@ -195,6 +213,28 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// <summary>The successor in the worker's scratch, as a state of its own.</summary>
     private ExplorerWorld<TState, TMessage> Apply(Worker worker, ExplorerWorld<TState, TMessage> world, ExplorerAction action, out Broken? broken, bool enforceBounds = true) =>
         TryApply(worker, world, action, out broken, enforceBounds) ? Materialize(worker.Scratch) : throw new InvalidOperationException("a counterexample's path went through a pruned state");
+
+    /// <summary>
+    /// The action the default schedule takes from <paramref name="world"/>, as an index into
+    /// <paramref name="actions"/> (<see cref="Actions"/>' order), or -1 when delays are not
+    /// counted or nothing is left but faults. The oldest message in flight first (deliveries come
+    /// first, oldest first), then a client's request, then a restart, then a tick of the node that
+    /// has ticked least: time passes only when the network is quiet.
+    /// </summary>
+    private int DefaultAction(ExplorerWorld<TState, TMessage> world, List<ExplorerAction> actions)
+    {
+        if (_options.MaxDelays is null || actions.Count == 0) return -1;
+        if (world.Network.Length > 0) return 0;
+        var tick = -1;
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var action = actions[i];
+            if (action.Kind is DecisionKind.Request or DecisionKind.Restart) return i;
+            if (action.Kind == DecisionKind.Tick && (tick < 0 || world.Ticks[action.Node] < world.Ticks[actions[tick].Node])) tick = i;
+        }
+
+        return tick;
+    }
 
     private Broken? DeliverRequest(Worker worker, Scratch scratch, int client)
     {
@@ -392,12 +432,12 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         // ticked once more (the fewest ticks any node took, plus one). The network is
         // reliable, from the start, when the search may neither drop nor duplicate; healthy when it
         // is also free of crashes.
-        var reliable = _options.MaxDrops == 0 && _options.MaxDuplicates == 0;
+        var reliable = _options.MaxDrops == 0 && _options.MaxDuplicates == 0 && _options.MaxPartitions == 0;
         var healthy = reliable && _options.MaxCrashes == 0;
         var time = minTicks + 1L;
         var observation = new Observation<TState>(
             scratch.States.Items, scratch.Up.Items, stepped < 0 ? null : new NodeId(stepped), before, scratch.Depth, time,
-            healthy ? time : -1, reliable ? time : -1, cut: null);
+            healthy ? time : -1, reliable ? time : -1, cut: scratch.Isolated >= 0 ? _cutOff[scratch.Isolated] : null);
         for (var i = 0; i < checks.Length; i++)
         {
             var property = _properties[i];
@@ -450,6 +490,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         Crashes = scratch.Crashes,
         Drops = scratch.Drops,
         Duplicates = scratch.Duplicates,
+        Isolated = scratch.Isolated,
+        Partitions = scratch.Partitions,
+        Delays = scratch.Delays,
         Network = scratch.NetworkArray(),
         NetworkSums = scratch.NetworkSums.Keep(),
         Clients = scratch.Clients.Keep(),
@@ -488,10 +531,15 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
             var total = Fingerprint.Mix(Fingerprint.Seed, nodes);
             total = Fingerprint.Mix(total, world.NetworkSums[p]);
+
+            // Under a delay budget the default schedule delivers the oldest message first, so the
+            // order of the messages in flight is part of the state (a multiset is not enough).
+            if (_options.MaxDelays is not null) total = Fingerprint.Mix(total, world.NetworkOrderHash(p));
             total = Fingerprint.Mix(total, clients);
             total = Fingerprint.Mix(total, world.HistoryHash);
             total = Fingerprint.Mix(total, world.GhostHashes[p]);
-            total = Fingerprint.Mix(total, (ulong)(uint)world.Crashes | ((ulong)(uint)world.Drops << 16) | ((ulong)(uint)world.Duplicates << 32));
+            total = Fingerprint.Mix(total, (ulong)(uint)world.Crashes | ((ulong)(uint)world.Drops << 16) | ((ulong)(uint)world.Duplicates << 32) | ((ulong)(uint)world.Delays << 48));
+            if (_options.MaxPartitions > 0) total = Fingerprint.Mix(total, (world.Isolated < 0 ? 0xFFUL : (ulong)(uint)map[world.Isolated]) | ((ulong)(uint)world.Partitions << 8));
             var fingerprint = Fingerprint.Finish(total);
             if (fingerprint < best) best = fingerprint;
         }
@@ -544,6 +592,19 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     }
 
     private static int[] Identity(int n) => [.. Enumerable.Range(0, n)];
+
+    private static bool[] CutOff(int node, int n)
+    {
+        var cut = new bool[n * n];
+        for (var peer = 0; peer < n; peer++)
+        {
+            if (peer == node) continue;
+            cut[node * n + peer] = true;
+            cut[peer * n + node] = true;
+        }
+
+        return cut;
+    }
 
     private static int[][] Permutations(int n)
     {
@@ -686,6 +747,12 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
         public int Duplicates { get; set; }
 
+        public int Delays { get; set; }
+
+        public int Isolated { get; set; } = -1;
+
+        public int Partitions { get; set; }
+
         public ulong Fingerprint { get; set; }
 
         public void Clear()
@@ -703,7 +770,8 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             _added.Clear();
             History = [];
             HistoryHash = 0;
-            Events = Depth = Crashes = Drops = Duplicates = 0;
+            Events = Depth = Crashes = Drops = Duplicates = Delays = Partitions = 0;
+            Isolated = -1;
         }
 
         public void Load(ExplorerWorld<TState, TMessage> world)
@@ -727,6 +795,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             Crashes = world.Crashes;
             Drops = world.Drops;
             Duplicates = world.Duplicates;
+            Delays = world.Delays;
+            Isolated = world.Isolated;
+            Partitions = world.Partitions;
         }
 
         /// <summary>Removes the message at <paramref name="index"/> of the parent's network (a successor takes one action, so removes at most one).</summary>
@@ -742,6 +813,16 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         {
             _added.Add(flight);
             for (var p = 0; p < NetworkSums.Items.Length; p++) NetworkSums.Write(p) += flight.HashAt(p);
+        }
+
+        /// <summary>A hash of the successor's messages in flight in their order (oldest first), under permutation <paramref name="permutation"/>.</summary>
+        public ulong NetworkOrderHash(int permutation)
+        {
+            var hash = Exploration.Fingerprint.Seed;
+            for (var i = 0; i < _network.Length; i++)
+                if (i != _removed) hash = Exploration.Fingerprint.Mix(hash, _network[i].HashAt(permutation));
+            foreach (var flight in _added) hash = Exploration.Fingerprint.Mix(hash, flight.HashAt(permutation));
+            return hash;
         }
 
         /// <summary>The successor's messages in flight: the parent's, less the one removed, then the new ones in send order.</summary>

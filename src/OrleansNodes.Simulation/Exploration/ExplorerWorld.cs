@@ -33,6 +33,18 @@ internal sealed class ExplorerWorld<TState, TMessage>
 
     public required int Duplicates { get; init; }
 
+    /// <summary>The node cut off from its peers, or -1.</summary>
+    public required int Isolated { get; init; }
+
+    /// <summary>Times this path cut a node off.</summary>
+    public required int Partitions { get; init; }
+
+    /// <summary>True when the link from <paramref name="from"/> to <paramref name="to"/> is cut.</summary>
+    public bool IsCut(int from, int to) => from != to && Isolated >= 0 && (from == Isolated || to == Isolated);
+
+    /// <summary>Actions this path took off the default schedule (counted only under <see cref="ExplorationOptions.MaxDelays"/>).</summary>
+    public required int Delays { get; init; }
+
     public required Flight<TMessage>[] Network { get; init; }
 
     /// <summary>Sums of the flights' hashes, one per permutation: a multiset's hash.</summary>

@@ -8,9 +8,12 @@ using Xunit.Abstractions;
 namespace OrleansNodes.Protocols.Tests.Exploration;
 
 /// <summary>
-/// The explorer against the key-value mutants it can reach: the two promise-bookkeeping bugs,
-/// which show in the first election. The others need an election and several requests (depth 16
-/// and more), past the 3 million states the store has by then; see docs/BENCHMARKS.md.
+/// The explorer against the key-value mutants. Every interleaving reaches the two
+/// promise-bookkeeping bugs, which show in the first election. The others need an election and
+/// several requests (depth 16 and more), past the 3 million states the store has by then; a
+/// delay-bounded search (<see cref="ExplorationOptions.MaxDelays"/>) follows a default schedule
+/// with at most three departures from it and reaches four more: a gap applied past, the two
+/// snapshot bugs, and a leader that reads locally once it is cut off and deposed. See docs/BENCHMARKS.md.
 /// </summary>
 public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 {
@@ -22,7 +25,20 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         HeartbeatIntervalTicks = 1,
     };
 
+    /// <summary>
+    /// For the delay-bounded searches: one command a slot, and a snapshot every two slots applied
+    /// (keeping one entry past it), so that compaction, recovery from a snapshot and catching up
+    /// happen within a few requests.
+    /// </summary>
+    public static readonly KeyValueSettings Compacting = Settings with { BatchCommandsMax = 1, SnapshotEntriesMax = 2, RetainedEntriesMax = 1 };
+
     private static readonly ExplorationOptions OneClient = new() { Nodes = 3, Clients = 1, TicksPerNode = 2, MaxDepth = 12, Threads = 2 };
+
+    /// <summary>Two clients of three operations, a crash, a drop and a partition, at most three departures from the default schedule.</summary>
+    public static readonly ExplorationOptions ThreeDelays = new()
+    {
+        Nodes = 3, Clients = 2, OperationsPerClient = 3, TicksPerNode = 6, MaxCrashes = 1, MaxDrops = 1, MaxPartitions = 1, MaxDelays = 3, MaxDepth = 200, Threads = 2,
+    };
 
     public static TheoryData<string, int> Mutants => new()
     {
@@ -77,13 +93,70 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         Assert.InRange(depth, 1, randomActions);
     }
 
+    public static TheoryData<string, int> DelayBoundedMutants => new()
+    {
+        // Shortest within the budget: breadth-first over the paths with at most three delays.
+        { nameof(ApplyOutOfOrder), 25 },
+        { nameof(SnapshotBeforeApply), 46 },
+        { nameof(RecoveryReplaysSnapshot), 46 },
+        { nameof(LeaderReadsLocally), 44 },
+    };
+
+    [Theory]
+    [MemberData(nameof(DelayBoundedMutants))]
+    public void ExploreWithThreeDelays_KeyValueMutant_FindsItAndTheSavedScheduleReplaysIt(string name, int actions)
+    {
+        var mutant = Mutant(name);
+
+        var report = Explore(mutant, ThreeDelays, Compacting);
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        output.WriteLine($"{name}: {report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s, '{violation.Property}' after {violation.Actions} actions ({violation.Decisions.Length} decisions): {violation.Message}");
+        Assert.Equal(mutant.ExpectedViolation, violation.Property);
+        Assert.Equal(actions, violation.Actions);
+
+        var replay = Simulator.Create(mutant, Compacting).WithExplorationClients(ExplorationScripts.KeyValue).Replay(violation.Schedule!);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(violation.Property, replay.Violation?.Property);
+    }
+
+    [Theory]
+    [MemberData(nameof(DelayBoundedMutants))]
+    public void ExploreWithThreeDelays_KeyValueMutant_NeedsNoMoreActionsThanTheRandomSimulatorsShrunkCounterexample(string name, int actions)
+    {
+        var hunt = KeyValueMutantHunt.Case(name);
+        var random = KeyValueMutantHunt.Simulator(hunt.Mutant).RunSuite(200, hunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+
+        var randomActions = random.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+        output.WriteLine($"{name}: explorer {actions} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} of them actions");
+        Assert.Equal(hunt.Mutant.ExpectedViolation, random.Property);
+        Assert.InRange(actions, 1, randomActions);
+    }
+
+    [Fact]
+    public void ExploreWithThreeDelays_CorrectStore_FindsNothingUpToTheDepthOfTheBugs()
+    {
+        var depth = DelayBoundedMutants.Max(row => (int)row[1]);
+
+        var report = Explore(new KeyValueProtocol(), ThreeDelays with { MaxDepth = depth }, Compacting);
+
+        output.WriteLine($"correct store, three delays, to depth {depth}: {report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s");
+        Assert.Null(report.Violation);
+        Assert.False(report.CutShort);
+        Assert.True(report.DepthBounded);
+    }
+
     private static KeyValueMutant Mutant(string name) => name switch
     {
         nameof(PromiseFallsBack) => new PromiseFallsBack(),
         nameof(AcceptWithoutPromise) => new AcceptWithoutPromise(),
+        nameof(ApplyOutOfOrder) => new ApplyOutOfOrder(),
+        nameof(LeaderReadsLocally) => new LeaderReadsLocally(),
+        nameof(SnapshotBeforeApply) => new SnapshotBeforeApply(),
+        nameof(RecoveryReplaysSnapshot) => new RecoveryReplaysSnapshot(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such mutant"),
     };
 
-    private static ExplorationReport Explore(Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> protocol, ExplorationOptions options) =>
-        Simulator.Create(protocol, Settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
+    private static ExplorationReport Explore(Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> protocol, ExplorationOptions options, KeyValueSettings? settings = null) =>
+        Simulator.Create(protocol, settings ?? Settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
 }

@@ -72,6 +72,89 @@ public sealed class ExplorerTests
         Assert.Equal("not both pinged", replay.Violation?.Property);
     }
 
+    [Theory]
+    [InlineData(SearchOrder.BreadthFirst, 1)]
+    [InlineData(SearchOrder.DepthFirst, 2)]
+    public void Explore_PingWithNoDelays_FollowsTheDefaultScheduleAlone(SearchOrder order, int threads)
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxDelays = 0, Order = order, Threads = threads });
+
+        // n0 ticks first (the fewest ticks, then the lowest id), its ping is delivered, then n1's
+        // turn: 00, 10, 20, 21, 22 and nothing else. The other tick from 00 and from 10 is a delay.
+        Assert.Null(report.Violation);
+        Assert.Equal(5, report.UniqueStates);
+        Assert.Equal(4, report.GeneratedStates);
+        Assert.Equal(2, report.Pruned);
+        Assert.True(report.Passed);
+    }
+
+    [Theory]
+    [InlineData(SearchOrder.BreadthFirst, 1)]
+    [InlineData(SearchOrder.DepthFirst, 2)]
+    public void Explore_PingWithOneDelay_VisitsTheHandCountedStatesOfEachBudget(SearchOrder order, int threads)
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxDelays = 1, Order = order, Threads = threads });
+
+        // No delay: the five states of the default schedule. One delay: n1 ticks first (01, then
+        // 02, 12, 22 on schedule) or n1 ticks before n0's ping lands (11, then the older ping: 21,
+        // 22). Eleven states, a state being what the nodes know and the delays spent. From 01 and
+        // from 11 a second delay is refused.
+        Assert.Equal(11, report.UniqueStates);
+        Assert.Equal(11, report.GeneratedStates);
+        Assert.Equal(2, report.Pruned);
+        Assert.True(report.Passed);
+    }
+
+    [Fact]
+    public void Explore_DelayBudgetAsLongAsThePath_FindsTheSameShortestCounterexample()
+    {
+        var unbounded = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Explore(TwoNodesOneTick);
+        var delayed = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Explore(TwoNodesOneTick with { MaxDelays = TwoNodesOneTick.MaxDepth });
+
+        Assert.Equal(unbounded.Violation!.Actions, delayed.Violation!.Actions);
+        var replay = Simulator.Create(new Ping(checkBothPinged: true), new Unit()).Replay(delayed.Violation.Schedule!);
+        Assert.Equal("not both pinged", replay.Violation?.Property);
+    }
+
+    [Theory]
+    [InlineData(-1, false, "between 0 and 250")]
+    [InlineData(2, true, "cannot be combined with MaxDelays")]
+    public void Explore_BadDelayBudget_IsRefused(int delays, bool symmetry, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ExplorationOptions { MaxDelays = delays, Symmetry = symmetry }.Validate());
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Explore_PingWithAPartition_CountsEveryStateOfEachLinkAndCut()
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxPartitions = 1 });
+
+        // Each ping is unsent, in flight, delivered, or lost (delivered while its link was cut).
+        // Never cut: 3 x 3 states, none lost. Cut off n0, cut off n1, healed: 4 x 4 each.
+        Assert.Null(report.Violation);
+        Assert.Equal(9 + (3 * 16), report.UniqueStates);
+        Assert.False(report.DepthBounded);
+    }
+
+    [Fact]
+    public void Explore_PingBrokenOnlyByACut_ThePathReplaysWithTheEnginesCuts()
+    {
+        var report = Simulator.Create(new Ping(checkBothSentWhileCut: true), new Unit()).Explore(TwoNodesOneTick with { MaxPartitions = 1 });
+
+        // Two ticks and a cut, in some order; the cut is one decision per direction of the link.
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        Assert.Equal(3, violation.Actions);
+        Assert.Equal(2, violation.Decisions.Count(d => d.Kind == DecisionKind.Cut));
+        var replay = Simulator.Create(new Ping(checkBothSentWhileCut: true), new Unit()).Replay(violation.Schedule!);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal("not both sent while cut", replay.Violation?.Property);
+
+        // Without partitions the invariant holds everywhere.
+        Assert.Null(Simulator.Create(new Ping(checkBothSentWhileCut: true), new Unit()).Explore(TwoNodesOneTick).Violation);
+    }
+
     [Fact]
     public void Explore_DepthBound_StopsAndSaysSo()
     {

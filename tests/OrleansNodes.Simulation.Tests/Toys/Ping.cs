@@ -7,16 +7,17 @@ namespace OrleansNodes.Simulation.Tests.Toys;
 /// two nodes are interchangeable.
 /// </summary>
 /// <param name="checkBothPinged">Add the invariant "not both pinged", which breaks after 4 actions.</param>
-internal sealed class Ping(bool checkBothPinged = false) : Protocol<Unit, PingState, string, string, string>
+/// <param name="checkBothSentWhileCut">Add the invariant "not both sent while their link is cut", which only a partition breaks.</param>
+internal sealed class Ping(bool checkBothPinged = false, bool checkBothSentWhileCut = false) : Protocol<Unit, PingState, string, string, string>
 {
     public override string Name => "ping";
 
     public override bool NodesAreInterchangeable => true;
 
     public override IReadOnlyList<Property<PingState>> Properties =>
-        checkBothPinged
-            ? [Property.Always<PingState>("not both pinged", o => !o.States.All(s => s.Pinged)), BothPinged]
-            : [BothPinged];
+        checkBothPinged ? [Property.Always<PingState>("not both pinged", o => !o.States.All(s => s.Pinged)), BothPinged]
+        : checkBothSentWhileCut ? [Property.Always<PingState>("not both sent while cut", o => !(o.States.All(s => s.Sent) && !o.CanReach(new NodeId(0), new NodeId(1)))), BothPinged]
+        : [BothPinged];
 
     private static Property<PingState> BothPinged { get; } = Property.Sometimes<PingState>("both pinged", o => o.States.All(s => s.Pinged));
 
