@@ -2,7 +2,7 @@ using OrleansNodes.Simulation;
 
 namespace OrleansNodes.Client.Commands;
 
-/// <summary>Parses <c>--faults drop,duplicate,reorder,partition,crash,skew</c> (or <c>all</c>, <c>none</c>).</summary>
+/// <summary>Parses <c>--faults drop,duplicate,reorder,partition,crash,skew,isolate-leader</c> (or <c>all</c>, <c>none</c>).</summary>
 public static class FaultList
 {
     private static readonly (string Name, FaultKinds Kind)[] Names =
@@ -13,6 +13,7 @@ public static class FaultList
         ("partition", FaultKinds.Partition),
         ("crash", FaultKinds.Crash),
         ("skew", FaultKinds.Skew),
+        ("isolate-leader", FaultKinds.IsolateLeader),
         ("all", FaultKinds.All),
         ("none", FaultKinds.None),
     ];

@@ -20,7 +20,11 @@ public enum FaultKinds
     /// <summary>Messages are delayed by up to <see cref="SimulationOptions.MaxDelayRounds"/> rounds, which reorders them.</summary>
     Reorder = 4,
 
-    /// <summary>Links are cut: a node isolated, the cluster split in two, or one direction of one link (asymmetric); then healed.</summary>
+    /// <summary>
+    /// Links between nodes are cut: a node isolated, the cluster split in two, or one direction of
+    /// one link (asymmetric); then healed. Cuts are between nodes only: a client's request
+    /// reaches its node on either side.
+    /// </summary>
     Partition = 8,
 
     /// <summary>Nodes crash (losing what they had stepped but not persisted) and restart from their persisted state.</summary>
@@ -29,6 +33,15 @@ public enum FaultKinds
     /// <summary>Nodes tick at different rates (half to double the nominal one), re-drawn from time to time.</summary>
     Skew = 32,
 
+    /// <summary>
+    /// A node that believes it leads (the protocol's <c>Inspect</c>, <see cref="Core.NodeView.Leading"/>)
+    /// is cut off from every peer, both ways, while clients still reach it; then healed. Random
+    /// partitions isolate the leader only now and then; this one makes a deposed leader that has
+    /// not yet noticed, and the clients still talking to it, a common sight. A protocol whose
+    /// nodes never say they lead gets no such event.
+    /// </summary>
+    IsolateLeader = 64,
+
     /// <summary>Every fault.</summary>
-    All = Drop | Duplicate | Reorder | Partition | Crash | Skew,
+    All = Drop | Duplicate | Reorder | Partition | Crash | Skew | IsolateLeader,
 }

@@ -43,7 +43,7 @@ public sealed record SimulationOptions
     /// <summary>Upper bound of a message's delay with <see cref="FaultKinds.Reorder"/>, in rounds.</summary>
     public int MaxDelayRounds { get; init; } = 3;
 
-    /// <summary>Chance, per step of the fault phase, of a crash/restart, partition/heal or skew event (of the enabled kinds).</summary>
+    /// <summary>Chance, per step of the fault phase, of a crash/restart, partition/heal, skew or leader-isolation event (of the enabled kinds).</summary>
     public double FaultEventPercent { get; init; } = 1.0;
 
     /// <summary>Chance that a delivery is a loss instead, with <see cref="FaultKinds.Drop"/>.</summary>
@@ -131,6 +131,17 @@ public sealed record SimulationOptions
     /// </summary>
     public bool Swarm { get; init; }
 
+    /// <summary>
+    /// Whether a client reaches nodes through a gateway, as an Orleans client calls a grain through
+    /// the silo it is connected to: client c's requests pass through node c mod
+    /// <see cref="Nodes"/>, and are lost when that node's link to the target is cut (a request
+    /// that arrives is answered: replies are not cut). Off, a cut is between nodes only and every
+    /// request reaches its node. With <see cref="FaultKinds.IsolateLeader"/>,
+    /// on is what leaves the isolated leader talking only to the clients behind it while the
+    /// others write through a new leader.
+    /// </summary>
+    public bool ClientGateways { get; init; }
+
     /// <summary>Smallest cluster a swarm run draws.</summary>
     public int SwarmNodesMin { get; init; } = 3;
 
@@ -194,7 +205,7 @@ public sealed record SimulationOptions
         var random = new FastRandom(SeededRandom.Mix(seed, SwarmSalt));
         var nodes = SwarmNodesMin + random.Next(SwarmNodesMax - SwarmNodesMin + 1);
         var faults = FaultKinds.None;
-        foreach (var kind in (ReadOnlySpan<FaultKinds>)[FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew])
+        foreach (var kind in (ReadOnlySpan<FaultKinds>)[FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew, FaultKinds.IsolateLeader])
             if (Faults.HasFlag(kind) && random.Chance(50)) faults |= kind;
         double Rate(double percent) => Math.Round(percent * (0.2 + 2.8 * random.Next(1_000) / 1_000.0), 2);
         var crashes = faults.HasFlag(FaultKinds.Crash);
@@ -221,7 +232,7 @@ public sealed record SimulationOptions
         text.Append(CultureInfo.InvariantCulture, $"{Nodes} nodes, faults {(Faults == FaultKinds.None ? "none" : Faults.ToString())}");
         if (Faults.HasFlag(FaultKinds.Drop)) text.Append(CultureInfo.InvariantCulture, $", drop {DropPercent}%");
         if (Faults.HasFlag(FaultKinds.Duplicate)) text.Append(CultureInfo.InvariantCulture, $", duplicate {DuplicatePercent}%");
-        if ((Faults & (FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Skew)) != 0) text.Append(CultureInfo.InvariantCulture, $", fault events {FaultEventPercent}%");
+        if ((Faults & (FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Skew | FaultKinds.IsolateLeader)) != 0) text.Append(CultureInfo.InvariantCulture, $", fault events {FaultEventPercent}%");
         if (Faults.HasFlag(FaultKinds.Crash))
         {
             text.Append(CultureInfo.InvariantCulture, $", at most {MaxCrashed} down");

@@ -551,7 +551,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         void Add(string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
         Add($"{drawn.Nodes} nodes");
         if (drawn.Faults == FaultKinds.None) Add("no faults");
-        foreach (var kind in (ReadOnlySpan<FaultKinds>)[FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew])
+        foreach (var kind in (ReadOnlySpan<FaultKinds>)[FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew, FaultKinds.IsolateLeader])
             if (drawn.Faults.HasFlag(kind)) Add(kind.ToString());
         if (drawn.Faults.HasFlag(FaultKinds.Crash) && drawn.BoundaryCrashPercent > 0) Add("boundary crashes");
         if (drawn.Faults.HasFlag(FaultKinds.Crash) && drawn.FlushCrashPercent > 0) Add("write-then-crash");

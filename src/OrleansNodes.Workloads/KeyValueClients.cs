@@ -18,10 +18,22 @@ public sealed class KeyValueClients : IWorkload<KeyValueCommand, KeyValueReply>
     private readonly int _operationsPerClient;
     private readonly int _timeoutRounds;
     private readonly string[] _keys;
+    private readonly int? _getPercent;
     private SeededRandom _random;
 
-    public KeyValueClients(WorkloadSetup setup, int clients = 3, int operationsPerClient = 8, int timeoutRounds = 12, int keys = 2)
+    /// <param name="setup">The run's seed and cluster size.</param>
+    /// <param name="clients">How many clients, each with one request outstanding.</param>
+    /// <param name="operationsPerClient">Operations each client completes.</param>
+    /// <param name="timeoutRounds">Rounds without an answer after which a client tries another node.</param>
+    /// <param name="keys">How many keys the operations spread over.</param>
+    /// <param name="getPercent">
+    /// Chance that an operation is a get, the rest spread evenly over the four writes; null, the
+    /// default, draws each of the five kinds alike (a get one time in five).
+    /// </param>
+    public KeyValueClients(WorkloadSetup setup, int clients = 3, int operationsPerClient = 8, int timeoutRounds = 12, int keys = 2, int? getPercent = null)
     {
+        if (getPercent is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(getPercent), getPercent, "must be a percentage");
+        _getPercent = getPercent;
         _random = SeededRandom.From(setup.Seed);
         _operationsPerClient = operationsPerClient;
         _timeoutRounds = timeoutRounds;
@@ -39,15 +51,20 @@ public sealed class KeyValueClients : IWorkload<KeyValueCommand, KeyValueReply>
     /// A factory for <see cref="Simulation.Simulator{TSettings, TState, TMessage, TRequest, TReply}.WithWorkload(WorkloadFactory{TRequest, TReply})"/>:
     /// a fresh set of clients per run, described by a <see cref="WorkloadSpec"/> that saved schedules record.
     /// </summary>
-    public static WorkloadFactory<KeyValueCommand, KeyValueReply> Factory(int clients = 3, int operationsPerClient = 8, int keys = 2, int timeoutRounds = 12) =>
+    public static WorkloadFactory<KeyValueCommand, KeyValueReply> Factory(int clients = 3, int operationsPerClient = 8, int keys = 2, int timeoutRounds = 12, int? getPercent = null) =>
         new(
-            WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds)),
-            setup => new KeyValueClients(setup, clients, operationsPerClient, timeoutRounds, keys))
+            Spec(clients, operationsPerClient, keys, timeoutRounds, getPercent),
+            setup => new KeyValueClients(setup, clients, operationsPerClient, timeoutRounds, keys, getPercent))
         {
             Variant = spec => spec.Kind == Kind ? Factory(spec) : null,
-            Smaller = [.. SmallerLoads(clients, operationsPerClient).Select(load =>
-                WorkloadSpec.Of(Kind, ("clients", load.Clients), ("operationsPerClient", load.Operations), ("keys", keys), ("timeoutRounds", timeoutRounds)))],
+            Smaller = [.. SmallerLoads(clients, operationsPerClient).Select(load => Spec(load.Clients, load.Operations, keys, timeoutRounds, getPercent))],
         };
+
+    /// <summary>The spec a schedule records; <c>getPercent</c> only when set, so specs of the default mix read as before.</summary>
+    private static WorkloadSpec Spec(int clients, int operationsPerClient, int keys, int timeoutRounds, int? getPercent) =>
+        getPercent is { } percent
+            ? WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds), ("getPercent", percent))
+            : WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds));
 
     /// <summary>Fewer clients first (one, two, …), then fewer operations each: what shrinking tries.</summary>
     private static IEnumerable<(int Clients, int Operations)> SmallerLoads(int clients, int operations)
@@ -62,7 +79,8 @@ public sealed class KeyValueClients : IWorkload<KeyValueCommand, KeyValueReply>
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Kind != Kind) throw new FormatException($"workload '{spec.Kind}' is not '{Kind}'");
-        return Factory(spec.Int("clients", 3), spec.Int("operationsPerClient", 8), spec.Int("keys", 2), spec.Int("timeoutRounds", 12));
+        int? getPercent = spec.Int("getPercent", -1) is var percent and >= 0 ? percent : null;
+        return Factory(spec.Int("clients", 3), spec.Int("operationsPerClient", 8), spec.Int("keys", 2), spec.Int("timeoutRounds", 12), getPercent);
     }
 
     public bool IsSettled => _clients.All(c => c.Operation is null && c.Completed == _operationsPerClient);
@@ -133,7 +151,8 @@ public sealed class KeyValueClients : IWorkload<KeyValueCommand, KeyValueReply>
     {
         var key = _keys[Draw(_keys.Length)];
         var value = $"{client.Id}.{client.Sequence}";
-        return Draw(5) switch
+        var kind = _getPercent is { } getPercent ? (Draw(100) < getPercent ? 0 : 1 + Draw(4)) : Draw(5);
+        return kind switch
         {
             0 => (new KeyValueCommand.Get(key), Command.Get(key)),
             1 => (new KeyValueCommand.Put(key, value), Command.Put(key, value)),

@@ -40,7 +40,7 @@ public class SwarmTests
 
         Assert.Equal([3, 4, 5], drawn.Select(o => o.Nodes).Distinct().Order());
         Assert.Contains(drawn, o => o.Faults == FaultKinds.None);
-        foreach (var kind in new[] { FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew })
+        foreach (var kind in new[] { FaultKinds.Drop, FaultKinds.Duplicate, FaultKinds.Reorder, FaultKinds.Partition, FaultKinds.Crash, FaultKinds.Skew, FaultKinds.IsolateLeader })
         {
             Assert.Contains(drawn, o => o.Faults.HasFlag(kind));
             Assert.Contains(drawn, o => !o.Faults.HasFlag(kind));

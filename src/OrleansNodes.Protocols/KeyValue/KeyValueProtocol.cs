@@ -20,10 +20,12 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// index carried on accepts and heartbeats (as Raft does); a follower whose log does not match
 /// answers a heartbeat with its applied index, and the leader sends the missing chosen entries,
 /// or its store in chunks when the follower is behind the compaction point.</para>
-/// <para><b>Clients</b> name each request by (client, sequence). Every command, gets included,
-/// goes through the log, so reads are linearizable with no clock assumption. The dedup table in
-/// the store applies each request at most once and answers retries with the saved reply.
-/// Followers redirect clients to the leader they know.</para>
+/// <para><b>Clients</b> name each request by (client, sequence). Writes go through the log; gets,
+/// by default, do not: the leader answers them from its store after one heartbeat round confirms
+/// it still leads (ReadIndex, Raft thesis §6.4; <see cref="KeyValueSettings.ReadPath"/> can send
+/// them through the log instead). Neither assumes a clock. The dedup table in the store applies
+/// each request at most once and answers retries with the saved reply. Followers redirect
+/// clients to the leader they know.</para>
 /// <para><b>Durability</b> (docs/design-decisions.md §9). The hard state is the promise and the
 /// applied index; each log entry is written when its ballot or value changes; the store is
 /// written as a snapshot, in chunks, once the log written since the last snapshot has outgrown
@@ -192,7 +194,8 @@ public partial class KeyValueProtocol : Protocol<KeyValueSettings, KeyValueState
                 context.Reply(request.Client, request.Sequence, session.Reply);
             return state;
         }
-        if (request.Command is KeyValueCommand.Get get) return Read(context, state, leadership, request, get);
+        if (request.Command is KeyValueCommand.Get get && context.Settings.ReadPath == KeyValueReadPath.ReadIndex)
+            return Read(context, state, leadership, request, get);
         if (leadership.Pending.Length >= context.Settings.PendingCommandsMax || IsPending(leadership, request)) return state;
 
         var command = new ClientCommand(request.Client, request.Sequence, request.Command);

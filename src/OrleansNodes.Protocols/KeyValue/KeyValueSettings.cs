@@ -35,6 +35,14 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// replica that would report more refuses the candidate instead, so no promise grows with the
 /// values' size times <paramref name="RetainedEntriesMax"/>.
 /// </param>
+/// <param name="ReadPath">
+/// How gets are answered. <see cref="KeyValueReadPath.ReadIndex"/>, the default, costs one heartbeat
+/// round trip and writes nothing; <see cref="KeyValueReadPath.Log"/> proposes each batch of gets in
+/// a slot, as writes are, which costs a phase 2 round and a durable write on every replica (3.5–3.8x
+/// fewer gets per second from one session, docs/BENCHMARKS.md "Gets without the log"). An operator
+/// may choose the log to take the newer path out of the picture while investigating a stale read;
+/// the seeded suites check both.
+/// </param>
 [GenerateSerializer, Immutable, Alias("on.kv.KeyValueSettings")]
 public sealed record KeyValueSettings(
     [property: Id(0)] int ElectionTimeoutTicksMin = 10,
@@ -49,7 +57,8 @@ public sealed record KeyValueSettings(
     [property: Id(9)] long SnapshotLogBytesMin = 4 << 20,
     [property: Id(10)] long SnapshotEntriesMax = 100_000,
     [property: Id(11)] int SnapshotChunkBytesMax = 256 << 10,
-    [property: Id(12)] long PromiseBytesMax = 8 << 20)
+    [property: Id(12)] long PromiseBytesMax = 8 << 20,
+    [property: Id(13)] KeyValueReadPath ReadPath = KeyValueReadPath.ReadIndex)
 {
     /// <summary>The defaults.</summary>
     public static readonly KeyValueSettings Default = new();
@@ -91,5 +100,6 @@ public sealed record KeyValueSettings(
         Require(SnapshotEntriesMax >= 1, nameof(SnapshotEntriesMax), SnapshotEntriesMax, "must be at least 1");
         Require(SnapshotChunkBytesMax >= 1, nameof(SnapshotChunkBytesMax), SnapshotChunkBytesMax, "must be at least 1");
         Require(PromiseBytesMax >= 1, nameof(PromiseBytesMax), PromiseBytesMax, "must be at least 1");
+        Require(Enum.IsDefined(ReadPath), nameof(ReadPath), ReadPath, "must be ReadIndex or Log");
     }
 }

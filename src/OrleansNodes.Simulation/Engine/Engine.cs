@@ -65,6 +65,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private readonly bool _mayDuplicate;
     private readonly bool _restartForLiveness;
     private readonly bool _preserveOrder;
+    private readonly bool _clientGateways;
     private readonly IWorkload<TRequest, TReply>? _workload;
     private readonly WorkloadContext<TRequest>? _workloadContext;
     private readonly IReadOnlyList<TRequest>? _payloads;
@@ -148,6 +149,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _mayDuplicate = options.Faults.HasFlag(FaultKinds.Duplicate);
         _restartForLiveness = options.RestartCrashedForLiveness;
         _preserveOrder = preserveOrder;
+        _clientGateways = options.ClientGateways;
         _lossy = lossy;
         _healthySince = lossy ? -1 : 0;
         _reliableSince = lossy ? -1 : 0;
@@ -275,6 +277,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public int Unflushed(int node) => _unflushedSteps[node];
 
     public int RequestTargetAt(int index) => _requests[index].Node;
+
+    /// <summary>Whether <paramref name="node"/> is up and its current state says it leads (the protocol's <c>Inspect</c>).</summary>
+    public bool Leads(int node) => _up[node] && _protocol.Inspect(_states[node]).Leading;
 
     public bool Reached(int property) => _reached[property];
 
@@ -581,6 +586,11 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             Lost++;
             if (TraceLines is not null) Note($"lost (n{request.Node} down): {StructuralDiff.Format(request.Command)}");
         }
+        else if (_clientGateways && Gateway(request.Client) is var gateway && gateway != request.Node && _cut[gateway * Nodes + request.Node])
+        {
+            Lost++;
+            if (TraceLines is not null) Note($"lost (c{request.Client}'s gateway n{gateway} cut from n{request.Node}): {StructuralDiff.Format(request.Command)}");
+        }
         else
         {
             RequestsStepped++;
@@ -591,6 +601,9 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         EndLine();
         return true;
     }
+
+    /// <summary>The node a client's requests pass through with <see cref="SimulationOptions.ClientGateways"/>: client c's is n(c mod Nodes).</summary>
+    private int Gateway(long client) => (int)((ulong)client % (ulong)Nodes);
 
     public bool Submit(long client, long sequence, int node, int payload)
     {

@@ -48,7 +48,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         _drop = options.Faults.HasFlag(FaultKinds.Drop);
         _duplicate = options.Faults.HasFlag(FaultKinds.Duplicate);
         _fifo = options.Order == DeliveryOrder.Fifo;
-        _events = options.Faults & (FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Skew);
+        _events = options.Faults & (FaultKinds.Crash | FaultKinds.Partition | FaultKinds.Skew | FaultKinds.IsolateLeader);
         _crashes = options.Faults.HasFlag(FaultKinds.Crash);
         for (var i = 0; i < n; i++)
         {
@@ -247,18 +247,20 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         }
     }
 
-    /// <summary>A crash or restart, a partition or heal, or a change of tick rate, among the enabled kinds.</summary>
+    /// <summary>A crash or restart, a partition or heal, a change of tick rate, or the leader isolated or healed, among the enabled kinds.</summary>
     private bool InjectFault()
     {
-        Span<FaultKinds> kinds = stackalloc FaultKinds[3];
+        Span<FaultKinds> kinds = stackalloc FaultKinds[4];
         var count = 0;
         if (_events.HasFlag(FaultKinds.Crash)) kinds[count++] = FaultKinds.Crash;
         if (_events.HasFlag(FaultKinds.Partition)) kinds[count++] = FaultKinds.Partition;
         if (_events.HasFlag(FaultKinds.Skew)) kinds[count++] = FaultKinds.Skew;
+        if (_events.HasFlag(FaultKinds.IsolateLeader)) kinds[count++] = FaultKinds.IsolateLeader;
         return kinds[_random.Next(count)] switch
         {
             FaultKinds.Crash => CrashOrRestart(),
             FaultKinds.Partition => PartitionOrHeal(),
+            FaultKinds.IsolateLeader => IsolateLeaderOrHeal(),
             _ => Skew(),
         };
     }
@@ -316,6 +318,35 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
                 var to = (from + 1 + _random.Next(n - 1)) % n;
                 engine.Cut(from, to);
                 break;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Cuts a node that believes it leads off from every peer, both ways; clients still reach it
+    /// (with <see cref="SimulationOptions.ClientGateways"/>, those behind it).
+    /// It goes on answering them as leader until it notices, while the others may elect a new one:
+    /// the deposed leader that still believes it leads, which a leader needs a quorum's word
+    /// (or check-quorum, or a lease) to rule out. No event when no node leads.
+    /// </summary>
+    private bool IsolateLeaderOrHeal()
+    {
+        var engine = _engine;
+        var n = engine.Nodes;
+        if (n < 2) return false;
+        if (engine.CutCount > 0 && _random.Chance(50)) return engine.Heal();
+        var leaders = 0;
+        for (var node = 0; node < n; node++)
+            if (engine.Leads(node)) leaders++;
+        if (leaders == 0) return false;
+        var k = _random.Next(leaders);
+        var isolated = 0;
+        while (!engine.Leads(isolated) || k-- > 0) isolated++;
+        for (var other = 0; other < n; other++)
+        {
+            engine.Cut(isolated, other);
+            engine.Cut(other, isolated);
         }
 
         return true;

@@ -198,6 +198,138 @@ public class KeyValueProtocolTests
         Assert.Equal("b", cluster.States.Where(s => s.Leadership is not null).MaxBy(s => s.Leadership!.Ballot)!.Store.Get("x"));
     }
 
+    [Fact]
+    public void Request_GetThroughTheLog_TakesASlotAndIsAnsweredWhenApplied()
+    {
+        var cluster = ElectedCluster(settings: KeyValueSettings.Default with { ReadPath = KeyValueReadPath.Log });
+        cluster.Request(0, 7, 1, PutXa);
+        cluster.DeliverAll();
+        var writes = cluster.Writes;
+
+        var immediate = cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.DeliverAll();
+
+        Assert.Empty(immediate);
+        Assert.Equal(new ClientReply<KeyValueReply>(new ClientId(8), 1, new KeyValueReply.Value("a")), cluster.Replies[^1]);
+        Assert.Equal(2, cluster[0].Store.AppliedIndex); // the get had a slot of its own
+        Assert.True(cluster.Writes > writes, "the get's slot was written");
+    }
+
+    [Fact]
+    public void Request_GetAtADeposedLeaderThroughTheLog_NeverAnsweredStale()
+    {
+        // The deposed leader proposes the get in a slot no majority will accept in its ballot.
+        var cluster = DeposedLeader(new KeyValueCluster(3, KeyValueSettings.Default with { ReadPath = KeyValueReadPath.Log }));
+
+        cluster.Request(0, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.DeliverAll();
+        Assert.DoesNotContain(cluster.Replies, r => r.Client == new ClientId(8));
+
+        // Healed, it hears the newer ballot and stands down. A proposal in flight is not
+        // redirected (a new leader might still choose it), so the client retries on its own.
+        cluster.Heal();
+        cluster.Tick(0, KeyValueSettings.Default.HeartbeatIntervalTicks);
+        cluster.DeliverAll();
+        Assert.Equal(KeyValueRole.Follower, cluster[0].Role);
+        Assert.DoesNotContain(cluster.Replies, r => r.Client == new ClientId(8));
+        var leader = Assert.IsType<int>(cluster.Leader);
+        cluster.Request(leader, 8, 1, new KeyValueCommand.Get("x"));
+        cluster.DeliverAll();
+        var answer = Assert.Single(cluster.Replies, r => r.Client == new ClientId(8));
+        Assert.Equal(new KeyValueReply.Value("b"), answer.Reply);
+    }
+
+    [Fact]
+    public void Request_SameSequentialScheduleOnBothReadPaths_SameAnswersAndTheLogPathWritesMore()
+    {
+        // Each operation is answered before the next is sent, with no fault, so a linearizable
+        // store has exactly one right answer for each: the two read paths must give the same,
+        // and the same as a map applied in order. They still run differently: the log path
+        // spends a slot on every get.
+        var script = SequentialScript(seed: 17, operations: 300);
+
+        var readIndex = RunSequentially(KeyValueReadPath.ReadIndex, script);
+        var log = RunSequentially(KeyValueReadPath.Log, script);
+
+        Assert.Equal(ExpectedAnswers(script), readIndex.Answers);
+        Assert.Equal(readIndex.Answers, log.Answers);
+        Assert.True(script.Count(c => c is KeyValueCommand.Get) >= 50, "the script has gets");
+        Assert.True(readIndex.Answers.Count(a => a is KeyValueReply.Value { Current: not null }) >= 20, "gets saw values, not only missing keys");
+        Assert.Equal(log.Applied - script.Count(c => c is KeyValueCommand.Get), readIndex.Applied);
+    }
+
+    private static List<KeyValueCommand> SequentialScript(int seed, int operations)
+    {
+        var random = new Random(seed);
+        var keys = new[] { "x", "y", "z" };
+        var script = new List<KeyValueCommand>();
+        for (var i = 0; i < operations; i++)
+        {
+            var key = keys[random.Next(keys.Length)];
+            script.Add(random.Next(6) switch
+            {
+                0 or 1 => new KeyValueCommand.Get(key),
+                2 => new KeyValueCommand.Put(key, $"v{i}"),
+                3 => new KeyValueCommand.Append(key, $"+{i}"),
+                4 => new KeyValueCommand.Delete(key),
+                _ => new KeyValueCommand.Cas(key, random.Next(2) == 0 ? null : $"v{i - 1}", $"c{i}"),
+            });
+        }
+        return script;
+    }
+
+    /// <summary>Sends each command to the leader from one of three clients and runs the cluster until it is answered.</summary>
+    private static (List<KeyValueReply> Answers, long Applied) RunSequentially(KeyValueReadPath path, List<KeyValueCommand> script)
+    {
+        var cluster = ElectedCluster(settings: KeyValueSettings.Default with { ReadPath = path });
+        var sequences = new long[3];
+        var answers = new List<KeyValueReply>();
+        for (var i = 0; i < script.Count; i++)
+        {
+            var client = i % 3;
+            var sequence = ++sequences[client];
+            cluster.Request(0, client + 1, sequence, script[i]);
+            for (var round = 0; round < 10 && !cluster.Replies.Any(r => r.Client.Value == client + 1 && r.Sequence == sequence); round++)
+                cluster.Run(rounds: 1);
+            answers.Add(Assert.Single(cluster.Replies, r => r.Client.Value == client + 1 && r.Sequence == sequence).Reply);
+        }
+        return (answers, cluster[0].Store.AppliedIndex);
+    }
+
+    /// <summary>The answers of a map that applies the script in order.</summary>
+    private static List<KeyValueReply> ExpectedAnswers(List<KeyValueCommand> script)
+    {
+        var map = new Dictionary<string, string>();
+        var answers = new List<KeyValueReply>();
+        foreach (var command in script)
+        {
+            switch (command)
+            {
+                case KeyValueCommand.Get get:
+                    answers.Add(new KeyValueReply.Value(map.GetValueOrDefault(get.Key)));
+                    break;
+                case KeyValueCommand.Put put:
+                    map[put.Key] = put.Value;
+                    answers.Add(KeyValueReply.Ok.Instance);
+                    break;
+                case KeyValueCommand.Append append:
+                    map[append.Key] = map.GetValueOrDefault(append.Key) + append.Suffix;
+                    answers.Add(KeyValueReply.Ok.Instance);
+                    break;
+                case KeyValueCommand.Delete delete:
+                    map.Remove(delete.Key);
+                    answers.Add(KeyValueReply.Ok.Instance);
+                    break;
+                case KeyValueCommand.Cas cas:
+                    var swapped = map.GetValueOrDefault(cas.Key) == cas.Expected;
+                    if (swapped) map[cas.Key] = cas.New;
+                    answers.Add(new KeyValueReply.CasResult(swapped, map.GetValueOrDefault(cas.Key)));
+                    break;
+            }
+        }
+        return answers;
+    }
+
     // n0 leads and x = "a"; then n0 is cut off without ticking, n1 and n2 elect one of them and
     // set x = "b" there, and n0 still believes it leads.
     private static KeyValueCluster DeposedLeader(KeyValueCluster cluster)

@@ -22,15 +22,19 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
     /// "Shrunk counterexamples"): these are the lengths of their first counterexamples today, the
     /// benchmark's first seed of each, so that shrinking cannot silently get worse while it waits.
     /// A change to the store moves them: gets answered through a confirmation round instead of
-    /// the log took the two snapshot mutants' first counterexample from 359 to 419 decisions.
+    /// the log took the two snapshot mutants' first counterexample from 359 to 419 decisions. So
+    /// does a change to the faults: <see cref="FaultKinds.IsolateLeader"/> joining
+    /// <see cref="FaultKinds.All"/> changed every all-faults run, and with them the first
+    /// counterexample found (LeaderReadsLocally 1,021 to 1,102, NoDeduplication 243 to 416,
+    /// OverwriteNotWritten 321 to 373: other runs, so other counterexamples, not worse shrinking of the same ones).
     /// </summary>
     private static readonly Dictionary<string, int> KeyValueShrunkDecisionsMax = new()
     {
-        [nameof(LeaderReadsLocally)] = 1_021,
+        [nameof(LeaderReadsLocally)] = 1_102,
         [nameof(ApplyOutOfOrder)] = 146,
-        [nameof(NoDeduplication)] = 243,
+        [nameof(NoDeduplication)] = 416,
         [nameof(SnapshotBeforeApply)] = 419,
-        [nameof(OverwriteNotWritten)] = 321,
+        [nameof(OverwriteNotWritten)] = 373,
         [nameof(RecoveryReplaysSnapshot)] = 419,
     };
 

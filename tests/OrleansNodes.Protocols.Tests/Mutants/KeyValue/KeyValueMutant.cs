@@ -41,6 +41,9 @@ public abstract class KeyValueMutant(KeyValueProtocol? inner = null) : Protocol<
     public override string Describe(KeyValueState state) => Inner.Describe(state);
 
     /// <inheritdoc/>
+    public override NodeView Inspect(KeyValueState state) => Inner.Inspect(state);
+
+    /// <inheritdoc/>
     public override KeyValueState Step(KeyValueContext context, KeyValueState state, KeyValueInput input)
     {
         if (Intercept(context, state, input) is { } answered) return answered;
