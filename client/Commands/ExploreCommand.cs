@@ -40,6 +40,7 @@ public static class ExploreCommand
         var ticks = OptionRules.Range(new Option<int?>("--ticks") { Description = "Ticks each node may take on one path (default per protocol)." }, 0, 250);
         var clients = OptionRules.Range(new Option<int?>("--clients") { Description = "Clients, each running a short script (default per protocol)." }, 0, 16);
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations in each client's script.", DefaultValueFactory = _ => 1 }, 1, 16);
+        var retries = OptionRules.Range(new Option<int>("--retries") { Description = "Times one path may have a waiting client send its request again to another node, as after a timeout.", DefaultValueFactory = _ => 0 }, 0, 250);
         var delays = OptionRules.Range(new Option<int?>("--delays") { Description = "Follow only paths that leave the default schedule (oldest message first, then requests, then the least-ticked node) at most this many times: reaches deep bugs that take few unusual choices, but is not exhaustive." }, 0, 250);
         var liveness = OptionRules.Range(new Option<int>("--liveness-rounds") { Description = "Rounds of a healed, fair liveness phase run from every state where the search stops; every Eventually property must hold within them (0 skips).", DefaultValueFactory = _ => 0 }, 0, 200);
         var maxStates = new Option<long>("--max-states") { Description = "Stop after this many unique states (a memory bound).", DefaultValueFactory = _ => 50_000_000 };
@@ -54,7 +55,7 @@ public static class ExploreCommand
         var html = OptionRules.NewFile(new Option<FileInfo?>("--html") { HelpName = "FILE", Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." });
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
-            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, clients, operations, delays, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
+            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, clients, operations, retries, delays, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
@@ -83,6 +84,7 @@ public static class ExploreCommand
                 Clients = parse.GetValue(clients) ?? entry.DefaultClients,
                 OperationsPerClient = parse.GetValue(operations),
                 MaxDelays = parse.GetValue(delays),
+                MaxRetries = parse.GetValue(retries),
                 LivenessRounds = parse.GetValue(liveness),
                 MaxStates = parse.GetValue(maxStates),
                 MaxInFlight = parse.GetValue(maxInFlight),
@@ -187,7 +189,7 @@ public static class ExploreCommand
     private static int Print(IAnsiConsole console, ExplorationCatalog.Entry entry, ExplorationReport report, string? saved, string? page)
     {
         var options = report.Options;
-        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.TicksPerNode} ticks/node, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}");
+        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.MaxRetries} retries, {options.TicksPerNode} ticks/node, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}");
         var table = new Table().Border(TableBorder.Rounded).Title("exploration");
         table.AddColumns("states", "unique", "unique/s", "depth", "pruned", "time", "memory", "complete");
         foreach (var column in table.Columns) column.RightAligned();

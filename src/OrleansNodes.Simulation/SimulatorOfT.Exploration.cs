@@ -37,7 +37,8 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     {
         var faults = (options.MaxDrops > 0 ? FaultKinds.Drop : FaultKinds.None)
             | (options.MaxDuplicates > 0 ? FaultKinds.Duplicate : FaultKinds.None)
-            | (options.MaxCrashes > 0 ? FaultKinds.Crash : FaultKinds.None);
+            | (options.MaxCrashes > 0 ? FaultKinds.Crash : FaultKinds.None)
+            | (options.MaxPartitions > 0 ? FaultKinds.Partition : FaultKinds.None);
         return new Schedule
         {
             Protocol = Protocol,
@@ -54,7 +55,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Decisions = violation.Decisions,
             Property = violation.Property,
             Settings = SettingsText,
-            Workload = options.Clients > 0 && _explorationClients is { } clients ? clients.Workload(options.Clients, options.OperationsPerClient, options.MaxRedirects).Spec : null,
+            Workload = options.Clients > 0 && _explorationClients is { } clients ? clients.Workload(options.Clients, options.OperationsPerClient, options.MaxRedirects, options.MaxRetries).Spec : null,
             Model = ScheduleModel.Explored,
         };
     }

@@ -23,10 +23,13 @@ public sealed record ExplorationClients<TRequest, TReply>(
     /// The same clients as a simulator workload (<c>explorer-clients</c> in schedules), so a
     /// counterexample the explorer found replays through the simulator with the same requests.
     /// </summary>
-    public WorkloadFactory<TRequest, TReply> Workload(int clients, int operationsPerClient, int maxRedirects) =>
+    /// <remarks>With retries, each request is offered to every node, so the schedule's decisions can deliver it wherever the explorer retried it.</remarks>
+    public WorkloadFactory<TRequest, TReply> Workload(int clients, int operationsPerClient, int maxRedirects, int maxRetries = 0) =>
         new(
-            WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects)),
-            _ => new ScriptedClients<TRequest, TReply>(this, clients, operationsPerClient, maxRedirects));
+            maxRetries > 0
+                ? WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects), ("maxRetries", maxRetries))
+                : WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects)),
+            _ => new ScriptedClients<TRequest, TReply>(this, clients, operationsPerClient, maxRedirects, retries: maxRetries > 0));
 
     /// <summary>
     /// Where a redirected request goes next: the leader the redirect names, else the node after
@@ -39,6 +42,6 @@ public sealed record ExplorationClients<TRequest, TReply>(
     /// <summary>The workload a schedule recorded, when it is this kind's; else null.</summary>
     public WorkloadFactory<TRequest, TReply>? WorkloadOf(WorkloadSpec spec) =>
         spec.Kind == ScriptedClients<TRequest, TReply>.Kind
-            ? Workload(spec.Int("clients", 0), spec.Int("operationsPerClient", 1), spec.Int("maxRedirects", 0))
+            ? Workload(spec.Int("clients", 0), spec.Int("operationsPerClient", 1), spec.Int("maxRedirects", 0), spec.Int("maxRetries", 0))
             : null;
 }

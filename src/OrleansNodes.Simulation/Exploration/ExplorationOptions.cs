@@ -5,7 +5,7 @@ namespace OrleansNodes.Simulation.Exploration;
 /// The search explores every interleaving of the actions these bounds allow: deliver any message
 /// in flight (the network is a multiset, unordered like Orleans' one-way calls), drop or duplicate
 /// one, tick a node, crash or restart a node, cut a node off from its peers or heal the cut, and
-/// deliver a client's request. A node flushes after
+/// deliver a client's request, or send it again elsewhere (a retry). A node flushes after
 /// every step (a batch of one), so a crash loses nothing it stepped; the random simulator covers
 /// larger batches.
 /// </remarks>
@@ -82,6 +82,13 @@ public sealed record ExplorationOptions
     public int MaxRedirects { get; init; } = 2;
 
     /// <summary>
+    /// Times one path may have a client that is waiting for a reply send the same request (same
+    /// sequence number) to another node, as a client whose request timed out does. The store's
+    /// deduplication must then apply it once. 0: clients wait for as long as it takes.
+    /// </summary>
+    public int MaxRetries { get; init; }
+
+    /// <summary>
     /// Rounds of the liveness phase run from every terminal state (one with no action left within
     /// the bounds) and every state at the depth bound: crashed nodes restart, then each round every
     /// node ticks once and every message then in flight is delivered, oldest first, with every
@@ -119,6 +126,7 @@ public sealed record ExplorationOptions
         Require(Clients is >= 0 and <= 16, nameof(Clients), Clients, "must be between 0 and 16");
         Require(OperationsPerClient is >= 1 and <= 16, nameof(OperationsPerClient), OperationsPerClient, "must be between 1 and 16");
         Require(LivenessRounds >= 0 && TicksPerNode + LivenessRounds <= 255, nameof(LivenessRounds), LivenessRounds, "must not be negative, and with TicksPerNode at most 255");
+        Require(MaxRetries is >= 0 and <= 250, nameof(MaxRetries), MaxRetries, "must be between 0 and 250");
         Require(MaxRedirects is >= 0 and <= 16, nameof(MaxRedirects), MaxRedirects, "must be between 0 and 16");
         Require(MaxDelays is null or (>= 0 and <= 250), nameof(MaxDelays), MaxDelays!, "must be between 0 and 250");
         Require(!Symmetry || MaxDelays is null, nameof(Symmetry), Symmetry, "cannot be combined with MaxDelays (the default schedule breaks ties by node id)");

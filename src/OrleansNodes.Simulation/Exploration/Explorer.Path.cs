@@ -56,9 +56,10 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                     decisions.Add(new Decision(action.Kind, action.Node));
                     break;
                 case DecisionKind.Request:
+                    // To the client's node, or (a retry) to another: the replay's clients offer the request to every node.
                     var client = world.Clients[action.Index];
-                    decisions.Add(new Decision(DecisionKind.Request, client.Target, 0, client.Sequence, ClientIdOf(action.Index).Value));
-                    if (world.Up[client.Target]) decisions.Add(new Decision(DecisionKind.Flush, client.Target));
+                    decisions.Add(new Decision(DecisionKind.Request, action.Node, 0, client.Sequence, ClientIdOf(action.Index).Value));
+                    if (world.Up[action.Node]) decisions.Add(new Decision(DecisionKind.Flush, action.Node));
                     break;
             }
 

@@ -118,7 +118,15 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         }
 
         for (var c = 0; c < world.Clients.Length; c++)
-            if (world.Clients[c].Phase == ClientPhase.InFlight) actions.Add(new ExplorerAction(DecisionKind.Request, world.Clients[c].Target, c));
+        {
+            var client = world.Clients[c];
+            if (client.Phase == ClientPhase.InFlight) actions.Add(new ExplorerAction(DecisionKind.Request, client.Target, c));
+
+            // A waiting client gives up on its node and sends the request again to another.
+            if (client.Phase == ClientPhase.Waiting && world.Retries < _options.MaxRetries)
+                for (var node = 0; node < _options.Nodes; node++)
+                    if (node != client.Target) actions.Add(new ExplorerAction(DecisionKind.Request, node, c));
+        }
 
         if (world.Isolated >= 0) actions.Add(new ExplorerAction(DecisionKind.Heal, world.Isolated, 0));
         else if (world.Partitions < _options.MaxPartitions)
@@ -201,7 +209,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 broken = CheckProperties(worker, scratch, -1, null);
                 break;
             case DecisionKind.Request:
-                broken = DeliverRequest(worker, scratch, action.Index);
+                broken = DeliverRequest(worker, scratch, action.Index, action.Node);
                 break;
         }
 
@@ -229,17 +237,26 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
-            if (action.Kind is DecisionKind.Request or DecisionKind.Restart) return i;
+            if (action.Kind == DecisionKind.Restart || (action.Kind == DecisionKind.Request && world.Clients[action.Index].Phase == ClientPhase.InFlight)) return i;
             if (action.Kind == DecisionKind.Tick && (tick < 0 || world.Ticks[action.Node] < world.Ticks[actions[tick].Node])) tick = i;
         }
 
         return tick;
     }
 
-    private Broken? DeliverRequest(Worker worker, Scratch scratch, int client)
+    /// <summary>Client <paramref name="client"/>'s request reaches <paramref name="node"/>: its target, or another node when it waits (a retry).</summary>
+    private Broken? DeliverRequest(Worker worker, Scratch scratch, int client, int node)
     {
         var state = scratch.Clients[client];
-        if (!scratch.Up[state.Target])
+        if (state.Phase == ClientPhase.Waiting)
+        {
+            // A retry: the client now waits on the new node (a reply from the old one still counts).
+            scratch.Retries++;
+            state = state with { Target = node };
+            scratch.Clients.Write(client) = state;
+            if (!scratch.Up[node]) return null;
+        }
+        else if (!scratch.Up[state.Target])
         {
             scratch.Clients.Write(client) = state with { Phase = ClientPhase.Stuck };
             return null;
@@ -492,6 +509,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         Duplicates = scratch.Duplicates,
         Isolated = scratch.Isolated,
         Partitions = scratch.Partitions,
+        Retries = scratch.Retries,
         Delays = scratch.Delays,
         Network = scratch.NetworkArray(),
         NetworkSums = scratch.NetworkSums.Keep(),
@@ -540,6 +558,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             total = Fingerprint.Mix(total, world.GhostHashes[p]);
             total = Fingerprint.Mix(total, (ulong)(uint)world.Crashes | ((ulong)(uint)world.Drops << 16) | ((ulong)(uint)world.Duplicates << 32) | ((ulong)(uint)world.Delays << 48));
             if (_options.MaxPartitions > 0) total = Fingerprint.Mix(total, (world.Isolated < 0 ? 0xFFUL : (ulong)(uint)map[world.Isolated]) | ((ulong)(uint)world.Partitions << 8));
+            if (_options.MaxRetries > 0) total = Fingerprint.Mix(total, (ulong)(uint)world.Retries);
             var fingerprint = Fingerprint.Finish(total);
             if (fingerprint < best) best = fingerprint;
         }
@@ -753,6 +772,8 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
 
         public int Partitions { get; set; }
 
+        public int Retries { get; set; }
+
         public ulong Fingerprint { get; set; }
 
         public void Clear()
@@ -770,7 +791,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             _added.Clear();
             History = [];
             HistoryHash = 0;
-            Events = Depth = Crashes = Drops = Duplicates = Delays = Partitions = 0;
+            Events = Depth = Crashes = Drops = Duplicates = Delays = Partitions = Retries = 0;
             Isolated = -1;
         }
 
@@ -798,6 +819,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             Delays = world.Delays;
             Isolated = world.Isolated;
             Partitions = world.Partitions;
+            Retries = world.Retries;
         }
 
         /// <summary>Removes the message at <paramref name="index"/> of the parent's network (a successor takes one action, so removes at most one).</summary>

@@ -39,6 +39,9 @@ internal sealed class ExplorerWorld<TState, TMessage>
     /// <summary>Times this path cut a node off.</summary>
     public required int Partitions { get; init; }
 
+    /// <summary>Requests this path sent again to another node.</summary>
+    public required int Retries { get; init; }
+
     /// <summary>True when the link from <paramref name="from"/> to <paramref name="to"/> is cut.</summary>
     public bool IsCut(int from, int to) => from != to && Isolated >= 0 && (from == Isolated || to == Isolated);
 

@@ -11,7 +11,7 @@ namespace OrleansNodes.Simulation.Exploration;
 /// linearizability, as the explorer did on every completion, and fails as <c>workload</c> with
 /// the same message.
 /// </summary>
-internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequest, TReply> clients, int count, int operations, int maxRedirects) : IWorkload<TRequest, TReply>
+internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequest, TReply> clients, int count, int operations, int maxRedirects, bool retries = false) : IWorkload<TRequest, TReply>
 {
     /// <summary>The workload kind recorded in schedules.</summary>
     public const string Kind = "explorer-clients";
@@ -91,5 +91,10 @@ internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequ
     {
         _waiting[c] = true;
         context.Send(new ClientId(c + 1), _operation[c] + 1, new NodeId(_target[c]), clients.Script(c, _operation[c]));
+
+        // The explorer may retry the request at any other node; a replay delivers only the copies its decisions name.
+        if (!retries) return;
+        for (var node = 0; node < context.Nodes; node++)
+            if (node != _target[c]) context.Send(new ClientId(c + 1), _operation[c] + 1, new NodeId(node), clients.Script(c, _operation[c]));
     }
 }

@@ -12,8 +12,9 @@ namespace OrleansNodes.Protocols.Tests.Exploration;
 /// promise-bookkeeping bugs, which show in the first election. The others need an election and
 /// several requests (depth 16 and more), past the 3 million states the store has by then; a
 /// delay-bounded search (<see cref="ExplorationOptions.MaxDelays"/>) follows a default schedule
-/// with at most three departures from it and reaches four more: a gap applied past, the two
-/// snapshot bugs, and a leader that reads locally once it is cut off and deposed. See docs/BENCHMARKS.md.
+/// with at most three departures from it and reaches five more: a gap applied past, the two
+/// snapshot bugs, a leader that reads locally once it is cut off and deposed, and a retried
+/// command executed twice. See docs/BENCHMARKS.md.
 /// </summary>
 public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 {
@@ -34,10 +35,10 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 
     private static readonly ExplorationOptions OneClient = new() { Nodes = 3, Clients = 1, TicksPerNode = 2, MaxDepth = 12, Threads = 2 };
 
-    /// <summary>Two clients of three operations, a crash, a drop and a partition, at most three departures from the default schedule.</summary>
+    /// <summary>Two clients of three operations, a crash, a drop, a partition and a client's retry, at most three departures from the default schedule.</summary>
     public static readonly ExplorationOptions ThreeDelays = new()
     {
-        Nodes = 3, Clients = 2, OperationsPerClient = 3, TicksPerNode = 6, MaxCrashes = 1, MaxDrops = 1, MaxPartitions = 1, MaxDelays = 3, MaxDepth = 200, Threads = 2,
+        Nodes = 3, Clients = 2, OperationsPerClient = 3, TicksPerNode = 6, MaxCrashes = 1, MaxDrops = 1, MaxPartitions = 1, MaxRetries = 1, MaxDelays = 3, MaxDepth = 200, Threads = 2,
     };
 
     public static TheoryData<string, int> Mutants => new()
@@ -100,6 +101,7 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         { nameof(SnapshotBeforeApply), 46 },
         { nameof(RecoveryReplaysSnapshot), 46 },
         { nameof(LeaderReadsLocally), 44 },
+        { nameof(NoDeduplication), 27 },
     };
 
     [Theory]
@@ -152,6 +154,7 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         nameof(AcceptWithoutPromise) => new AcceptWithoutPromise(),
         nameof(ApplyOutOfOrder) => new ApplyOutOfOrder(),
         nameof(LeaderReadsLocally) => new LeaderReadsLocally(),
+        nameof(NoDeduplication) => new NoDeduplication(),
         nameof(SnapshotBeforeApply) => new SnapshotBeforeApply(),
         nameof(RecoveryReplaysSnapshot) => new RecoveryReplaysSnapshot(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such mutant"),
