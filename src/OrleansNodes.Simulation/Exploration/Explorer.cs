@@ -447,8 +447,8 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var minTicks = MinTicks(scratch.Ticks.Items);
         // Time is the round under way: the first is round 1, and one ends when every node has
         // ticked once more (the fewest ticks any node took, plus one). The network is
-        // reliable, from the start, when the search may neither drop nor duplicate; healthy when it
-        // is also free of crashes.
+        // reliable, from the start, when the search may neither drop, duplicate nor cut; healthy
+        // when it is also free of crashes.
         var reliable = _options.MaxDrops == 0 && _options.MaxDuplicates == 0 && _options.MaxPartitions == 0;
         var healthy = reliable && _options.MaxCrashes == 0;
         var time = minTicks + 1L;
