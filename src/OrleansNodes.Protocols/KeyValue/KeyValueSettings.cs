@@ -18,15 +18,18 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// <param name="RetainedEntriesMax">
 /// Most applied entries kept in memory past the snapshot point, to catch up a replica that is a
 /// little behind with entries rather than the whole store. They cost memory, not writes: the
-/// durable log is written per entry and compacted only by snapshots. A replica further behind
-/// gets the store in chunks.
+/// durable log is written per entry and compacted only by snapshots, and a snapshot puts back
+/// only the newest of them, at most half of <paramref name="SnapshotLogBytesMin"/> (so a replica
+/// that restarted catches a peer up with fewer entries). A replica further behind gets the store
+/// in chunks.
 /// </param>
 /// <param name="CatchUpEntriesMax">Most entries one catch-up message carries (fewer when they exceed <paramref name="SnapshotChunkBytesMax"/>).</param>
 /// <param name="SessionsMax">Most client sessions the dedup table keeps; the least recently active one is evicted beyond it.</param>
 /// <param name="SnapshotLogBytesMin">
 /// A snapshot is written once the log written since the last one (estimated bytes) reaches both
 /// this and the size of the store itself, so every snapshot is paid for by at least as many bytes
-/// of log and the cost of a batch stays proportional to the batch (Raft thesis §5.1.1).
+/// of log and the cost of a batch stays proportional to the batch (Raft thesis §5.1.1). Entries a
+/// snapshot puts back and had already applied do not count: the snapshot holds them.
 /// </param>
 /// <param name="SnapshotEntriesMax">A snapshot is also written after this many slots applied since the last, which bounds how much log recovery replays when entries are small.</param>
 /// <param name="SnapshotChunkBytesMax">Most estimated bytes one snapshot chunk (in storage, or sent to a lagging replica) carries.</param>
