@@ -109,15 +109,16 @@ public partial class KeyValueProtocol
     }
 
     /// <summary>
-    /// A snapshot is due once the log written since the last one outgrows both the minimum and the
-    /// store itself, or enough slots were applied since: each snapshot is then paid for by at least
-    /// as many bytes of log, so a batch costs what it wrote, amortized (Raft thesis §5.1.1).
+    /// A snapshot is due once the log written since the last one outgrows both the minimum and
+    /// <see cref="KeyValueSettings.SnapshotLogStoreMultiple"/> times the store, or enough slots were
+    /// applied since: each snapshot is then paid for by at least as many bytes of log, so a batch
+    /// costs what it wrote, amortized (Raft thesis §5.1.1).
     /// </summary>
     private static bool IsSnapshotDue(KeyValueSettings settings, KeyValueState state)
     {
         var since = state.SinceSnapshot;
         if (state.Store.AppliedIndex <= since.SnapshotIndex) return false;
-        return since.Bytes >= Math.Max(settings.SnapshotLogBytesMin, state.Store.DataBytes) ||
+        return since.Bytes >= Math.Max(settings.SnapshotLogBytesMin, settings.SnapshotLogStoreMultiple * state.Store.DataBytes) ||
                state.Store.AppliedIndex - since.SnapshotIndex >= settings.SnapshotEntriesMax;
     }
 
