@@ -23,12 +23,14 @@ public partial class KeyValueProtocol
         if (store.AppliedIndex > hard.AppliedIndex)
             throw new InvalidDataException($"the snapshot ({store.AppliedIndex}) is ahead of the applied index ({hard.AppliedIndex})");
 
+        // The applied entries a checkpoint put back for catch-up are covered by the snapshot and
+        // do not count towards the next one (Checkpoint).
         var log = ImmutableSortedDictionary.CreateBuilder<long, LogEntry>();
         long bytes = 0;
         foreach (var (slot, entry) in image.Entries<LogEntry>())
         {
             log[slot] = entry;
-            bytes += entry.EstimatedBytes;
+            if (slot > store.AppliedIndex) bytes += entry.EstimatedBytes;
         }
         for (var slot = store.AppliedIndex + 1; slot <= hard.AppliedIndex; slot++)
         {
@@ -107,34 +109,56 @@ public partial class KeyValueProtocol
     }
 
     /// <summary>
-    /// A snapshot is due once the log written since the last one outgrows both the minimum and the
-    /// store itself, or enough slots were applied since: each snapshot is then paid for by at least
-    /// as many bytes of log, so a batch costs what it wrote, amortized (Raft thesis §5.1.1).
+    /// A snapshot is due once the log written since the last one outgrows both the minimum and
+    /// <see cref="KeyValueSettings.SnapshotLogStoreMultiple"/> times the store, or enough slots were
+    /// applied since: each snapshot is then paid for by at least as many bytes of log, so a batch
+    /// costs what it wrote, amortized (Raft thesis §5.1.1).
     /// </summary>
     private static bool IsSnapshotDue(KeyValueSettings settings, KeyValueState state)
     {
         var since = state.SinceSnapshot;
         if (state.Store.AppliedIndex <= since.SnapshotIndex) return false;
-        return since.Bytes >= Math.Max(settings.SnapshotLogBytesMin, state.Store.DataBytes) ||
+        return since.Bytes >= Math.Max(settings.SnapshotLogBytesMin, settings.SnapshotLogStoreMultiple * state.Store.DataBytes) ||
                state.Store.AppliedIndex - since.SnapshotIndex >= settings.SnapshotEntriesMax;
     }
 
     /// <summary>
     /// Writes the store as the durable snapshot (in chunks, enumerated by the host when it
-    /// flushes) and puts back every entry the log still holds in memory: the snapshot replaces
-    /// the durable log, and the entries after the applied index are promises to peers that must
-    /// survive a crash.
+    /// flushes) and puts back what the durable log must still hold, since the snapshot replaces
+    /// it: every entry after the applied index (promises to peers that must survive a crash), and
+    /// the newest applied entries retained for catch-up, contiguous down from the applied index,
+    /// while they add up to at most half of <see cref="KeyValueSettings.SnapshotLogBytesMin"/>.
     /// </summary>
+    /// <remarks>
+    /// Only the entries after the applied index count towards the next snapshot: the applied ones
+    /// are in this snapshot already. Counting them, with large values, made the retained entries
+    /// alone (up to <see cref="KeyValueSettings.RetainedEntriesMax"/> batches of
+    /// <see cref="KeyValueSettings.BatchCommandsMax"/> commands) outgrow the store, so the very
+    /// next applied slot wrote the whole store again (docs/BENCHMARKS.md "10 KB puts under
+    /// concurrency"). The byte
+    /// bound keeps a snapshot's cost near the store's size: a replica that restarts keeps fewer
+    /// entries to catch up a peer with, and sends a lagging peer the store instead.
+    /// </remarks>
     private static KeyValueState Checkpoint(KeyValueContext context, KeyValueState state)
     {
-        context.Durable.Snapshot(state.Store.AppliedIndex, state.Store.Chunks(context.Settings.SnapshotChunkBytesMax));
+        var applied = state.Store.AppliedIndex;
+        context.Durable.Snapshot(applied, state.Store.Chunks(context.Settings.SnapshotChunkBytesMax));
+        var retainedBytesMax = context.Settings.SnapshotLogBytesMin / 2;
+        long retainedBytes = 0;
+        var retainedFrom = applied + 1;
+        while (state.Log.TryGetValue(retainedFrom - 1, out var retained) && retainedBytes + retained.EstimatedBytes <= retainedBytesMax)
+        {
+            retainedBytes += retained.EstimatedBytes;
+            retainedFrom--;
+        }
         long bytes = 0;
         foreach (var (slot, entry) in state.Log)
         {
+            if (slot < retainedFrom) continue;
             context.Durable.Put(slot, entry);
-            bytes += entry.EstimatedBytes;
+            if (slot > applied) bytes += entry.EstimatedBytes;
         }
-        return state with { SinceSnapshot = new LogSinceSnapshot(state.Store.AppliedIndex, bytes) };
+        return state with { SinceSnapshot = new LogSinceSnapshot(applied, bytes) };
     }
 
     /// <summary>

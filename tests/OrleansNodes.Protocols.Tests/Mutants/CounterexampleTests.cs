@@ -34,7 +34,7 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
         [nameof(ApplyOutOfOrder)] = 146,
         [nameof(NoDeduplication)] = 416,
         [nameof(SnapshotBeforeApply)] = 419,
-        [nameof(OverwriteNotWritten)] = 373,
+        [nameof(OverwriteNotWritten)] = 630,
         [nameof(RecoveryReplaysSnapshot)] = 419,
     };
 
