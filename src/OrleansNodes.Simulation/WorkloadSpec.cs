@@ -14,12 +14,16 @@ namespace OrleansNodes.Simulation;
 /// <param name="Parameters">Its parameters, by name.</param>
 public sealed record WorkloadSpec(string Kind, ImmutableSortedDictionary<string, string> Parameters)
 {
-    /// <summary>A spec from name-value pairs; integers are written as numbers in a schedule file.</summary>
-    public static WorkloadSpec Of(string kind, params (string Name, object Value)[] parameters)
+    /// <summary>
+    /// A spec from name-value pairs; integers are written as numbers in a schedule file. A null
+    /// value leaves its parameter out, so an optional one added later keeps older specs as they read.
+    /// </summary>
+    public static WorkloadSpec Of(string kind, params (string Name, object? Value)[] parameters)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         var builder = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in parameters) builder[name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        foreach (var (name, value) in parameters)
+            if (value is not null) builder[name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
         return new WorkloadSpec(kind, builder.ToImmutable());
     }
 

@@ -62,9 +62,7 @@ public sealed class KeyValueClients : IWorkload<KeyValueCommand, KeyValueReply>
 
     /// <summary>The spec a schedule records; <c>getPercent</c> only when set, so specs of the default mix read as before.</summary>
     private static WorkloadSpec Spec(int clients, int operationsPerClient, int keys, int timeoutRounds, int? getPercent) =>
-        getPercent is { } percent
-            ? WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds), ("getPercent", percent))
-            : WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds));
+        WorkloadSpec.Of(Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("keys", keys), ("timeoutRounds", timeoutRounds), ("getPercent", getPercent));
 
     /// <summary>Fewer clients first (one, two, …), then fewer operations each: what shrinking tries.</summary>
     private static IEnumerable<(int Clients, int Operations)> SmallerLoads(int clients, int operations)

@@ -26,9 +26,7 @@ public sealed record ExplorationClients<TRequest, TReply>(
     /// <remarks>With retries, each request is offered to every node, so the schedule's decisions can deliver it wherever the explorer retried it.</remarks>
     public WorkloadFactory<TRequest, TReply> Workload(int clients, int operationsPerClient, int maxRedirects, int maxRetries = 0) =>
         new(
-            maxRetries > 0
-                ? WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects), ("maxRetries", maxRetries))
-                : WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects)),
+            WorkloadSpec.Of(ScriptedClients<TRequest, TReply>.Kind, ("clients", clients), ("operationsPerClient", operationsPerClient), ("maxRedirects", maxRedirects), ("maxRetries", maxRetries > 0 ? maxRetries : null)),
             _ => new ScriptedClients<TRequest, TReply>(this, clients, operationsPerClient, maxRedirects, retries: maxRetries > 0));
 
     /// <summary>

@@ -244,6 +244,13 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         return tick;
     }
 
+    /// <summary>
+    /// Whether the action at <paramref name="index"/> spends a delay: any but the default schedule's
+    /// (<paramref name="onSchedule"/>, from <see cref="DefaultAction"/>), and every action where the
+    /// default schedule has none; never when delays are not counted.
+    /// </summary>
+    private bool IsDelay(int onSchedule, int index) => onSchedule >= 0 ? index != onSchedule : _options.MaxDelays is not null;
+
     /// <summary>Client <paramref name="client"/>'s request reaches <paramref name="node"/>: its target, or another node when it waits (a retry).</summary>
     private Broken? DeliverRequest(Worker worker, Scratch scratch, int client, int node)
     {
