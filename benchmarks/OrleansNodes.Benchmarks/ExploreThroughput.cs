@@ -56,9 +56,10 @@ internal static class ExploreMutants
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var hunt = Simulator.Create(mutant, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Settings).RunSuite(5_000, random with { Shrink = false }, firstSeed: 1);
             var randomFind = watch.Elapsed;
-            var shrunk = Simulator.Create(mutant, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Settings).RunSuite(5_000, random, firstSeed: 1).Violation;
-            var actions = shrunk?.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
-            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, shortest {report.Violation?.Actions} actions ('{report.Violation?.Property}') | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions";
+            var randomSimulator = Simulator.Create(mutant, OrleansNodes.Protocols.Tests.Mutants.MutantHunt.Settings);
+            var shrunk = randomSimulator.RunSuite(5_000, random, firstSeed: 1).Violation;
+            int? actions = shrunk is null ? null : OrleansNodes.Protocols.Tests.Mutants.Counterexamples.Actions(randomSimulator, shrunk.Schedule);
+            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, shortest {report.Violation?.Actions} actions ('{report.Violation?.Property}') | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions with the work its rounds owe";
         }
     }
 }
@@ -91,9 +92,9 @@ internal static class ExploreKeyValueMutants
             var hunt = simulator.RunSuite(3_000, random with { Shrink = false }, firstSeed: 1);
             var randomFind = watch.Elapsed;
             var shrunk = hunt.Violation is null ? null : simulator.RunSuite(3_000, random, firstSeed: hunt.Violation.Seed).Violation;
-            var actions = shrunk?.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+            int? actions = shrunk is null ? null : OrleansNodes.Protocols.Tests.Mutants.Counterexamples.Actions(simulator, shrunk.Schedule);
             var found = report.Violation is { } v ? $"'{v.Property}' after {v.Actions} actions ({v.Decisions.Length} decisions)" : report.CutShort ? "nothing (cut short)" : "nothing";
-            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, {found} | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions";
+            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, {found} | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions with the work its rounds owe";
         }
     }
 }

@@ -15,24 +15,13 @@ public static class ShrinkLengths
     public sealed record Result(string Mutant, ulong Seed, int Original, int Shrunk, string Signature, string Kinds);
 
     /// <summary>
-    /// The key-value mutants of issue 13 that <see cref="SwarmMutantTests"/> hunts with the
-    /// key-value hunt's options rather than a case of their own.
-    /// </summary>
-    private static readonly KeyValueMutantCase[] SwarmKeyValueCases =
-    [
-        new(new PromiseFallsBack(), KeyValueMutantHunt.Options),
-        new(new AcceptWithoutPromise(), KeyValueMutantHunt.Options),
-        new(new LeaderIgnoresCheckQuorum(), KeyValueMutantHunt.Options),
-    ];
-
-    /// <summary>
     /// The first <paramref name="findings"/> counterexamples of every Paxos and key-value mutant,
     /// or of those whose name contains <paramref name="only"/>.
     /// </summary>
     public static IEnumerable<Result> Run(int findings, string? only = null)
     {
         var hunts = MutantHunt.Cases.Select(c => (Name: c.ToString(), Find: (Func<ulong, MutantFinding?>)(seed => MutantHunt.Find(c, 5_000, seed))))
-            .Concat(KeyValueMutantHunt.Cases.Concat(SwarmKeyValueCases).Select(c => (Name: c.ToString(), Find: (Func<ulong, MutantFinding?>)(seed => KeyValueMutantHunt.Find(c, 3_000, seed)))))
+            .Concat(KeyValueMutantHunt.Cases.Concat(KeyValueMutantHunt.SwarmCases).Select(c => (Name: c.ToString(), Find: (Func<ulong, MutantFinding?>)(seed => KeyValueMutantHunt.Find(c, 3_000, seed)))))
             .Where(hunt => only is null || hunt.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
         foreach (var (name, find) in hunts)
         {

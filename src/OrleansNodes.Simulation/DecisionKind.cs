@@ -3,7 +3,13 @@ namespace OrleansNodes.Simulation;
 /// <summary>What one recorded scheduling decision does. See <see cref="Decision"/> for the text forms.</summary>
 public enum DecisionKind : byte
 {
-    /// <summary>Time advances one round: delayed messages become deliverable, nodes get their ticks, the workload issues requests.</summary>
+    /// <summary>
+    /// The round ends and time advances one round: delayed messages become deliverable, nodes get
+    /// their ticks, the workload issues requests. In a replay of a random run's schedule, a round
+    /// first does the work it owes and the schedule does not name (its clients' requests land, its
+    /// due messages arrive, nodes up all round without a tick take one; see
+    /// <c>Engine.NextOwed</c>), so a schedule records only what the run chose.
+    /// </summary>
     Round,
 
     /// <summary>A node steps a tick.</summary>

@@ -249,7 +249,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: false);
         engine.TraceLines = lines;
         return new CounterexampleBuilder<TSettings, TState, TMessage, TRequest, TReply>(engine, lines)
-            .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source);
+            .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source, completeRounds: !explored);
     }
 
     /// <inheritdoc/>

@@ -19,6 +19,13 @@ public sealed record TraceEvent
     /// <summary>The round the decision was taken in.</summary>
     public required long Round { get; init; }
 
+    /// <summary>
+    /// Whether this step was owed by the <c>round</c> at <see cref="Index"/> rather than named by
+    /// the schedule: a round's ticks, due deliveries and client requests are implied by it, and a
+    /// shrunk schedule leaves them out (see <see cref="DecisionKind.Round"/>).
+    /// </summary>
+    public bool Owed { get; init; }
+
     /// <summary>What the decision does.</summary>
     public required DecisionKind Kind { get; init; }
 

@@ -288,7 +288,9 @@
     if (e.outcome !== "None") h("span", OUTCOME_TEXT[e.outcome], "badge " + e.outcome, head);
     if (row === violatingRow) h("span", "violation", "badge violation", head);
     h("div", e.label, "label", panel);
-    h("div", "round " + e.round + " · decision " + (row + 1) + " of " + n + (e.index !== row ? " (line " + (e.index + 1) + " of the schedule)" : ""), "meta", panel);
+    var line = e.owed ? " (owed by the round at line " + (e.index + 1) + " of the schedule)"
+      : e.index !== row ? " (line " + (e.index + 1) + " of the schedule)" : "";
+    h("div", "round " + e.round + " · decision " + (row + 1) + " of " + n + line, "meta", panel);
     if (e.message) {
       h("h3", e.kind === "Request" ? "Command" : "Message", null, panel);
       var origin = sent[e.messageId];

@@ -30,8 +30,13 @@ internal sealed class CounterexampleBuilder<TSettings, TState, TMessage, TReques
         _lines = lines;
     }
 
-    /// <summary>Applies every decision, recording those that apply, then the end-of-run verdict.</summary>
-    public Counterexample Build(string protocol, ulong seed, IReadOnlyList<Decision> decisions, int livenessRounds, string? source)
+    /// <summary>
+    /// Applies every decision, recording those that apply, then the end-of-run verdict. With
+    /// <paramref name="completeRounds"/> (schedules of random runs), the work a <c>round</c> owes
+    /// and its schedule leaves implied is shown step by step before it, each step an event of its
+    /// own marked <see cref="TraceEvent.Owed"/>.
+    /// </summary>
+    public Counterexample Build(string protocol, ulong seed, IReadOnlyList<Decision> decisions, int livenessRounds, string? source, bool completeRounds)
     {
         ImmutableArray<string> initial = [.. _engine.States.Select(s => StructuralDiff.Format(s, 2_000))];
         _engine.Start();
@@ -39,6 +44,19 @@ internal sealed class CounterexampleBuilder<TSettings, TState, TMessage, TReques
         for (var i = 0; i < decisions.Count; i++)
         {
             if (_engine.Failed) break;
+            if (completeRounds && decisions[i].Kind == DecisionKind.Round)
+            {
+                while (!_engine.Failed && _engine.NextOwed() is { } owed && Apply(i, owed, owed: true))
+                {
+                }
+
+                if (_engine.Failed)
+                {
+                    violationEvent = _events.Count - 1;
+                    break;
+                }
+            }
+
             if (!Apply(i, decisions[i]) && _engine.SkippedDecisions++ == 0) _engine.FirstSkipped = $"decision {i} '{decisions[i]}'";
             if (_engine.Failed) violationEvent = _events.Count - 1;
         }
@@ -61,7 +79,7 @@ internal sealed class CounterexampleBuilder<TSettings, TState, TMessage, TReques
         };
     }
 
-    private bool Apply(int index, in Decision decision)
+    private bool Apply(int index, in Decision decision, bool owed = false)
     {
         var engine = _engine;
         var round = engine.Round;
@@ -127,6 +145,7 @@ internal sealed class CounterexampleBuilder<TSettings, TState, TMessage, TReques
             Peer = decision.Peer,
             Number = decision.Number,
             Client = decision.Client,
+            Owed = owed,
             Label = decision.ToString(),
             Text = string.Join(Environment.NewLine, _lines.Skip(linesBefore)).Trim(),
             Outcome = outcome,

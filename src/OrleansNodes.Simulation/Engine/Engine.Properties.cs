@@ -135,7 +135,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     {
         if (Failed) return;
         var signature = $"{kind} '{property}'" + (detail is null ? "" : ": " + detail);
-        Violation = new FoundViolation(property, kind, message, _steps, _decisions.Count - 1, signature);
+        // Work a round owed is not recorded: a violation in it belongs to the round that follows.
+        Violation = new FoundViolation(property, kind, message, _steps, _decisions.Count - (_owing ? 0 : 1), signature);
         if (TraceLines is not null)
         {
             EndLine();

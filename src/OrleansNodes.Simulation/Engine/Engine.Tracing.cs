@@ -24,12 +24,15 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         return text.ToString();
     }
 
+    /// <summary>Records a decision taken, unless the round owed it (its <c>round</c> implies it); the trace shows both, owed work with a <c>+</c>.</summary>
     private void Record(in Decision decision)
     {
-        _decisions.Add(decision);
+        if (!_owing) _decisions.Add(decision);
+        _lastRecorded = decision.Kind;
         if (TraceLines is null) return;
         EndLine();
-        _line.Append(CultureInfo.InvariantCulture, $"{_decisions.Count,5} r{_round} ").Append(decision.ToString());
+        if (_owing) _line.Append(CultureInfo.InvariantCulture, $"    + r{_round} ").Append(decision.ToString()).Append(" (owed by the round)");
+        else _line.Append(CultureInfo.InvariantCulture, $"{_decisions.Count,5} r{_round} ").Append(decision.ToString());
     }
 
     /// <summary>Appends to the current trace line. Callers guard with <c>TraceLines is not null</c> so normal runs never format.</summary>
@@ -66,7 +69,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private void NoteFlush(int node, int steps, int messages, int replies, string? written)
     {
         // A flush decision names its node; a round's implicit flushes need the name.
-        if (_decisions[^1].Kind == DecisionKind.Round) _line.Append(CultureInfo.InvariantCulture, $"  | n{node}");
+        if (_lastRecorded == DecisionKind.Round) _line.Append(CultureInfo.InvariantCulture, $"  | n{node}");
         _line.Append(CultureInfo.InvariantCulture, $"  flushed {steps} step(s), wrote {written ?? "nothing"}");
         if (messages > 0) _line.Append(CultureInfo.InvariantCulture, $", released {messages} message(s)");
         if (replies > 0) _line.Append(CultureInfo.InvariantCulture, $", answered {replies} request(s)");

@@ -72,6 +72,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private readonly StringBuilder _line = new();
     private long _round;
     private long _steps;
+    private bool _owing;
+    private DecisionKind _lastRecorded;
     private int _down;
     private int _cuts;
     private bool _lossy;
@@ -307,9 +309,19 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         switch (decision.Kind)
         {
             case DecisionKind.Round:
-                if (EnforceModel && Lenient && !RoundMayEnd()) CompleteRound();
-                if (EnforceModel && !RoundMayEnd()) return false;
-                if (Failed) return false;
+                if (EnforceModel && !RoundMayEnd())
+                {
+                    CompleteRound();
+                    if (Failed)
+                    {
+                        // The violation happened in work the round owed: the round is where it is.
+                        _decisions.Add(Decision.Round);
+                        return true;
+                    }
+
+                    if (!RoundMayEnd()) return false;
+                }
+
                 AdvanceRound();
                 return true;
             case DecisionKind.Tick:
@@ -490,40 +502,63 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     }
 
     /// <summary>
-    /// While shrinking, a round whose obligations are unmet (because the decisions that met them
-    /// were deleted, or name requests and messages that shifted) is completed the way the
-    /// scheduler's <c>FinishRound</c> would: client requests land, due messages are delivered, nodes
-    /// that owe a tick take it, each node flushing first when its batch is full. Without this,
-    /// deleting one early round strands every later one (its clients now send other requests at
-    /// other times, and the round model refuses to end a round before they land). What is done
-    /// here is recorded like any decision, so the shrunk schedule replays exactly.
+    /// A <c>round</c> whose obligations are unmet is completed the way the scheduler's
+    /// <c>FinishRound</c> would (see <see cref="NextOwed"/>): client requests land, due messages are
+    /// delivered, nodes that owe a tick take it, each node flushing first when its batch is full.
+    /// This work is implied by the <c>round</c> and not recorded as decisions of its own, so a
+    /// schedule names only what a run chose: shrinking deletes the owed ticks, deliveries and
+    /// requests of a round, and a replay does them again in the same order. Without it, deleting
+    /// one early round would strand every later one (its clients now send other requests at other
+    /// times, and the round model refuses to end a round before they land).
     /// </summary>
     private void CompleteRound()
     {
-        while (_requests.Count > 0 && !Failed)
+        _owing = true;
+        try
         {
-            FlushIfFull(_requests[0].Node);
-            DeliverRequest(0);
+            while (!Failed && NextOwed() is { } owed && Apply(owed))
+            {
+            }
         }
-
-        for (var due = IndexOfDue(0); due >= 0 && !Failed; due = IndexOfDue(0))
+        finally
         {
-            var index = _fifo ? 0 : due;
-            FlushIfFull(_ready[index].To);
-            ActOnPacket(index, DecisionKind.Deliver);
-        }
-
-        for (var node = 0; node < Nodes && !Failed; node++)
-        {
-            if (!_upAllRound[node] || _ticksThisRound[node] > 0 || _silentRounds[node] + 1 < _maxSilentRounds) continue;
-            FlushIfFull(node);
-            if (TickAllowed(node)) Tick(node);
+            _owing = false;
         }
     }
 
-    private void FlushIfFull(int node)
+    /// <summary>
+    /// The next step the current round owes before it may end, as a decision, or null when it owes
+    /// none: first the clients' requests in the order they were sent, then the messages whose
+    /// delay runs out this round (the oldest first), then a tick of each node, lowest id first,
+    /// that was up all round without one; a node whose batch is full flushes before it steps.
+    /// </summary>
+    public Decision? NextOwed()
     {
-        if ((uint)node < (uint)Nodes && BatchFull(node)) Flush(node);
+        if (_requests.Count > 0)
+        {
+            var request = _requests[0];
+            return BatchFull(request.Node)
+                ? new Decision(DecisionKind.Flush, request.Node)
+                : new Decision(DecisionKind.Request, request.Node, 0, request.Sequence, request.Client);
+        }
+
+        var due = IndexOfDue(0);
+        if (due >= 0)
+        {
+            ref readonly var packet = ref ReadyAt(_fifo ? 0 : due);
+            return ValidNode(packet.To) && BatchFull(packet.To)
+                ? new Decision(DecisionKind.Flush, packet.To)
+                : new Decision(DecisionKind.Deliver, packet.From, packet.To, packet.Ordinal);
+        }
+
+        for (var node = 0; node < Nodes; node++)
+        {
+            if (!_upAllRound[node] || _ticksThisRound[node] > 0 || _silentRounds[node] + 1 < _maxSilentRounds) continue;
+            if (BatchFull(node)) return new Decision(DecisionKind.Flush, node);
+            if (TickAllowed(node)) return new Decision(DecisionKind.Tick, node);
+        }
+
+        return null;
     }
 
     /// <summary>The index among deliverable messages of the <paramref name="k"/>-th due one.</summary>

@@ -7,12 +7,14 @@ namespace OrleansNodes.Simulation.Engine;
 /// single decisions. Each pass repeatedly deletes chunks of its units, keeping any deletion after
 /// which the replay still fails the same way, refining the chunks down to single units. Passes
 /// repeat while any of them makes progress. A replay skips decisions that no longer apply or that
-/// the run's model forbids, so every candidate is an execution the options allow.
+/// the run's model forbids, so every candidate is an execution the options allow; and a
+/// <c>round</c> does the work its round owes (requests, due messages, ticks) without naming it, so
+/// deleting that work from a schedule costs nothing and the result names only what was chosen.
 /// </summary>
 /// <remarks>
 /// Coarse grains matter because single deletions rarely succeed on their own in a round model:
-/// a round cannot end before every up node has ticked and every due message is delivered, so
-/// removing one tick is refused while removing the round it belongs to is not.
+/// removing one delivery or crash shifts what every later round does, while removing a round's
+/// whole contents leaves a round that does what it owes, as the scheduler would have.
 /// </remarks>
 internal static class Shrinker
 {
@@ -35,7 +37,12 @@ internal static class Shrinker
         return current;
     }
 
-    /// <summary>ddmin over the units <paramref name="partition"/> finds in the current schedule; units are re-found after every success.</summary>
+    /// <summary>
+    /// ddmin over the units <paramref name="partition"/> finds in the current schedule, swept from
+    /// the end: a successful deletion keeps the sweep going from where it was (units are re-found
+    /// after it) instead of starting over, so one sweep costs one replay per chunk however many
+    /// deletions succeed. A sweep with no success refines the chunks; one with successes repeats.
+    /// </summary>
     private static List<Decision> Reduce(
         List<Decision> current, Func<List<Decision>, List<List<int>>> partition, Func<List<Decision>, List<Decision>?> replay, ref int budget)
     {
@@ -52,21 +59,21 @@ internal static class Shrinker
             // there first leaves less for every later replay.
             for (var start = (units.Count - 1) / chunk * chunk; start >= 0 && budget > 0; start -= chunk)
             {
+                if (start >= units.Count) continue;
                 var removed = new HashSet<int>();
                 for (var u = start; u < Math.Min(units.Count, start + chunk); u++) removed.UnionWith(units[u]);
                 var candidate = new List<Decision>(current.Count - removed.Count);
                 for (var i = 0; i < current.Count; i++)
                     if (!removed.Contains(i)) candidate.Add(current[i]);
                 budget--;
-                if (replay(candidate) is { } smaller && smaller.Count < current.Count)
-                {
-                    current = smaller;
-                    granularity = Math.Max(granularity - 1, 2);
-                    reduced = true;
-                    break;
-                }
+                if (replay(candidate) is not { } smaller || smaller.Count >= current.Count) continue;
+                current = smaller;
+                reduced = true;
+                units = partition(current);
+                if (units.Count == 0) break;
             }
 
+            if (units.Count == 0) break;
             if (!reduced)
             {
                 if (granularity >= units.Count) break;

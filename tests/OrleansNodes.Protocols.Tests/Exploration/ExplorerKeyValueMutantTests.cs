@@ -1,4 +1,5 @@
 using OrleansNodes.Protocols.KeyValue;
+using OrleansNodes.Protocols.Tests.Mutants;
 using OrleansNodes.Protocols.Tests.Mutants.KeyValue;
 using OrleansNodes.Simulation;
 using OrleansNodes.Simulation.Exploration;
@@ -86,10 +87,11 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
     public void Explore_KeyValueMutant_NeedsNoMoreActionsThanTheRandomSimulatorsShrunkCounterexample(string name, int depth)
     {
         var mutant = Mutant(name);
-        var random = KeyValueMutantHunt.Simulator(mutant).RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+        var simulator = KeyValueMutantHunt.Simulator(mutant);
+        var random = simulator.RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
 
-        var randomActions = random.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
-        output.WriteLine($"{name}: explorer {depth} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} of them actions");
+        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
+        output.WriteLine($"{name}: explorer {depth} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
         Assert.Equal(mutant.ExpectedViolation, random.Property);
         Assert.InRange(depth, 1, randomActions);
     }
@@ -127,10 +129,11 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
     public void ExploreWithThreeDelays_KeyValueMutant_NeedsNoMoreActionsThanTheRandomSimulatorsShrunkCounterexample(string name, int actions)
     {
         var hunt = KeyValueMutantHunt.Case(name);
-        var random = KeyValueMutantHunt.Simulator(hunt.Mutant).RunSuite(200, hunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+        var simulator = KeyValueMutantHunt.Simulator(hunt.Mutant);
+        var random = simulator.RunSuite(200, hunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
 
-        var randomActions = random.Schedule.Decisions.Count(d => d.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
-        output.WriteLine($"{name}: explorer {actions} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} of them actions");
+        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
+        output.WriteLine($"{name}: explorer {actions} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
         Assert.Equal(hunt.Mutant.ExpectedViolation, random.Property);
         Assert.InRange(actions, 1, randomActions);
     }

@@ -17,6 +17,18 @@ public static class Counterexamples
     }
 
     /// <summary>
+    /// The steps a counterexample takes that the explorer counts as actions (deliveries, drops,
+    /// duplicates, ticks, requests, crashes, restarts, cuts, heals; not rounds, flushes or the
+    /// start of the liveness phase), the work its rounds owe included: a shrunk schedule leaves
+    /// that work implied, but the run still does it.
+    /// </summary>
+    public static int Actions(ISimulation simulation, Schedule counterexample)
+    {
+        ArgumentNullException.ThrowIfNull(simulation);
+        return simulation.Explain(counterexample).Events.Count(e => e.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+    }
+
+    /// <summary>
     /// Replays a mutant's (shrunk) counterexample on the correct protocol, which must pass it: a
     /// schedule the correct protocol fails too shows no bug of the mutant, only a schedule the
     /// model should not have allowed (a node starved of ticks, operations cut short).

@@ -51,8 +51,19 @@ public static class KeyValueMutantHunt
         new(new RecoveryReplaysSnapshot(), CrashOptions),
     ];
 
-    /// <summary>The case of the mutant named <paramref name="name"/> (its class name).</summary>
-    public static KeyValueMutantCase Case(string name) => Cases.Single(c => c.Mutant.GetType().Name == name);
+    /// <summary>
+    /// The key-value mutants that <see cref="SwarmMutantTests"/> hunts with <see cref="Options"/>
+    /// (issue 13's promise-bookkeeping and availability mutants), as cases.
+    /// </summary>
+    public static IReadOnlyList<KeyValueMutantCase> SwarmCases { get; } =
+    [
+        new(new PromiseFallsBack(), Options),
+        new(new AcceptWithoutPromise(), Options),
+        new(new LeaderIgnoresCheckQuorum(), Options),
+    ];
+
+    /// <summary>The case of the mutant named <paramref name="name"/> (its class name), in <see cref="Cases"/> or <see cref="SwarmCases"/>.</summary>
+    public static KeyValueMutantCase Case(string name) => Cases.Concat(SwarmCases).Single(c => c.Mutant.GetType().Name == name);
 
     /// <summary>The simulator for <paramref name="mutant"/>, with the clients every hunt uses.</summary>
     public static Simulator<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> Simulator(KeyValueMutant mutant) =>
