@@ -14,7 +14,7 @@ namespace OrleansNodes.Simulation;
 /// than a global counter would. Text forms: <c>round</c>, <c>tick n2</c>,
 /// <c>deliver n1->n0 #3</c>, <c>drop n1->n0 #3</c>, <c>dup n1->n0 #3</c>, <c>flush n0</c>,
 /// <c>crash n0</c>, <c>restart n0</c>, <c>cut n0->n1</c>, <c>heal</c>, <c>request c3#7->n1</c>,
-/// <c>submit c3#7->n1 $0</c>, <c>live</c>.
+/// <c>submit c3#7->n1 $0</c>, <c>live</c>, <c>flush-crash n0</c>, <c>rest n2</c>.
 /// </remarks>
 /// <param name="Kind">What happens.</param>
 /// <param name="Node">The node that steps, or a message's or link's source.</param>
@@ -43,6 +43,7 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
         DecisionKind.Submit => $"submit c{Client}#{Number}->n{Node} ${Peer}",
         DecisionKind.Live => "live",
         DecisionKind.FlushCrash => $"flush-crash n{Node}",
+        DecisionKind.Rest => $"rest n{Node}",
         _ => $"unknown {(int)Kind}",
     };
 
@@ -62,6 +63,7 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
             "flush" => OnNode(words, DecisionKind.Flush),
             "crash" => OnNode(words, DecisionKind.Crash),
             "flush-crash" => OnNode(words, DecisionKind.FlushCrash),
+            "rest" => OnNode(words, DecisionKind.Rest),
             "restart" => OnNode(words, DecisionKind.Restart),
             "deliver" => OnMessage(words, DecisionKind.Deliver),
             "drop" => OnMessage(words, DecisionKind.Drop),

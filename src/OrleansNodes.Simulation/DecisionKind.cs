@@ -7,8 +7,8 @@ public enum DecisionKind : byte
     /// The round ends and time advances one round: delayed messages become deliverable, nodes get
     /// their ticks, the workload issues requests. In a replay of a random run's schedule, a round
     /// first does the work it owes and the schedule does not name (its clients' requests land, its
-    /// due messages arrive, nodes up all round without a tick take one; see
-    /// <c>Engine.NextOwed</c>), so a schedule records only what the run chose.
+    /// due messages arrive, nodes up all round without a tick or a <see cref="Rest"/> take one;
+    /// see <c>Engine.NextOwed</c>), so a schedule records only what the run chose.
     /// </summary>
     Round,
 
@@ -53,4 +53,11 @@ public enum DecisionKind : byte
     /// replies leave: the write is kept, the outbox lost (see <see cref="SimulationOptions.FlushCrashPercent"/>).
     /// </summary>
     FlushCrash,
+
+    /// <summary>
+    /// A node takes no tick this round: its clock runs slow (only with <see cref="FaultKinds.Skew"/>,
+    /// and never two rounds in a row). Without it a <see cref="Round"/> gives every node up all
+    /// round that has not ticked its tick.
+    /// </summary>
+    Rest,
 }

@@ -17,6 +17,13 @@ public sealed record Schedule
     /// <summary>Adds <c>workload</c> and <c>model</c>; older readers refuse it rather than replay without the clients.</summary>
     private const string FormatTag2 = "orleansnodes-schedule/2";
 
+    /// <summary>
+    /// A node that takes no tick in a round under skew says so (<c>rest</c>), and a <c>round</c>
+    /// gives every other node up all round its tick (<see cref="NamedRests"/>). Written only for
+    /// runs with skew, the one case where the two readings differ; older readers refuse it.
+    /// </summary>
+    private const string FormatTag3 = "orleansnodes-schedule/3";
+
     private static readonly JsonSerializerOptions _json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -55,6 +62,14 @@ public sealed record Schedule
     /// <summary>Which executions the replay admits: the random scheduler's (default) or an explorer's.</summary>
     public ScheduleModel Model { get; init; } = ScheduleModel.Random;
 
+    /// <summary>
+    /// Whether a node's silent round is a decision of its own (<c>rest n1</c>), so that a
+    /// <c>round</c> owes every node up all round without one a tick: true for schedules written
+    /// now, false for those loaded from formats <c>/1</c> and <c>/2</c>, in which a round owes a
+    /// node a tick only when the model forbids its silence (they name every tick, so it rarely matters).
+    /// </summary>
+    public bool NamedRests { get; init; } = true;
+
     /// <summary>Where the schedule was loaded from, for error messages.</summary>
     public string? Source { get; init; }
 
@@ -65,7 +80,7 @@ public sealed record Schedule
     public bool Equals(Schedule? other) =>
         other is not null && Protocol == other.Protocol && Seed == other.Seed && Options == other.Options
         && Property == other.Property && Settings == other.Settings && Source == other.Source
-        && Equals(Workload, other.Workload) && Model == other.Model
+        && Equals(Workload, other.Workload) && Model == other.Model && NamedRests == other.NamedRests
         && Decisions.AsSpan().SequenceEqual(other.Decisions.AsSpan());
 
     /// <inheritdoc/>
@@ -84,7 +99,8 @@ public sealed record Schedule
     {
         var text = new StringBuilder();
         text.AppendLine("{");
-        var tag = Workload is null && Model == ScheduleModel.Random ? FormatTag : FormatTag2;
+        var tag = NamedRests && Model == ScheduleModel.Random && Options.Faults.HasFlag(FaultKinds.Skew) ? FormatTag3
+            : Workload is null && Model == ScheduleModel.Random ? FormatTag : FormatTag2;
         text.Append("  \"format\": ").Append(JsonSerializer.Serialize(tag)).AppendLine(",");
         text.Append("  \"protocol\": ").Append(JsonSerializer.Serialize(Protocol)).AppendLine(",");
         text.Append("  \"seed\": ").Append(Seed).AppendLine(",");
@@ -141,8 +157,8 @@ public sealed record Schedule
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ScheduleFormatException($"{source}: line 1: expected a JSON object");
             var format = Required(root, "format", JsonValueKind.String, source).GetString();
-            if (format != FormatTag && format != FormatTag2)
-                throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}' or '{FormatTag2}')");
+            if (format != FormatTag && format != FormatTag2 && format != FormatTag3)
+                throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}', '{FormatTag2}' or '{FormatTag3}')");
             var protocol = Required(root, "protocol", JsonValueKind.String, source).GetString()!;
             if (!Required(root, "seed", JsonValueKind.Number, source).TryGetUInt64(out var seed))
                 throw new ScheduleFormatException($"{source}: 'seed' must be a non-negative integer");
@@ -183,6 +199,7 @@ public sealed record Schedule
                 Settings = settings,
                 Workload = workload,
                 Model = model,
+                NamedRests = format == FormatTag3 || !options.Faults.HasFlag(FaultKinds.Skew),
                 Decisions = decisions.MoveToImmutable(),
                 Source = source,
             };

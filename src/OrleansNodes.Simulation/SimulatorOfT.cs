@@ -219,7 +219,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         EnsureFits(schedule);
         if (ForWorkloadOf(schedule) is { } other) return other.Replay(schedule);
         CheckWorkload(schedule);
-        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model);
+        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model, namedRests: schedule.NamedRests);
         var violation = engine.Violation is { } found
             ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source, model: schedule.Model)
             : null;
@@ -232,7 +232,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         ArgumentNullException.ThrowIfNull(schedule);
         if (ForWorkloadOf(schedule) is { } other) return other.Trace(schedule);
         var lines = new List<string>();
-        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines, model: schedule.Model);
+        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines, model: schedule.Model, namedRests: schedule.NamedRests);
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -246,7 +246,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         // The page shows what the schedule does, decision by decision, whether or not a random run
         // could have drawn it (a hand-written schedule, say); Replay is where the model is enforced.
         var explored = schedule.Model == ScheduleModel.Explored;
-        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: false);
+        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: false, namedRests: schedule.NamedRests);
         engine.TraceLines = lines;
         return new CounterexampleBuilder<TSettings, TState, TMessage, TRequest, TReply>(engine, lines)
             .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source, completeRounds: !explored);
@@ -340,7 +340,8 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         IReadOnlyList<TRequest>? payloads,
         bool scripted,
         bool lenient = false,
-        bool enforceModel = false) =>
+        bool enforceModel = false,
+        bool namedRests = true) =>
         new(
             _protocol,
             _settings,
@@ -354,6 +355,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         {
             Lenient = lenient,
             EnforceModel = enforceModel,
+            NamedRests = namedRests,
             FlushAtRoundEnd = !scripted,
         };
 
@@ -364,12 +366,13 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         IReadOnlyList<TRequest>? payloads,
         List<string>? trace,
         bool lenient = false,
-        ScheduleModel model = ScheduleModel.Random)
+        ScheduleModel model = ScheduleModel.Random,
+        bool namedRests = true)
     {
         // Scripted worlds replay with their commands, and explored schedules with their own
         // flushes; schedules of random runs must keep to the model the run was drawn from.
         var scripted = payloads is not null || model == ScheduleModel.Explored;
-        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted);
+        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted, namedRests);
         engine.TraceLines = trace;
         engine.Start();
         for (var i = 0; i < decisions.Count; i++)

@@ -88,15 +88,50 @@ public class ModelEnforcementTests
     }
 
     [Fact]
-    public void Replay_SkewedNodeSilentForTwoRoundsInARow_SecondRoundTicksItFirst()
+    public void Replay_SkewedNodeRestsTwoRoundsInARow_SecondRestDoesNotApply()
     {
         // With skew a node's rate is 0.5x..2x, carried as credit: it may skip one round, never two.
         var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew };
 
-        var report = _mute.Replay(Of(skewed, "tick n0", "tick n1", "round", "tick n0", "tick n1", "round"));
+        var report = _mute.Replay(Of(skewed, "rest n2", "round", "rest n2", "round"));
 
-        Assert.Equal(0, report.SkippedDecisions);
+        Assert.Equal(1, report.SkippedDecisions);
+        Assert.Equal("decision 2 'rest n2'", report.FirstSkipped);
         Assert.Equal(5, report.Ticks);
+    }
+
+    [Fact]
+    public void Replay_RoundsUnderSkew_EveryNodeTicksOnceARoundUnlessItRests()
+    {
+        var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew };
+
+        Assert.Equal(6, _mute.Replay(Of(skewed, "round", "round")).Ticks);
+        Assert.Equal(5, _mute.Replay(Of(skewed, "round", "rest n1", "round")).Ticks);
+        Assert.Equal(1, _mute.Replay(Of(SimulationOptions.Default, "rest n1", "round")).SkippedDecisions);
+
+        var explained = _mute.Explain(Of(skewed, "rest n1", "round"));
+        Assert.Equal(["rest n1", "tick n0", "tick n2", "round"], explained.Events.Select(e => e.Label));
+        Assert.Equal([false, true, true, false], explained.Events.Select(e => e.Owed));
+    }
+
+    [Fact]
+    public void Replay_ScheduleOfFormat2UnderSkew_ARoundOwesOnlyTheTicksTheModelDemands()
+    {
+        // Formats /1 and /2 have no `rest`: every tick is named, and a silent node is one without ticks.
+        var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew };
+        var written = Of(skewed, "tick n0", "tick n1", "round", "tick n0", "tick n1", "round").ToJson();
+        Assert.Contains("\"orleansnodes-schedule/3\"", written, StringComparison.Ordinal);
+        var json = written.Replace("orleansnodes-schedule/3", "orleansnodes-schedule/2", StringComparison.Ordinal);
+        var path = Path.Combine(Path.GetTempPath(), $"format2-{Environment.ProcessId}.schedule.json");
+        File.WriteAllText(path, json);
+        var loaded = Schedule.Load(path);
+        File.Delete(path);
+
+        var report = _mute.Replay(loaded);
+
+        Assert.False(loaded.NamedRests);
+        Assert.Equal(0, report.SkippedDecisions);
+        Assert.Equal(5, report.Ticks); // n2 silent in the first round, owed its tick in the second
     }
 
     [Fact]

@@ -128,6 +128,35 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Parse_SkewedRunWithARest_RoundTripsAsVersion3()
+    {
+        var schedule = Sample() with
+        {
+            Options = Sample().Options with { Faults = FaultKinds.Skew | FaultKinds.Drop },
+            Decisions = [Decision.Parse("rest n1"), Decision.Round, Decision.Parse("tick n1")],
+        };
+
+        var json = schedule.ToJson();
+        var parsed = Schedule.Parse(json);
+
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/3\",", json.Split('\n'));
+        Assert.Contains("    \"rest n1\",", json.Split('\n'));
+        Assert.True(parsed.NamedRests);
+        Assert.Equal(schedule, parsed with { Source = null });
+    }
+
+    [Fact]
+    public void Parse_Version2UnderSkew_LoadsWithoutNamedRests()
+    {
+        var skewed = Sample() with { Options = Sample().Options with { Faults = FaultKinds.Skew }, Workload = WorkloadSpec.Of("kv-clients", ("clients", 1)) };
+
+        var parsed = Schedule.Parse(skewed.ToJson().Replace("orleansnodes-schedule/3", "orleansnodes-schedule/2", StringComparison.Ordinal));
+
+        Assert.False(parsed.NamedRests);
+        Assert.True(Schedule.Parse(Sample().ToJson()).NamedRests); // no skew: the two readings agree
+    }
+
+    [Fact]
     public void Parse_Version1WithoutWorkload_LoadsWithTheRandomModel()
     {
         var json = Sample().ToJson();

@@ -176,6 +176,10 @@
         g = el("circle", { cx: x("n" + e.node), cy: cy, r: 5, "class": "glyph-tick" }, null, svg);
         tip(g, "tick n" + e.node);
         break;
+      case "Rest":
+        g = el("circle", { cx: x("n" + e.node), cy: cy, r: 5, "class": "glyph-rest" }, null, svg);
+        tip(g, "n" + e.node + " takes no tick this round (a slow clock)");
+        break;
       case "Flush":
         g = el("rect", { x: x("n" + e.node) - 5, y: cy - 5, width: 10, height: 10, rx: 2, "class": "glyph-flush" }, null, svg);
         tip(g, "flush n" + e.node + " (persist, then release " + e.sends.length + " message(s))");

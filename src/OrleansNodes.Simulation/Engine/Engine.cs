@@ -61,6 +61,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private readonly int[] _silentRounds;
     private readonly bool[] _upAllRound;
     private readonly bool[] _restartedThisRound;
+    private readonly bool[] _resting;
     private readonly bool _mayDrop;
     private readonly bool _mayDuplicate;
     private readonly bool _restartForLiveness;
@@ -147,6 +148,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         _upAllRound = new bool[n];
         Array.Fill(_upAllRound, true);
         _restartedThisRound = new bool[n];
+        _resting = new bool[n];
         _mayDrop = options.Faults.HasFlag(FaultKinds.Drop);
         _mayDuplicate = options.Faults.HasFlag(FaultKinds.Duplicate);
         _restartForLiveness = options.RestartCrashedForLiveness;
@@ -271,6 +273,14 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// <summary>Whether a decision about a vanished message applies to a stand-in (shrinking only; see <c>FindStandIn</c>).</summary>
     public bool Lenient { get; init; }
 
+    /// <summary>
+    /// Whether a node up all round that takes no tick says so with a <c>rest</c> (runs, and
+    /// schedules of format <c>/3</c>): a round then owes every other such node its tick, the
+    /// nominal rate. Otherwise (formats <c>/1</c> and <c>/2</c>, which record every tick) a round
+    /// owes a node a tick only when the model forbids its silence.
+    /// </summary>
+    public bool NamedRests { get; init; }
+
     /// <summary>Every step's (node, input), when set (the bare-loop baseline).</summary>
     public List<(NodeId Node, Input<TMessage, TRequest> Input)>? Inputs { get; set; }
 
@@ -357,13 +367,42 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
                 return ValidNode(decision.Node) && Submit(decision.Client, decision.Number, decision.Node, decision.Peer);
             case DecisionKind.Live:
                 return (!EnforceModel || (_cuts == 0 && (_down == 0 || !_restartForLiveness))) && GoLive();
+            case DecisionKind.Rest:
+                return ValidNode(decision.Node) && Rest(decision.Node);
             default:
                 return false;
         }
     }
 
     private bool TickAllowed(int node) =>
-        _ticksThisRound[node] < _maxTicksPerRound && !_restartedThisRound[node] && !BatchFull(node);
+        _ticksThisRound[node] < _maxTicksPerRound && !_restartedThisRound[node] && !_resting[node] && !BatchFull(node);
+
+    /// <summary>Whether the round owes <paramref name="node"/> a tick before it may end (see <see cref="NamedRests"/>).</summary>
+    private bool OwesTick(int node) =>
+        _upAllRound[node] && _ticksThisRound[node] == 0 && !_resting[node] && (NamedRests || _silentRounds[node] + 1 >= _maxSilentRounds);
+
+    /// <summary>
+    /// <paramref name="node"/> takes no tick this round. Under the model only a node the model
+    /// lets be silent may rest (with skew, one that ticked last round); never one that ticked.
+    /// </summary>
+    public bool Rest(int node)
+    {
+        if (!_up[node] || !_upAllRound[node] || _ticksThisRound[node] > 0 || _resting[node]) return false;
+        if (EnforceModel && _silentRounds[node] + 1 >= _maxSilentRounds) return false;
+        Record(new Decision(DecisionKind.Rest, node));
+        _resting[node] = true;
+        Note("takes no tick this round");
+        EndLine();
+        return true;
+    }
+
+    /// <summary>Every node up all round that took no tick rests (the scheduler, ending a round of a run).</summary>
+    public void RestSilentNodes()
+    {
+        if (!NamedRests) return;
+        for (var node = 0; node < Nodes; node++)
+            if (_up[node] && _upAllRound[node] && _ticksThisRound[node] == 0) Rest(node);
+    }
 
     /// <summary>A delivery, drop or duplicate the model allows (the message itself is looked up next).</summary>
     private bool NetworkActionAllowed(in Decision decision) => decision.Kind switch
@@ -400,6 +439,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         Array.Clear(_ticksThisRound);
         Array.Clear(_restartedThisRound);
+        Array.Clear(_resting);
         if (_delayed.Count > 0) PromoteDue();
         if (_workload is not null)
         {
@@ -497,7 +537,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         // Every tick token is spent before a round ends; a node up all round has had its ticks.
         for (var node = 0; node < Nodes; node++)
-            if (_upAllRound[node] && _ticksThisRound[node] == 0 && _silentRounds[node] + 1 >= _maxSilentRounds) return false;
+            if (OwesTick(node)) return false;
         return true;
     }
 
@@ -530,7 +570,8 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// The next step the current round owes before it may end, as a decision, or null when it owes
     /// none: first the clients' requests in the order they were sent, then the messages whose
     /// delay runs out this round (the oldest first), then a tick of each node, lowest id first,
-    /// that was up all round without one; a node whose batch is full flushes before it steps.
+    /// that was up all round without one or a <c>rest</c>; a node whose batch is full flushes
+    /// before it steps.
     /// </summary>
     public Decision? NextOwed()
     {
@@ -553,7 +594,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         for (var node = 0; node < Nodes; node++)
         {
-            if (!_upAllRound[node] || _ticksThisRound[node] > 0 || _silentRounds[node] + 1 < _maxSilentRounds) continue;
+            if (!OwesTick(node)) continue;
             if (BatchFull(node)) return new Decision(DecisionKind.Flush, node);
             if (TickAllowed(node)) return new Decision(DecisionKind.Tick, node);
         }

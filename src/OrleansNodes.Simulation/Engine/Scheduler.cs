@@ -146,6 +146,7 @@ internal sealed class Scheduler<TSettings, TState, TMessage, TRequest, TReply>
         // leave these decisions out.
         for (var node = 0; node < engine.Nodes && !engine.Failed; node++) Flush(node);
         if (engine.Failed) return;
+        engine.RestSilentNodes();
         engine.AdvanceRound();
         RefillTokens();
     }
