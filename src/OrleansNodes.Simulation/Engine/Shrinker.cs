@@ -6,8 +6,8 @@ namespace OrleansNodes.Simulation.Engine;
 /// the contents of rounds (keeping the time step), then fault episodes (a crash with its restart, the cuts of a partition with their heal), then
 /// single decisions. Each pass repeatedly deletes chunks of its units, keeping any deletion after
 /// which the replay still fails the same way, refining the chunks down to single units. Passes
-/// repeat while any of them makes progress; with replays left, a second descent from the start
-/// in another order of grains may find a shorter minimum. A replay skips decisions that no longer apply or that
+/// repeat while any of them makes progress; while replays are left, further descents from the
+/// start take the grains in other orders, and the shortest result is kept. A replay skips decisions that no longer apply or that
 /// the run's model forbids, so every candidate is an execution the options allow; and a
 /// <c>round</c> does the work its round owes (requests, due messages, ticks) without naming it, so
 /// deleting that work from a schedule costs nothing and the result names only what was chosen.
@@ -26,15 +26,28 @@ internal static class Shrinker
     /// </summary>
     public static List<Decision> Minimize(List<Decision> decisions, Func<List<Decision>, List<Decision>?> replay, ref int budget)
     {
-        var first = Descend(decisions, [Rounds, RoundContents, FaultEpisodes, Singles], replay, ref budget);
-        if (budget <= 0) return first;
+        // ddmin is greedy: which deletion succeeds first decides which minimum it ends in. While
+        // replays are left, descend again from the unshrunk schedule with the grains in another
+        // order, and keep the shortest.
+        List<Decision>? best = null;
+        foreach (var order in Orders)
+        {
+            if (best is not null && budget <= 0) break;
+            var found = Descend(decisions, order, replay, ref budget);
+            if (best is null || found.Count < best.Count) best = found;
+        }
 
-        // ddmin is greedy: which deletion succeeds first decides which minimum it ends in. With
-        // replays left, descend once more from the start with the fault episodes first (they
-        // often decide which rounds are needed at all), and keep the shorter.
-        var second = Descend(decisions, [FaultEpisodes, Rounds, RoundContents, Singles], replay, ref budget);
-        return second.Count < first.Count ? second : first;
+        return best!;
     }
+
+    /// <summary>The orders of grains the descents take, coarse to fine within each.</summary>
+    private static readonly Func<List<Decision>, List<List<int>>>[][] Orders =
+    [
+        [Rounds, RoundContents, FaultEpisodes, Singles],
+        [FaultEpisodes, Rounds, RoundContents, Singles],
+        [RoundContents, FaultEpisodes, Rounds, Singles],
+        [RoundContents, Rounds, FaultEpisodes, Singles],
+    ];
 
     private static List<Decision> Descend(
         List<Decision> decisions, Func<List<Decision>, List<List<int>>>[] grains, Func<List<Decision>, List<Decision>?> replay, ref int budget)
