@@ -38,6 +38,7 @@ public static class ExploreCommand
         var partitions = OptionRules.Range(new Option<int?>("--partitions") { Description = "Times one path may cut a node off from its peers (clients still reach it) until a heal." }, 0, 250);
         var crashes = OptionRules.Range(new Option<int?>("--crashes") { Description = "Crashes one path may take (a crashed node may restart)." }, 0, 250);
         var ticks = OptionRules.Range(new Option<int?>("--ticks") { Description = "Ticks each node may take on one path (default per protocol)." }, 0, 250);
+        var maxLead = OptionRules.Range(new Option<int?>("--max-lead") { Description = "Ticks a node may be ahead of the slowest node up (bounded clock drift; default: any)." }, 1, 250);
         var clients = OptionRules.Range(new Option<int?>("--clients") { Description = "Clients, each running a short script (default per protocol)." }, 0, 16);
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations in each client's script.", DefaultValueFactory = _ => 1 }, 1, 16);
         var retries = OptionRules.Range(new Option<int>("--retries") { Description = "Times one path may have a waiting client send its request again to another node, as after a timeout.", DefaultValueFactory = _ => 0 }, 0, 250);
@@ -55,7 +56,7 @@ public static class ExploreCommand
         var html = OptionRules.NewFile(new Option<FileInfo?>("--html") { HelpName = "FILE", Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." });
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
-            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, clients, operations, retries, delays, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
+            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, maxLead, clients, operations, retries, delays, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
@@ -81,6 +82,7 @@ public static class ExploreCommand
                 MaxCrashes = parse.GetValue(crashes) ?? (kinds.HasFlag(FaultKinds.Crash) ? 1 : 0),
                 MaxPartitions = parse.GetValue(partitions) ?? (kinds.HasFlag(FaultKinds.Partition) ? 1 : 0),
                 TicksPerNode = parse.GetValue(ticks) ?? entry.DefaultTicks,
+                MaxTickLead = parse.GetValue(maxLead),
                 Clients = parse.GetValue(clients) ?? entry.DefaultClients,
                 OperationsPerClient = parse.GetValue(operations),
                 MaxDelays = parse.GetValue(delays),
@@ -189,7 +191,7 @@ public static class ExploreCommand
     private static int Print(IAnsiConsole console, ExplorationCatalog.Entry entry, ExplorationReport report, string? saved, string? page)
     {
         var options = report.Options;
-        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.MaxRetries} retries, {options.TicksPerNode} ticks/node, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}");
+        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.MaxRetries} retries, {options.TicksPerNode} ticks/node{(options.MaxTickLead is { } lead ? $" (lead at most {lead})" : "")}, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}");
         var table = new Table().Border(TableBorder.Rounded).Title("exploration");
         table.AddColumns("states", "unique", "unique/s", "depth", "pruned", "time", "memory", "complete");
         foreach (var column in table.Columns) column.RightAligned();
@@ -264,6 +266,7 @@ public static class ExploreCommand
             threads = report.Options.Threads,
             symmetry = report.Options.Symmetry,
             delays = report.Options.MaxDelays,
+            maxLead = report.Options.MaxTickLead,
             generated = report.GeneratedStates,
             unique = report.UniqueStates,
             uniquePerSecond = Math.Round(report.UniquePerSecond),

@@ -101,7 +101,7 @@ public static class KeyValueProperties
 
     /// <summary>
     /// Availability, with the settings' <see cref="KeyValueSettings.ElectionTimeoutTicksMax"/> of
-    /// <see cref="KeyValueSettings.Default"/>; <see cref="For"/> builds it for other settings.
+    /// <see cref="KeyValueSettings.Default"/>; <see cref="For(KeyValueSettings)"/> builds it for other settings.
     /// </summary>
     public static readonly Property<KeyValueState> LeaderStepsDownWhenCutOff = StepDownWithin(KeyValueSettings.Default, NetworkBounds.Simulator);
 
@@ -109,12 +109,21 @@ public static class KeyValueProperties
     public static readonly IReadOnlyList<Property<KeyValueState>> All = For(KeyValueSettings.Default);
 
     /// <summary>Every property, with the leader's step-down bound derived from <paramref name="settings"/>.</summary>
-    public static IReadOnlyList<Property<KeyValueState>> For(KeyValueSettings settings)
+    public static IReadOnlyList<Property<KeyValueState>> For(KeyValueSettings settings) => For(settings, NetworkBounds.Simulator);
+
+    /// <summary>
+    /// Every property, with the leader's step-down bound derived from <paramref name="settings"/>
+    /// and the rounds of <paramref name="network"/> (see <see cref="StepDownBoundRounds"/>): an
+    /// exhaustive search, whose round ends when every node has ticked once more and whose cut
+    /// links lose what they carry, has no delay to wait for and no slow clock.
+    /// </summary>
+    public static IReadOnlyList<Property<KeyValueState>> For(KeyValueSettings settings, NetworkBounds network)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var stepDown = settings.ElectionTimeoutTicksMax == KeyValueSettings.Default.ElectionTimeoutTicksMax
+        ArgumentNullException.ThrowIfNull(network);
+        var stepDown = settings.ElectionTimeoutTicksMax == KeyValueSettings.Default.ElectionTimeoutTicksMax && network == NetworkBounds.Simulator
             ? LeaderStepsDownWhenCutOff
-            : StepDownWithin(settings, NetworkBounds.Simulator);
+            : StepDownWithin(settings, network);
         return
         [
             Agreement, AppliedPrefix, IdenticalStores, AppliedOnce, CompactionBehindApplied, PromiseKept, stepDown,

@@ -26,6 +26,15 @@ public sealed record ExplorationOptions
     /// <summary>Ticks each node may take on one path (0: time never passes).</summary>
     public int TicksPerNode { get; init; }
 
+    /// <summary>
+    /// How many ticks a node may be ahead of the slowest node that is up (null: any number).
+    /// Clocks that drift apart only so far are what the simulator's skew assumes, and what a
+    /// property that counts rounds needs: a search round ends when every node has ticked once
+    /// more, so a node far ahead could sit idle for rounds. With a lead of 1, a node ticks at
+    /// least once in every round but one.
+    /// </summary>
+    public int? MaxTickLead { get; init; }
+
     /// <summary>Crashes on one path (each crashed node may restart).</summary>
     public int MaxCrashes { get; init; }
 
@@ -115,6 +124,7 @@ public sealed record ExplorationOptions
         Require(Nodes is >= 1 and <= 16, nameof(Nodes), Nodes, "must be between 1 and 16");
         Require(MaxDepth >= 0, nameof(MaxDepth), MaxDepth, "must not be negative");
         Require(TicksPerNode is >= 0 and <= 250, nameof(TicksPerNode), TicksPerNode, "must be between 0 and 250");
+        Require(MaxTickLead is null or (>= 1 and <= 250), nameof(MaxTickLead), MaxTickLead!, "must be between 1 and 250");
         Require(MaxCrashes is >= 0 and <= 250, nameof(MaxCrashes), MaxCrashes, "must be between 0 and 250");
         Require(MaxDrops is >= 0 and <= 250, nameof(MaxDrops), MaxDrops, "must be between 0 and 250");
         Require(MaxDuplicates is >= 0 and <= 250, nameof(MaxDuplicates), MaxDuplicates, "must be between 0 and 250");

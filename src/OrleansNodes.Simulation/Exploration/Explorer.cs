@@ -132,11 +132,13 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         else if (world.Partitions < _options.MaxPartitions)
             for (var node = 0; node < _options.Nodes; node++) actions.Add(new ExplorerAction(DecisionKind.Cut, node, 0));
 
+        var slowest = _options.MaxTickLead is null ? 0 : SlowestUp(world);
         for (var node = 0; node < _options.Nodes; node++)
         {
             if (world.Up[node])
             {
-                if (world.Ticks[node] < _options.TicksPerNode) actions.Add(new ExplorerAction(DecisionKind.Tick, node, 0));
+                if (world.Ticks[node] < _options.TicksPerNode && (_options.MaxTickLead is not { } lead || world.Ticks[node] - slowest < lead))
+                    actions.Add(new ExplorerAction(DecisionKind.Tick, node, 0));
                 if (world.Crashes < _options.MaxCrashes && world.DownCount < _maxDown) actions.Add(new ExplorerAction(DecisionKind.Crash, node, 0));
             }
             else
@@ -144,6 +146,15 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 actions.Add(new ExplorerAction(DecisionKind.Restart, node, 0));
             }
         }
+    }
+
+    /// <summary>The fewest ticks any node that is up has taken (<see cref="ExplorationOptions.MaxTickLead"/> counts from it).</summary>
+    private int SlowestUp(ExplorerWorld<TState, TMessage> world)
+    {
+        var slowest = int.MaxValue;
+        for (var node = 0; node < _options.Nodes; node++)
+            if (world.Up[node] && world.Ticks[node] < slowest) slowest = world.Ticks[node];
+        return slowest == int.MaxValue ? 0 : slowest;
     }
 
     // Two copies of one message on one link lead to the same successors; deliver the first only.

@@ -1,3 +1,4 @@
+using OrleansNodes.Protocols.FailureDetector;
 using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Protocols.Tests.Mutants;
 using OrleansNodes.Protocols.Tests.Mutants.KeyValue;
@@ -149,6 +150,59 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         Assert.Null(report.Violation);
         Assert.False(report.CutShort);
         Assert.True(report.DepthBounded);
+    }
+
+    /// <summary>
+    /// The step-down bound in this search's rounds. A round ends when every node has ticked once
+    /// more; with clocks at most one tick apart (<see cref="ExplorationOptions.MaxTickLead"/>) a
+    /// leader ticks in every round but one, and a cut link loses what it carries, so nothing
+    /// delayed can reset its count after the cut: one tick per round, no delay
+    /// (<see cref="KeyValueProperties.StepDownBoundRounds"/>: election timeout + 2 rounds).
+    /// </summary>
+    public static readonly NetworkBounds SearchRounds = new(MaxMessageDelayRounds: 0, MaxTickSkew: 1);
+
+    /// <summary>One node cut off long enough to have to step down; no clients, no crash.</summary>
+    public static readonly ExplorationOptions CutOff = new()
+    {
+        Nodes = 3, TicksPerNode = 8, MaxTickLead = 1, MaxPartitions = 1, MaxDelays = 2, MaxDepth = 80, Threads = 2,
+    };
+
+    [Fact]
+    public void Explore_LeaderIgnoresCheckQuorum_CaughtWithTheSearchsStepDownBoundAndTheScheduleReplays()
+    {
+        var properties = KeyValueProperties.For(Settings, SearchRounds);
+        var mutant = new LeaderIgnoresCheckQuorum { CheckedProperties = properties };
+
+        var report = Explore(mutant, CutOff);
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        output.WriteLine($"{report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s, '{violation.Property}' after {violation.Actions} actions: {violation.Message}");
+        Assert.Equal("a leader cut off from a majority steps down within 4 rounds", violation.Property);
+        Assert.Equal(52, violation.Actions);
+        var replay = Simulator.Create(mutant, Settings).WithExplorationClients(ExplorationScripts.KeyValue).Replay(violation.Schedule!);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(violation.Property, replay.Violation?.Property);
+
+        // The random simulator's shrunk counterexample (its own bound, 47 rounds) takes more actions.
+        var simulator = KeyValueMutantHunt.Simulator(new LeaderIgnoresCheckQuorum());
+        var random = simulator.RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
+        output.WriteLine($"random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
+        Assert.InRange(violation.Actions, 1, randomActions);
+
+        // The same bound on the correct store: clean, so the bound is not too tight for this search.
+        var correct = Explore(new CorrectStore { CheckedProperties = properties }, CutOff with { MaxDelays = 3 });
+        output.WriteLine($"correct store: {correct.UniqueStates:N0} states, {correct.Elapsed.TotalSeconds:F1} s");
+        Assert.Null(correct.Violation);
+        Assert.False(correct.CutShort);
+    }
+
+    /// <summary>The real store behind the mutant wrapper, so a test can check it with other properties.</summary>
+    private sealed class CorrectStore : KeyValueMutant
+    {
+        public override string Bug => "none";
+
+        public override string ExpectedViolation => "";
     }
 
     private static KeyValueMutant Mutant(string name) => name switch

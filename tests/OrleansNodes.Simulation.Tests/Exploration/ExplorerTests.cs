@@ -38,6 +38,21 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public void Explore_TickLeadOfOne_KeepsTheClocksWithinOneTickOfEachOther()
+    {
+        var options = new ExplorationOptions { Nodes = 2, TicksPerNode = 2, MaxDepth = 10 };
+
+        var free = Simulator.Create(new Faulty(), new Unit()).Explore(options);
+        var bounded = Simulator.Create(new Faulty(), new Unit()).Explore(options with { MaxTickLead = 1 });
+
+        // The states are the tick counts (a, b), each 0..2: nine; within one tick of each other,
+        // (2, 0) and (0, 2) are never reached: seven.
+        Assert.Equal(9, free.UniqueStates);
+        Assert.Equal(7, bounded.UniqueStates);
+        Assert.Throws<ArgumentException>(() => Simulator.Create(new Faulty(), new Unit()).Explore(options with { MaxTickLead = 0 }));
+    }
+
+    [Fact]
     public void Explore_SymmetryOnAProtocolThatDoesNotDeclareIt_IsRefused()
     {
         var error = Assert.Throws<ArgumentException>(() =>

@@ -1,3 +1,4 @@
+using OrleansNodes.Protocols.FailureDetector;
 using OrleansNodes.Protocols.KeyValue;
 using KeyValueContext = OrleansNodes.Core.StepContext<OrleansNodes.Protocols.KeyValue.KeyValueSettings, OrleansNodes.Protocols.KeyValue.KeyValueMessage, OrleansNodes.Protocols.KeyValue.KeyValueReply>;
 using KeyValueInput = OrleansNodes.Core.Input<OrleansNodes.Protocols.KeyValue.KeyValueMessage, OrleansNodes.Protocols.KeyValue.KeyValueCommand>;
@@ -25,8 +26,14 @@ public abstract class KeyValueMutant(KeyValueProtocol? inner = null) : Protocol<
     /// <inheritdoc/>
     public override string Name => "kv-mutant-" + GetType().Name;
 
+    /// <summary>
+    /// The properties checked, when not the real store's: the same properties built for other
+    /// bounds (an exhaustive search's rounds, say), with <see cref="KeyValueProperties.For(KeyValueSettings, NetworkBounds)"/>.
+    /// </summary>
+    public IReadOnlyList<Property<KeyValueState>>? CheckedProperties { get; init; }
+
     /// <inheritdoc/>
-    public override IReadOnlyList<Property<KeyValueState>> Properties => Inner.Properties;
+    public override IReadOnlyList<Property<KeyValueState>> Properties => CheckedProperties ?? Inner.Properties;
 
     /// <inheritdoc/>
     public override KeyValueState Init(NodeConfig<KeyValueSettings> config) => Inner.Init(config);
