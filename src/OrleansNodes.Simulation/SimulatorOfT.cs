@@ -221,7 +221,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         CheckWorkload(schedule);
         var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model, namedRests: schedule.NamedRests);
         var violation = engine.Violation is { } found
-            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source, model: schedule.Model)
+            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source, model: schedule.Model, namedRests: schedule.NamedRests)
             : null;
         return Report(schedule.Seed, engine, violation);
     }
@@ -421,7 +421,8 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         IReadOnlyList<TRequest>? payloads,
         bool shrink,
         string? existingPath,
-        ScheduleModel model = ScheduleModel.Random)
+        ScheduleModel model = ScheduleModel.Random,
+        bool namedRests = true)
     {
         var upTo = Math.Max(0, Math.Min(decisions.Count, found.DecisionIndex + 1));
         var schedule = found.Kind == PropertyKind.Always ? decisions.GetRange(0, upTo) : [.. decisions];
@@ -456,7 +457,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         }
 
         var lines = new List<string>();
-        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model);
+        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model, namedRests: namedRests);
         var message = found.Message;
         if (traced.Violation is not { } replayed || replayed.Signature != found.Signature)
             message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated " + traced.Violation.Signature)}: is the protocol deterministic?)";
@@ -470,6 +471,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Settings = SettingsText,
             Workload = simulator._workloadSpec,
             Model = model,
+            NamedRests = namedRests,
             Decisions = [.. schedule],
             Source = existingPath,
         };

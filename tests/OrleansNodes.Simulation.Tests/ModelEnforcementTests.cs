@@ -88,6 +88,27 @@ public class ModelEnforcementTests
     }
 
     [Fact]
+    public void Replay_BareRoundsUnderSkew_Format2TicksEveryOtherRoundFormat3EveryRound()
+    {
+        // Faulty throws on a node's fifth tick. A /3 round gives every node its tick; a /2 round
+        // only the ticks the model demands, every other round under skew.
+        var faulty = Simulator.Create(new Faulty(), Unit.Value);
+        var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew, Nodes = 1 };
+        var rounds = Of(skewed, [.. Enumerable.Repeat("round", 10)]) with { Protocol = "faulty" };
+        var format2 = Schedule.Parse(rounds.ToJson().Replace("orleansnodes-schedule/3", "orleansnodes-schedule/2", StringComparison.Ordinal));
+
+        var nominal = faulty.Replay(rounds);
+        var everyOther = faulty.Replay(format2);
+
+        Assert.Equal("no exception in Step", nominal.Violation?.Property);
+        Assert.Equal("no exception in Step", everyOther.Violation?.Property);
+        Assert.Equal(4, nominal.Rounds); // the fifth tick is in the fifth round
+        Assert.Equal(9, everyOther.Rounds); // ticks in rounds 1, 3, 5, 7, 9
+        Assert.DoesNotContain("deterministic", everyOther.Violation!.Message, StringComparison.Ordinal);
+        Assert.False(everyOther.Violation.Schedule.NamedRests);
+    }
+
+    [Fact]
     public void Replay_SkewedNodeRestsTwoRoundsInARow_SecondRestDoesNotApply()
     {
         // With skew a node's rate is 0.5x..2x, carried as credit: it may skip one round, never two.
