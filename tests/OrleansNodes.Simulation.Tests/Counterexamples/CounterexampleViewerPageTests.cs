@@ -63,6 +63,32 @@ public sealed class CounterexampleViewerPageTests : IDisposable
     }
 
     [ChromiumFact]
+    public async Task Page_WorkARoundOwedAndARest_ShownAsStepsOfTheirOwn()
+    {
+        // The schedule never names n1's ticks (its rounds owe them); with skew, n1 rests in round 0.
+        var plain = ExplainTests.OutOfOrder();
+        var resting = plain with
+        {
+            Options = plain.Options with { Faults = plain.Options.Faults | FaultKinds.Skew },
+            Decisions = [Decision.Parse("rest n1"), .. plain.Decisions],
+        };
+        var relay = Simulator.Create(new Relay(), Unit.Value);
+        var owedTicks = relay.Explain(plain);
+        var rested = relay.Explain(resting);
+        var owed = owedTicks.Events.IndexOf(owedTicks.Events.First(e => e.Owed));
+        await using var chromium = await SystemChromium.LaunchAsync();
+
+        var page = await OpenAsync(chromium, owedTicks);
+        await page.Locator($".row-hit[data-row='{owed}']").ClickAsync();
+        await Expect(page.Locator("#panel")).ToContainTextAsync("tick n1");
+        await Expect(page.Locator("#panel")).ToContainTextAsync("(owed by the round at line 2 of the schedule)");
+
+        var restPage = await OpenAsync(chromium, rested);
+        await Expect(restPage.Locator("circle.glyph-rest")).ToHaveCountAsync(1);
+        Assert.DoesNotContain(rested.Events, e => e.Owed && e.Label == "tick n1" && e.Round == 0);
+    }
+
+    [ChromiumFact]
     public async Task Page_NextPastTheLastRow_SelectsTheViolation()
     {
         var counterexample = Simulator.Create(new Relay(), Unit.Value).Explain(ExplainTests.OutOfOrder());
