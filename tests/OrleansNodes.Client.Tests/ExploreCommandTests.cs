@@ -69,6 +69,15 @@ public class ExploreCommandTests
     }
 
     [Fact]
+    public void Explore_PaxosWithAClockLead_SaysItInTheBounds()
+    {
+        var run = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--max-lead", "1", "--delays", "2", "--depth", "60", "--threads", "2", "-o", "json");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("\"maxLead\":1", run.Output.Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Explore_PaxosWithOneDelay_TooFewToAdoptAValue_SaysDelaysIsABound()
     {
         var run = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--delays", "1", "--depth", "60", "--threads", "2");
@@ -82,6 +91,7 @@ public class ExploreCommandTests
     [Theory]
     [InlineData(new[] { "explore", "raft" }, "unknown protocol 'raft'")]
     [InlineData(new[] { "explore", "kv", "--delays", "-1" }, "--delays")]
+    [InlineData(new[] { "explore", "kv", "--max-lead", "0" }, "--max-lead")]
     [InlineData(new[] { "explore", "failure-detector", "--symmetry", "--delays", "2" }, "--symmetry and --delays")]
     [InlineData(new[] { "explore", "paxos", "--bfs", "--dfs" }, "choose one search order")]
     [InlineData(new[] { "explore", "paxos", "--faults", "reorder" }, "unknown fault 'reorder'")]
