@@ -205,17 +205,7 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         public override string ExpectedViolation => "";
     }
 
-    private static KeyValueMutant Mutant(string name) => name switch
-    {
-        nameof(PromiseFallsBack) => new PromiseFallsBack(),
-        nameof(AcceptWithoutPromise) => new AcceptWithoutPromise(),
-        nameof(ApplyOutOfOrder) => new ApplyOutOfOrder(),
-        nameof(LeaderReadsLocally) => new LeaderReadsLocally(),
-        nameof(NoDeduplication) => new NoDeduplication(),
-        nameof(SnapshotBeforeApply) => new SnapshotBeforeApply(),
-        nameof(RecoveryReplaysSnapshot) => new RecoveryReplaysSnapshot(),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such mutant"),
-    };
+    private static KeyValueMutant Mutant(string name) => KeyValueMutantHunt.Case(name).Mutant;
 
     private static ExplorationReport Explore(Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> protocol, ExplorationOptions options, KeyValueSettings? settings = null) =>
         Simulator.Create(protocol, settings ?? Settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);

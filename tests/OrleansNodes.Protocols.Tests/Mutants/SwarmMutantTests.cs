@@ -123,14 +123,7 @@ public class SwarmMutantTests(ITestOutputHelper output)
         Assert.Contains("swarm configuration: ", suiteViolation.ToString(), StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> KeyValueMutants => [nameof(PromiseFallsBack), nameof(AcceptWithoutPromise), nameof(LeaderIgnoresCheckQuorum)];
-
-    private static KeyValueMutant KeyValueCase(string name) => name switch
-    {
-        nameof(PromiseFallsBack) => new PromiseFallsBack(),
-        nameof(AcceptWithoutPromise) => new AcceptWithoutPromise(),
-        _ => new LeaderIgnoresCheckQuorum(),
-    };
+    public static TheoryData<string> KeyValueMutants => [.. KeyValueMutantHunt.SwarmCases.Select(c => c.ToString())];
 
     /// <summary>
     /// Each is caught within 20 seeds of the key-value hunt's options, for which
@@ -140,7 +133,7 @@ public class SwarmMutantTests(ITestOutputHelper output)
     [MemberData(nameof(KeyValueMutants))]
     public void RunSuite_KeyValueMutant_ViolatesTheExpectedPropertyWithin20Seeds(string name)
     {
-        var mutant = KeyValueCase(name);
+        var mutant = KeyValueMutantHunt.Case(name).Mutant;
         var simulator = KeyValueMutantHunt.Simulator(mutant);
 
         var report = simulator.RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1);
