@@ -14,13 +14,14 @@ namespace OrleansNodes.Simulation;
 /// than a global counter would. Text forms: <c>round</c>, <c>tick n2</c>,
 /// <c>deliver n1->n0 #3</c>, <c>drop n1->n0 #3</c>, <c>dup n1->n0 #3</c>, <c>flush n0</c>,
 /// <c>crash n0</c>, <c>restart n0</c>, <c>cut n0->n1</c>, <c>heal</c>, <c>request c3#7->n1</c>,
-/// <c>submit c3#7->n1 $0</c>, <c>live</c>, <c>flush-crash n0</c>, <c>rest n2</c>.
+/// <c>submit c3#7->n1 $0</c>, <c>live</c>, <c>flush-crash n0</c>, <c>rest n2</c>,
+/// <c>delay n1->n0 #3 +2</c>.
 /// </remarks>
 /// <param name="Kind">What happens.</param>
 /// <param name="Node">The node that steps, or a message's or link's source.</param>
 /// <param name="Peer">A message's or link's target; for <see cref="DecisionKind.Submit"/>, the index of the scripted command.</param>
 /// <param name="Number">A message's ordinal on its link, or a request's sequence number.</param>
-/// <param name="Client">A request's client.</param>
+/// <param name="Client">A request's client; for <see cref="DecisionKind.Delay"/>, the rounds the message is held.</param>
 public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer = 0, long Number = 0, long Client = 0)
 {
     /// <summary>Time advances one round.</summary>
@@ -44,6 +45,7 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
         DecisionKind.Live => "live",
         DecisionKind.FlushCrash => $"flush-crash n{Node}",
         DecisionKind.Rest => $"rest n{Node}",
+        DecisionKind.Delay => $"delay n{Node}->n{Peer} #{Number} +{Client}",
         _ => $"unknown {(int)Kind}",
     };
 
@@ -68,6 +70,7 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
             "deliver" => OnMessage(words, DecisionKind.Deliver),
             "drop" => OnMessage(words, DecisionKind.Drop),
             "dup" => OnMessage(words, DecisionKind.Duplicate),
+            "delay" => OnDelay(words),
             "cut" => OnLink(words),
             "request" => OnRequest(words, DecisionKind.Request),
             "submit" => OnRequest(words, DecisionKind.Submit),
@@ -100,6 +103,14 @@ public readonly record struct Decision(DecisionKind Kind, int Node = 0, int Peer
         var (from, to) = ParseLink(words[1]);
         if (!words[2].StartsWith('#')) throw new FormatException($"expected '#<ordinal>' in '{string.Join(' ', words)}'");
         return new Decision(kind, from, to, ParseNumber(words[2][1..]));
+    }
+
+    private static Decision OnDelay(string[] words)
+    {
+        Expect(words, 4);
+        var message = OnMessage(words[..3], DecisionKind.Delay);
+        if (!words[3].StartsWith('+')) throw new FormatException($"expected '+<rounds>' in '{string.Join(' ', words)}'");
+        return message with { Client = ParseNumber(words[3][1..]) };
     }
 
     private static Decision OnRequest(string[] words, DecisionKind kind)

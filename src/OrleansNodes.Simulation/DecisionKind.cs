@@ -60,4 +60,13 @@ public enum DecisionKind : byte
     /// round that has not ticked its tick.
     /// </summary>
     Rest,
+
+    /// <summary>
+    /// A message just released is held back: it may be delivered from this many rounds after the
+    /// round that sent it, and must be by the end of the round after that (only with
+    /// <see cref="FaultKinds.Reorder"/>, at most <see cref="SimulationOptions.MaxDelayRounds"/>).
+    /// Without it a message is due by the end of the round after its send, so a schedule names
+    /// the delays its run drew and shrinking can delete them.
+    /// </summary>
+    Delay,
 }

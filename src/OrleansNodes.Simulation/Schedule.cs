@@ -24,6 +24,14 @@ public sealed record Schedule
     /// </summary>
     private const string FormatTag3 = "orleansnodes-schedule/3";
 
+    /// <summary>
+    /// Adds to <c>/3</c> the delays a run drew, each a decision of its own (<c>delay n1->n0 #3 +2</c>),
+    /// so that a message no <c>delay</c> names is due by the end of the round after its send
+    /// (<see cref="NamedDelays"/>). Written only for random runs with <see cref="FaultKinds.Reorder"/>;
+    /// older readers refuse it.
+    /// </summary>
+    private const string FormatTag4 = "orleansnodes-schedule/4";
+
     private static readonly JsonSerializerOptions _json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -70,6 +78,15 @@ public sealed record Schedule
     /// </summary>
     public bool NamedRests { get; init; } = true;
 
+    /// <summary>
+    /// Whether the delays the run drew are decisions of their own (<c>delay</c>), so that a
+    /// <c>round</c> owes every message sent before it that no <c>delay</c> holds back: true for
+    /// schedules written now, false for those loaded from formats <c>/1</c> to <c>/3</c>, in which
+    /// a round owes a message only once the bound of <see cref="SimulationOptions.MaxDelayRounds"/>
+    /// has run out (they name every delivery, so it matters only for what shrinking deleted).
+    /// </summary>
+    public bool NamedDelays { get; init; } = true;
+
     /// <summary>Where the schedule was loaded from, for error messages.</summary>
     public string? Source { get; init; }
 
@@ -80,7 +97,7 @@ public sealed record Schedule
     public bool Equals(Schedule? other) =>
         other is not null && Protocol == other.Protocol && Seed == other.Seed && Options == other.Options
         && Property == other.Property && Settings == other.Settings && Source == other.Source
-        && Equals(Workload, other.Workload) && Model == other.Model && NamedRests == other.NamedRests
+        && Equals(Workload, other.Workload) && Model == other.Model && NamedRests == other.NamedRests && NamedDelays == other.NamedDelays
         && Decisions.AsSpan().SequenceEqual(other.Decisions.AsSpan());
 
     /// <inheritdoc/>
@@ -99,8 +116,10 @@ public sealed record Schedule
     {
         var text = new StringBuilder();
         text.AppendLine("{");
-        var tag = NamedRests && Model == ScheduleModel.Random && Options.Faults.HasFlag(FaultKinds.Skew) ? FormatTag3
-            : Workload is null && Model == ScheduleModel.Random ? FormatTag : FormatTag2;
+        var random = Model == ScheduleModel.Random;
+        var tag = NamedDelays && NamedRests && random && Options.Faults.HasFlag(FaultKinds.Reorder) ? FormatTag4
+            : NamedRests && random && Options.Faults.HasFlag(FaultKinds.Skew) ? FormatTag3
+            : Workload is null && random ? FormatTag : FormatTag2;
         text.Append("  \"format\": ").Append(JsonSerializer.Serialize(tag)).AppendLine(",");
         text.Append("  \"protocol\": ").Append(JsonSerializer.Serialize(Protocol)).AppendLine(",");
         text.Append("  \"seed\": ").Append(Seed).AppendLine(",");
@@ -157,8 +176,8 @@ public sealed record Schedule
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ScheduleFormatException($"{source}: line 1: expected a JSON object");
             var format = Required(root, "format", JsonValueKind.String, source).GetString();
-            if (format != FormatTag && format != FormatTag2 && format != FormatTag3)
-                throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}', '{FormatTag2}' or '{FormatTag3}')");
+            if (format != FormatTag && format != FormatTag2 && format != FormatTag3 && format != FormatTag4)
+                throw new ScheduleFormatException($"{source}: unsupported format '{format}' (expected '{FormatTag}', '{FormatTag2}', '{FormatTag3}' or '{FormatTag4}')");
             var protocol = Required(root, "protocol", JsonValueKind.String, source).GetString()!;
             if (!Required(root, "seed", JsonValueKind.Number, source).TryGetUInt64(out var seed))
                 throw new ScheduleFormatException($"{source}: 'seed' must be a non-negative integer");
@@ -199,7 +218,8 @@ public sealed record Schedule
                 Settings = settings,
                 Workload = workload,
                 Model = model,
-                NamedRests = format == FormatTag3 || !options.Faults.HasFlag(FaultKinds.Skew),
+                NamedRests = format == FormatTag3 || format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Skew),
+                NamedDelays = format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Reorder),
                 Decisions = decisions.MoveToImmutable(),
                 Source = source,
             };

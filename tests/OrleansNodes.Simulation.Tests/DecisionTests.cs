@@ -16,6 +16,7 @@ public class DecisionTests
     [InlineData("request c3#7->n1")]
     [InlineData("submit c3#7->n1 $2")]
     [InlineData("live")]
+    [InlineData("delay n1->n0 #3 +2")]
     public void Parse_TextForm_RoundTrips(string text)
     {
         Assert.Equal(text, Decision.Parse(text).ToString());
@@ -27,8 +28,16 @@ public class DecisionTests
         Assert.Equal(new Decision(DecisionKind.Deliver, 1, 0, 3), Decision.Parse("deliver n1->n0 #3"));
     }
 
+    [Fact]
+    public void Parse_Delay_NamesTheMessageAndItsRounds()
+    {
+        Assert.Equal(new Decision(DecisionKind.Delay, 1, 0, 3, 2), Decision.Parse("delay n1->n0 #3 +2"));
+    }
+
     [Theory]
     [InlineData("foo", "unknown decision 'foo'")]
+    [InlineData("delay n1->n0 #3 2", "expected '+<rounds>'")]
+    [InlineData("delay n1->n0 #3", "needs 3 argument(s)")]
     [InlineData("tick", "'tick' needs 1 argument(s)")]
     [InlineData("tick x2", "expected a node like 'n2', got 'x2'")]
     [InlineData("deliver n1->n0 3", "expected '#<ordinal>'")]

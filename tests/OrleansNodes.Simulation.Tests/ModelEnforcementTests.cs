@@ -156,6 +156,65 @@ public class ModelEnforcementTests
     }
 
     [Fact]
+    public void Replay_MessagesNoDelayHolds_OwedByTheEndOfTheRoundAfterTheirSend()
+    {
+        // n0 sends a number on every tick, released by the round's flush. A round owes every
+        // message sent before the previous one that no `delay` holds back, as the run's scheduler
+        // delivers one it drew no delay for; older formats hold each until the bound runs out.
+        var reordering = SimulationOptions.Default with { Faults = FaultKinds.Reorder, Nodes = 2, MaxDelayRounds = 4 };
+        var rounds = Of(reordering, "round", "round", "round") with { Protocol = "relay" };
+
+        Assert.Equal(2, _relay.Replay(rounds).Deliveries);
+        Assert.Equal(0, _relay.Replay(rounds with { NamedDelays = false }).Deliveries);
+    }
+
+    [Fact]
+    public void Replay_DelayedMessage_OwedOnlyOnceItsDelayRunsOut()
+    {
+        var reordering = SimulationOptions.Default with { Faults = FaultKinds.Reorder, Nodes = 2, MaxDelayRounds = 4 };
+        var held = Of(reordering, "round", "delay n0->n1 #1 +2", "round", "round", "round") with { Protocol = "relay" };
+
+        var report = _relay.Replay(held);
+        var explained = _relay.Explain(held);
+
+        Assert.Equal(0, report.SkippedDecisions);
+        var owed = explained.Events.Where(e => e.Owed && e.Kind == DecisionKind.Deliver).Select(e => (e.Label, e.Round));
+        Assert.Equal([("deliver n0->n1 #2", 2L), ("deliver n0->n1 #1", 3L)], owed); // 1 after 2: out of order
+        Assert.Equal("received in order", report.Violation?.Property);
+        Assert.Contains("held until round 2", explained.Events.Single(e => e.Kind == DecisionKind.Delay).Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FaultKinds.Reorder, "delay n0->n1 #1 +5")] // past MaxDelayRounds
+    [InlineData(FaultKinds.Drop, "delay n0->n1 #1 +1")]    // no reordering in this run
+    [InlineData(FaultKinds.Reorder, "delay n0->n1 #9 +1")] // no such message
+    public void Replay_DelayTheModelForbids_DoesNotApply(FaultKinds faults, string delay)
+    {
+        var options = SimulationOptions.Default with { Faults = faults, Nodes = 2, MaxDelayRounds = 4 };
+
+        var report = _relay.Replay(Of(options, "round", delay, "round") with { Protocol = "relay" });
+
+        Assert.Equal(1, report.SkippedDecisions);
+        Assert.Equal($"decision 1 '{delay}'", report.FirstSkipped);
+    }
+
+    [Fact]
+    public void Run_WithReorder_NamesTheDelaysItDrewAndItsScheduleReplaysExactly()
+    {
+        // The relay's numbers arrive out of order only when some are held back.
+        var options = SimulationOptions.Default with { Faults = FaultKinds.Reorder, Nodes = 2, Shrink = false, SaveSchedule = false, CheckDeterminism = false };
+
+        var run = _relay.RunSuite(50, options).Violation!;
+        var replay = _relay.Replay(run.Schedule);
+
+        Assert.Contains(run.Schedule.Decisions, d => d.Kind == DecisionKind.Delay);
+        Assert.True(run.Schedule.NamedDelays);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(run.Property, replay.Violation?.Property);
+        Assert.Equal(run.Schedule.Decisions.Length, replay.Decisions);
+    }
+
+    [Fact]
     public void Replay_CrashedNode_OwesNoTicks()
     {
         var crashing = SimulationOptions.Default with { Faults = FaultKinds.Crash };

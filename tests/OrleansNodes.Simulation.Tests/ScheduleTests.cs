@@ -146,6 +146,37 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void Parse_ReorderingRunWithADelay_RoundTripsAsVersion4()
+    {
+        var schedule = Sample() with
+        {
+            Options = Sample().Options with { Faults = FaultKinds.Reorder | FaultKinds.Skew },
+            Decisions = [Decision.Parse("tick n0"), Decision.Parse("flush n0"), Decision.Parse("delay n0->n1 #1 +3"), Decision.Parse("rest n1"), Decision.Round],
+        };
+
+        var json = schedule.ToJson();
+        var parsed = Schedule.Parse(json);
+
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/4\",", json.Split('\n'));
+        Assert.Contains("    \"delay n0->n1 #1 +3\",", json.Split('\n'));
+        Assert.True(parsed.NamedDelays);
+        Assert.True(parsed.NamedRests);
+        Assert.Equal(schedule, parsed with { Source = null });
+    }
+
+    [Fact]
+    public void Parse_Version3UnderReorder_LoadsWithoutNamedDelays()
+    {
+        var reordering = Sample() with { Options = Sample().Options with { Faults = FaultKinds.Reorder | FaultKinds.Skew } };
+
+        var parsed = Schedule.Parse(reordering.ToJson().Replace("orleansnodes-schedule/4", "orleansnodes-schedule/3", StringComparison.Ordinal));
+
+        Assert.False(parsed.NamedDelays);
+        Assert.True(parsed.NamedRests);
+        Assert.True(Schedule.Parse(Sample().ToJson()).NamedDelays); // no reordering: the two readings agree
+    }
+
+    [Fact]
     public void Parse_Version2UnderSkew_LoadsWithoutNamedRests()
     {
         var skewed = Sample() with { Options = Sample().Options with { Faults = FaultKinds.Skew }, Workload = WorkloadSpec.Of("kv-clients", ("clients", 1)) };

@@ -38,7 +38,7 @@ public sealed record TraceEvent
     /// <summary>A message's ordinal on its link, or a request's sequence number (see <see cref="Decision.Number"/>).</summary>
     public required long Number { get; init; }
 
-    /// <summary>A request's client (see <see cref="Decision.Client"/>).</summary>
+    /// <summary>A request's client, or the rounds a delay holds its message (see <see cref="Decision.Client"/>).</summary>
     public required long Client { get; init; }
 
     /// <summary>The decision in its schedule text form, such as <c>deliver n1->n0 #3</c>.</summary>

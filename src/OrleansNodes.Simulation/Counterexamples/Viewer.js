@@ -213,6 +213,12 @@
         el("text", { x: (a + b) / 2, y: cy - 3, "text-anchor": "middle", "class": "glyph-label cut" }, "✂ n" + e.node + "→n" + e.peer, g);
         tip(g, "cut the link n" + e.node + " → n" + e.peer);
         break;
+      case "Delay":
+        lx = x("n" + e.node);
+        g = el("g", {}, null, svg);
+        el("text", { x: lx + 8, y: cy + 4, "class": "glyph-label delay" }, "⧖ +" + e.client + " →n" + e.peer, g);
+        tip(g, "n" + e.node + "'s message #" + e.number + " to n" + e.peer + " is held " + e.client + " round(s)");
+        break;
       case "Heal":
       case "Live":
         var first = x("n0"), last = x("n" + (data.nodes - 1)), cls = e.kind === "Heal" ? "heal" : "live";

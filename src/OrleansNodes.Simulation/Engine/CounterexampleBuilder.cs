@@ -162,7 +162,7 @@ internal sealed class CounterexampleBuilder<TSettings, TState, TMessage, TReques
     /// <summary>The message (its id and text) or request command a decision is about to act on.</summary>
     private (long MessageId, string? Text) FindActedOn(in Decision decision)
     {
-        if (decision.Kind is DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate)
+        if (decision.Kind is DecisionKind.Deliver or DecisionKind.Drop or DecisionKind.Duplicate or DecisionKind.Delay)
         {
             for (var i = 0; i < _engine.ReadyCount; i++)
             {

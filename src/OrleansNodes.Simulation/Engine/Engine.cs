@@ -281,6 +281,15 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     /// </summary>
     public bool NamedRests { get; init; }
 
+    /// <summary>
+    /// Whether a message's delay is a decision of its own (<c>delay n1->n0 #3 +2</c>, runs with
+    /// <see cref="FaultKinds.Reorder"/> and schedules of format <c>/4</c>): a run records each
+    /// delay it draws, and in a replay a message no <c>delay</c> names is due by the end of the
+    /// round after its send, as in the run. Otherwise (older formats) a replay knows only the
+    /// bound, and holds every message it is not told to deliver until the bound runs out.
+    /// </summary>
+    public bool NamedDelays { get; init; }
+
     /// <summary>Every step's (node, input), when set (the bare-loop baseline).</summary>
     public List<(NodeId Node, Input<TMessage, TRequest> Input)>? Inputs { get; set; }
 
@@ -369,9 +378,33 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
                 return (!EnforceModel || (_cuts == 0 && (_down == 0 || !_restartForLiveness))) && GoLive();
             case DecisionKind.Rest:
                 return ValidNode(decision.Node) && Rest(decision.Node);
+            case DecisionKind.Delay:
+                return DelayAllowed(decision) && FindPacket(decision.Node, decision.Peer, decision.Number, out var held) is var at && at >= 0 && !held && Delay(at, (int)decision.Client);
             default:
                 return false;
         }
+    }
+
+    /// <summary>A <c>delay</c> applies only to a replay that reads delays as decisions, and under the model only within the bound.</summary>
+    private bool DelayAllowed(in Decision decision) =>
+        NamedDelays && _delayRandom is null && decision.Client >= 1 &&
+        (!EnforceModel || (_reorder && decision.Client <= _maxDelayRounds));
+
+    /// <summary>
+    /// Holds the deliverable message at <paramref name="index"/> back: it may be delivered from
+    /// <paramref name="rounds"/> rounds after the round that sent it, and is due by the end of the
+    /// round after that. It stays in the deliverable list (a replay keeps send order; only what a
+    /// round owes depends on the due round), so an explicit <c>deliver</c> may still take it early.
+    /// </summary>
+    private bool Delay(int index, int rounds)
+    {
+        ref var packet = ref CollectionsMarshal.AsSpan(_ready)[index];
+        Record(new Decision(DecisionKind.Delay, packet.From, packet.To, packet.Ordinal, rounds));
+        packet.ReadyRound = packet.SentRound + rounds;
+        packet.DueRound = packet.ReadyRound + 1;
+        Note($"held until round {packet.ReadyRound}: {StructuralDiff.Format(packet.Message)}");
+        EndLine();
+        return true;
     }
 
     private bool TickAllowed(int node) =>
@@ -907,19 +940,24 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
 
         var delay = _delayRandom is null ? 0 : _delayRandom.Next(_maxDelayRounds + 1);
 
-        // A replay does not know the delays the run drew, only their bound.
-        var slack = _delayRandom is null && _reorder ? _maxDelayRounds : 0;
+        // A replay of an older format does not know the delays the run drew, only their bound; one
+        // that reads delays as decisions learns them from the `delay` that follows.
+        var slack = _delayRandom is null && _reorder && !NamedDelays ? _maxDelayRounds : 0;
         var packet = new Packet<TMessage>
         {
             From = from,
             To = to,
             Ordinal = ++_linkOrdinals[from * Nodes + to],
+            SentRound = _round,
             ReadyRound = _round + delay,
             DueRound = _round + delay + slack + 1,
             Message = send.Message,
         };
         if (delay == 0) _ready.Add(packet);
         else _delayed.Add(packet);
+
+        // A run names what it drew, right after the flush that released the message.
+        if (delay > 0 && NamedDelays) Record(new Decision(DecisionKind.Delay, from, to, packet.Ordinal, delay));
     }
 
     private void ReleaseReplies(int node, List<ClientReply<TReply>> replies)

@@ -7,6 +7,9 @@ internal struct Packet<TMessage>
     public int To;
     public long Ordinal;
 
+    /// <summary>The round in which a flush released it (delays count from there).</summary>
+    public long SentRound;
+
     /// <summary>The first round in which the scheduler may deliver it.</summary>
     public long ReadyRound;
 

@@ -25,7 +25,7 @@ public static class Counterexamples
     public static int Actions(ISimulation simulation, Schedule counterexample)
     {
         ArgumentNullException.ThrowIfNull(simulation);
-        return simulation.Explain(counterexample).Events.Count(e => e.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live));
+        return simulation.Explain(counterexample).Events.Count(e => e.Kind is not (DecisionKind.Round or DecisionKind.Flush or DecisionKind.Live or DecisionKind.Delay));
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public sealed class CounterexampleViewerPageTests : IDisposable
         Assert.Equal(2, deliveries);
         await Expect(page.Locator("g.msg.delivered")).ToHaveCountAsync(deliveries);
         await Expect(page.Locator("g.msg.dropped")).ToHaveCountAsync(1);
+        await Expect(page.Locator("text.glyph-label.delay")).ToHaveTextAsync(["⧖ +2 →n1", "⧖ +1 →n1"]); // 1 and 2 are held back
         await Expect(page.Locator("#violation")).ToContainTextAsync("Always 'received in order' violated");
         await Expect(page.Locator("#verdict")).ToContainTextAsync("received in order");
         // The violating decision's row is marked too, and it is the last row.

@@ -16,11 +16,14 @@ public class ExplainTests
         SaveSchedule = false,
     };
 
-    /// <summary>n0 sends 1, 2, 3 to n1; the network drops 1 and delivers 3 before 2.</summary>
+    /// <summary>n0 sends 1, 2, 3 to n1; the network holds 1 and 2 back, drops 1 and delivers 3 before 2.</summary>
     internal static Schedule OutOfOrder(SimulationOptions? options = null) => Script(
         options ?? _options,
         "tick n0", "round",                 // 1 leaves with the round's flush
-        "tick n0", "flush n0", "round",     // 2 leaves with an explicit flush
+        "delay n0->n1 #1 +2",               // not due by the next round's end, so that round does not deliver it
+        "tick n0", "flush n0",              // 2 leaves with an explicit flush
+        "delay n0->n1 #2 +1",
+        "round",
         "tick n0", "flush n0",              // 3
         "drop n0->n1 #1",
         "deliver n0->n1 #3",
@@ -99,13 +102,13 @@ public class ExplainTests
         var named = counterexample.Events.Where(e => !e.Owed).ToList();
         Assert.Equal(schedule.Decisions.Select(d => d.ToString()), named.Select(e => e.Label));
         Assert.Equal(Enumerable.Range(0, schedule.Decisions.Length), named.Select(e => e.Index));
-        Assert.Equal([0L, 0, 1, 1, 1, 2, 2, 2, 2, 2], named.Select(e => e.Round));
+        Assert.Equal([0L, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2], named.Select(e => e.Round));
 
         // The schedule never names n1's ticks: each round takes the one n1 owes before it ends,
         // shown as an event of its own just before the round's.
         var owed = counterexample.Events.Where(e => e.Owed).ToList();
         Assert.All(owed, e => Assert.Equal("tick n1", e.Label));
-        Assert.Equal([1, 4], owed.Select(e => e.Index));
+        Assert.Equal([1, 6], owed.Select(e => e.Index));
         Assert.Equal([0L, 1], owed.Select(e => e.Round));
         Assert.Equal(2, counterexample.Nodes);
         Assert.Equal(2, counterexample.InitialStates.Length);
