@@ -7,7 +7,7 @@ public enum DecisionKind : byte
     /// The round ends and time advances one round: delayed messages become deliverable, nodes get
     /// their ticks, the workload issues requests. In a replay of a random run's schedule, a round
     /// first does the work it owes and the schedule does not name (its clients' requests land, its
-    /// due messages arrive, nodes up all round without a tick or a <see cref="Rest"/> take one;
+    /// due messages arrive, nodes up all round that did not <see cref="Rest"/> take the ticks it owes;
     /// see <c>Engine.NextOwed</c>), so a schedule records only what the run chose.
     /// </summary>
     Round,
@@ -55,9 +55,10 @@ public enum DecisionKind : byte
     FlushCrash,
 
     /// <summary>
-    /// A node takes no tick this round: its clock runs slow (only with <see cref="FaultKinds.Skew"/>,
-    /// and never two rounds in a row). Without it a <see cref="Round"/> gives every node up all
-    /// round that has not ticked its tick.
+    /// A node takes no more ticks this round: its clock runs slow (only with <see cref="FaultKinds.Skew"/>).
+    /// Without it a <see cref="Round"/> gives every node up all round the ticks it owes: two, the
+    /// fastest rate the model allows (one in schedules of format <c>/3</c>). A rest without a
+    /// tick (a silent round) never comes two rounds in a row.
     /// </summary>
     Rest,
 

@@ -27,8 +27,9 @@ public sealed record Schedule
     /// <summary>
     /// Adds to <c>/3</c> the delays a run drew, each a decision of its own (<c>delay n1->n0 #3 +2</c>),
     /// so that a message no <c>delay</c> names is due by the end of the round after its send
-    /// (<see cref="NamedDelays"/>). Written only for random runs with <see cref="FaultKinds.Reorder"/>;
-    /// older readers refuse it.
+    /// (<see cref="NamedDelays"/>); and under skew a round owes every node two ticks, a node that
+    /// took fewer saying <c>rest</c> (<see cref="FastClocks"/>). Written for random runs with
+    /// <see cref="FaultKinds.Reorder"/> or <see cref="FaultKinds.Skew"/>; older readers refuse it.
     /// </summary>
     private const string FormatTag4 = "orleansnodes-schedule/4";
 
@@ -87,6 +88,21 @@ public sealed record Schedule
     /// </summary>
     public bool NamedDelays { get; init; } = true;
 
+    /// <summary>
+    /// Whether under skew a <c>round</c> owes every node up all round the two ticks the model
+    /// allows, a node that took fewer saying <c>rest</c>: true for schedules written now, false for
+    /// those loaded from formats <c>/1</c> to <c>/3</c>, in which a round owes one tick and a skewed
+    /// node's second tick is named.
+    /// </summary>
+    public bool FastClocks { get; init; } = true;
+
+    /// <summary>How a replay reads this schedule's rounds (<see cref="NamedRests"/>, <see cref="NamedDelays"/>, <see cref="FastClocks"/>).</summary>
+    public ScheduleReading Reading
+    {
+        get => new(NamedRests, NamedDelays, FastClocks);
+        init => (NamedRests, NamedDelays, FastClocks) = (value.NamedRests, value.NamedDelays, value.FastClocks);
+    }
+
     /// <summary>Where the schedule was loaded from, for error messages.</summary>
     public string? Source { get; init; }
 
@@ -97,7 +113,7 @@ public sealed record Schedule
     public bool Equals(Schedule? other) =>
         other is not null && Protocol == other.Protocol && Seed == other.Seed && Options == other.Options
         && Property == other.Property && Settings == other.Settings && Source == other.Source
-        && Equals(Workload, other.Workload) && Model == other.Model && NamedRests == other.NamedRests && NamedDelays == other.NamedDelays
+        && Equals(Workload, other.Workload) && Model == other.Model && Reading == other.Reading
         && Decisions.AsSpan().SequenceEqual(other.Decisions.AsSpan());
 
     /// <inheritdoc/>
@@ -117,7 +133,7 @@ public sealed record Schedule
         var text = new StringBuilder();
         text.AppendLine("{");
         var random = Model == ScheduleModel.Random;
-        var tag = NamedDelays && NamedRests && random && Options.Faults.HasFlag(FaultKinds.Reorder) ? FormatTag4
+        var tag = Reading == ScheduleReading.Current && random && (Options.Faults & (FaultKinds.Reorder | FaultKinds.Skew)) != 0 ? FormatTag4
             : NamedRests && random && Options.Faults.HasFlag(FaultKinds.Skew) ? FormatTag3
             : Workload is null && random ? FormatTag : FormatTag2;
         text.Append("  \"format\": ").Append(JsonSerializer.Serialize(tag)).AppendLine(",");
@@ -220,6 +236,7 @@ public sealed record Schedule
                 Model = model,
                 NamedRests = format == FormatTag3 || format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Skew),
                 NamedDelays = format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Reorder),
+                FastClocks = format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Skew),
                 Decisions = decisions.MoveToImmutable(),
                 Source = source,
             };

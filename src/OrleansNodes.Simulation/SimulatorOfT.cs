@@ -219,9 +219,9 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         EnsureFits(schedule);
         if (ForWorkloadOf(schedule) is { } other) return other.Replay(schedule);
         CheckWorkload(schedule);
-        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model, namedRests: schedule.NamedRests, namedDelays: schedule.NamedDelays);
+        var engine = ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: null, model: schedule.Model, reading: schedule.Reading);
         var violation = engine.Violation is { } found
-            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source, model: schedule.Model, namedRests: schedule.NamedRests, namedDelays: schedule.NamedDelays)
+            ? Explain(schedule.Seed, schedule.Options, engine.Decisions, found, payloads: null, shrink: false, existingPath: schedule.Source, model: schedule.Model, reading: schedule.Reading)
             : null;
         return Report(schedule.Seed, engine, violation);
     }
@@ -232,7 +232,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         ArgumentNullException.ThrowIfNull(schedule);
         if (ForWorkloadOf(schedule) is { } other) return other.Trace(schedule);
         var lines = new List<string>();
-        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines, model: schedule.Model, namedRests: schedule.NamedRests, namedDelays: schedule.NamedDelays);
+        ReplayDecisions(schedule.Seed, schedule.Options, schedule.Decisions, payloads: null, trace: lines, model: schedule.Model, reading: schedule.Reading);
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -246,7 +246,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         // The page shows what the schedule does, decision by decision, whether or not a random run
         // could have drawn it (a hand-written schedule, say); Replay is where the model is enforced.
         var explored = schedule.Model == ScheduleModel.Explored;
-        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: false, namedRests: schedule.NamedRests, namedDelays: schedule.NamedDelays);
+        var engine = NewEngine(schedule.Seed, schedule.Options, random: null, preserveOrder: true, payloads: null, scripted: explored, enforceModel: false, reading: schedule.Reading);
         engine.TraceLines = lines;
         return new CounterexampleBuilder<TSettings, TState, TMessage, TRequest, TReply>(engine, lines)
             .Build(Protocol, schedule.Seed, schedule.Decisions, schedule.Options.LivenessRounds, schedule.Source, completeRounds: !explored);
@@ -341,8 +341,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         bool scripted,
         bool lenient = false,
         bool enforceModel = false,
-        bool namedRests = true,
-        bool namedDelays = true) =>
+        ScheduleReading? reading = null) =>
         new(
             _protocol,
             _settings,
@@ -356,8 +355,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         {
             Lenient = lenient,
             EnforceModel = enforceModel,
-            NamedRests = namedRests,
-            NamedDelays = namedDelays,
+            Reading = reading ?? ScheduleReading.Current,
             FlushAtRoundEnd = !scripted,
         };
 
@@ -369,13 +367,12 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         List<string>? trace,
         bool lenient = false,
         ScheduleModel model = ScheduleModel.Random,
-        bool namedRests = true,
-        bool namedDelays = true)
+        ScheduleReading? reading = null)
     {
         // Scripted worlds replay with their commands, and explored schedules with their own
         // flushes; schedules of random runs must keep to the model the run was drawn from.
         var scripted = payloads is not null || model == ScheduleModel.Explored;
-        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted, namedRests, namedDelays);
+        var engine = NewEngine(seed, options, random: null, preserveOrder: true, payloads, scripted, lenient, enforceModel: !scripted, reading);
         engine.TraceLines = trace;
         engine.Start();
         for (var i = 0; i < decisions.Count; i++)
@@ -425,8 +422,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         bool shrink,
         string? existingPath,
         ScheduleModel model = ScheduleModel.Random,
-        bool namedRests = true,
-        bool namedDelays = true)
+        ScheduleReading? reading = null)
     {
         var upTo = Math.Max(0, Math.Min(decisions.Count, found.DecisionIndex + 1));
         var schedule = found.Kind == PropertyKind.Always ? decisions.GetRange(0, upTo) : [.. decisions];
@@ -461,7 +457,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         }
 
         var lines = new List<string>();
-        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model, namedRests: namedRests, namedDelays: namedDelays);
+        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model, reading: reading);
         var message = found.Message;
         if (traced.Violation is not { } replayed || replayed.Signature != found.Signature)
             message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated " + traced.Violation.Signature)}: is the protocol deterministic?)";
@@ -475,8 +471,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Settings = SettingsText,
             Workload = simulator._workloadSpec,
             Model = model,
-            NamedRests = namedRests,
-            NamedDelays = namedDelays,
+            Reading = reading ?? ScheduleReading.Current,
             Decisions = [.. schedule],
             Source = existingPath,
         };

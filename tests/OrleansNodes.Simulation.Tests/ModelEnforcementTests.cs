@@ -88,20 +88,23 @@ public class ModelEnforcementTests
     }
 
     [Fact]
-    public void Replay_BareRoundsUnderSkew_Format2TicksEveryOtherRoundFormat3EveryRound()
+    public void Replay_BareRoundsUnderSkew_Format2TicksEveryOtherRoundFormat3EveryRoundFormat4TwiceARound()
     {
-        // Faulty throws on a node's fifth tick. A /3 round gives every node its tick; a /2 round
-        // only the ticks the model demands, every other round under skew.
+        // Faulty throws on a node's fifth tick. A /4 round gives every node the two ticks skew
+        // allows, a /3 round one; a /2 round only the ticks the model demands, every other round.
         var faulty = Simulator.Create(new Faulty(), Unit.Value);
         var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew, Nodes = 1 };
         var rounds = Of(skewed, [.. Enumerable.Repeat("round", 10)]) with { Protocol = "faulty" };
-        var format2 = Schedule.Parse(rounds.ToJson().Replace("orleansnodes-schedule/3", "orleansnodes-schedule/2", StringComparison.Ordinal));
+        var format2 = Schedule.Parse(rounds.ToJson().Replace("orleansnodes-schedule/4", "orleansnodes-schedule/2", StringComparison.Ordinal));
 
-        var nominal = faulty.Replay(rounds);
+        var fast = faulty.Replay(rounds);
+        var nominal = faulty.Replay(rounds with { FastClocks = false });
         var everyOther = faulty.Replay(format2);
 
+        Assert.Equal("no exception in Step", fast.Violation?.Property);
         Assert.Equal("no exception in Step", nominal.Violation?.Property);
         Assert.Equal("no exception in Step", everyOther.Violation?.Property);
+        Assert.Equal(2, fast.Rounds); // ticks 1-2, 3-4, then the fifth in the third round
         Assert.Equal(4, nominal.Rounds); // the fifth tick is in the fifth round
         Assert.Equal(9, everyOther.Rounds); // ticks in rounds 1, 3, 5, 7, 9
         Assert.DoesNotContain("deterministic", everyOther.Violation!.Message, StringComparison.Ordinal);
@@ -118,21 +121,25 @@ public class ModelEnforcementTests
 
         Assert.Equal(1, report.SkippedDecisions);
         Assert.Equal("decision 2 'rest n2'", report.FirstSkipped);
-        Assert.Equal(5, report.Ticks);
+        Assert.Equal(10, report.Ticks); // two a round for every node, but n2 in the first
     }
 
     [Fact]
-    public void Replay_RoundsUnderSkew_EveryNodeTicksOnceARoundUnlessItRests()
+    public void Replay_RoundsUnderSkew_EveryNodeTicksTwiceARoundUnlessItRests()
     {
+        // Under skew a round owes the fastest rate the model allows, and a node that ran slower
+        // says so: `rest` after no tick (a silent round) or after one.
         var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew };
 
-        Assert.Equal(6, _mute.Replay(Of(skewed, "round", "round")).Ticks);
-        Assert.Equal(5, _mute.Replay(Of(skewed, "round", "rest n1", "round")).Ticks);
+        Assert.Equal(12, _mute.Replay(Of(skewed, "round", "round")).Ticks);
+        Assert.Equal(10, _mute.Replay(Of(skewed, "round", "rest n1", "round")).Ticks);
+        Assert.Equal(11, _mute.Replay(Of(skewed, "round", "tick n1", "rest n1", "round")).Ticks);
         Assert.Equal(1, _mute.Replay(Of(SimulationOptions.Default, "rest n1", "round")).SkippedDecisions);
+        Assert.Equal(5, _mute.Replay(Of(skewed, "round", "rest n1", "round") with { FastClocks = false }).Ticks); // format /3: one a round
 
         var explained = _mute.Explain(Of(skewed, "rest n1", "round"));
-        Assert.Equal(["rest n1", "tick n0", "tick n2", "round"], explained.Events.Select(e => e.Label));
-        Assert.Equal([false, true, true, false], explained.Events.Select(e => e.Owed));
+        Assert.Equal(["rest n1", "tick n0", "tick n0", "tick n2", "tick n2", "round"], explained.Events.Select(e => e.Label));
+        Assert.Equal([false, true, true, true, true, false], explained.Events.Select(e => e.Owed));
     }
 
     [Fact]
@@ -141,8 +148,8 @@ public class ModelEnforcementTests
         // Formats /1 and /2 have no `rest`: every tick is named, and a silent node is one without ticks.
         var skewed = SimulationOptions.Default with { Faults = FaultKinds.Skew };
         var written = Of(skewed, "tick n0", "tick n1", "round", "tick n0", "tick n1", "round").ToJson();
-        Assert.Contains("\"orleansnodes-schedule/3\"", written, StringComparison.Ordinal);
-        var json = written.Replace("orleansnodes-schedule/3", "orleansnodes-schedule/2", StringComparison.Ordinal);
+        Assert.Contains("\"orleansnodes-schedule/4\"", written, StringComparison.Ordinal);
+        var json = written.Replace("orleansnodes-schedule/4", "orleansnodes-schedule/2", StringComparison.Ordinal);
         var path = Path.Combine(Path.GetTempPath(), $"format2-{Environment.ProcessId}.schedule.json");
         File.WriteAllText(path, json);
         var loaded = Schedule.Load(path);
@@ -199,16 +206,18 @@ public class ModelEnforcementTests
     }
 
     [Fact]
-    public void Run_WithReorder_NamesTheDelaysItDrewAndItsScheduleReplaysExactly()
+    public void Run_WithReorderAndSkew_NamesTheDelaysAndSlowClocksItDrewAndItsScheduleReplaysExactly()
     {
-        // The relay's numbers arrive out of order only when some are held back.
-        var options = SimulationOptions.Default with { Faults = FaultKinds.Reorder, Nodes = 2, Shrink = false, SaveSchedule = false, CheckDeterminism = false };
+        // The relay's numbers arrive out of order only when some are held back; with skew most
+        // rounds give a node one tick, not the two a round owes, and the run says so.
+        var options = SimulationOptions.Default with { Faults = FaultKinds.Reorder | FaultKinds.Skew, Nodes = 2, Shrink = false, SaveSchedule = false, CheckDeterminism = false };
 
         var run = _relay.RunSuite(50, options).Violation!;
         var replay = _relay.Replay(run.Schedule);
 
         Assert.Contains(run.Schedule.Decisions, d => d.Kind == DecisionKind.Delay);
-        Assert.True(run.Schedule.NamedDelays);
+        Assert.Contains(run.Schedule.Decisions, d => d.Kind == DecisionKind.Rest);
+        Assert.Equal(ScheduleReading.Current, run.Schedule.Reading);
         Assert.Equal(0, replay.SkippedDecisions);
         Assert.Equal(run.Property, replay.Violation?.Property);
         Assert.Equal(run.Schedule.Decisions.Length, replay.Decisions);

@@ -128,21 +128,26 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void Parse_SkewedRunWithARest_RoundTripsAsVersion3()
+    public void Parse_SkewedRunWithARest_RoundTripsAsVersion4AndInTheOlderReadingAsVersion3()
     {
         var schedule = Sample() with
         {
             Options = Sample().Options with { Faults = FaultKinds.Skew | FaultKinds.Drop },
             Decisions = [Decision.Parse("rest n1"), Decision.Round, Decision.Parse("tick n1")],
         };
+        var older = schedule with { FastClocks = false };
 
         var json = schedule.ToJson();
         var parsed = Schedule.Parse(json);
+        var parsedOlder = Schedule.Parse(older.ToJson());
 
-        Assert.Contains("  \"format\": \"orleansnodes-schedule/3\",", json.Split('\n'));
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/4\",", json.Split('\n'));
         Assert.Contains("    \"rest n1\",", json.Split('\n'));
-        Assert.True(parsed.NamedRests);
+        Assert.Equal(ScheduleReading.Current, parsed.Reading);
         Assert.Equal(schedule, parsed with { Source = null });
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/3\",", older.ToJson().Split('\n'));
+        Assert.Equal(new ScheduleReading(NamedRests: true, NamedDelays: true, FastClocks: false), parsedOlder.Reading);
+        Assert.Equal(older, parsedOlder with { Source = null });
     }
 
     [Fact]
@@ -181,9 +186,10 @@ public class ScheduleTests
     {
         var skewed = Sample() with { Options = Sample().Options with { Faults = FaultKinds.Skew }, Workload = WorkloadSpec.Of("kv-clients", ("clients", 1)) };
 
-        var parsed = Schedule.Parse(skewed.ToJson().Replace("orleansnodes-schedule/3", "orleansnodes-schedule/2", StringComparison.Ordinal));
+        var parsed = Schedule.Parse(skewed.ToJson().Replace("orleansnodes-schedule/4", "orleansnodes-schedule/2", StringComparison.Ordinal));
 
         Assert.False(parsed.NamedRests);
+        Assert.False(parsed.FastClocks);
         Assert.True(Schedule.Parse(Sample().ToJson()).NamedRests); // no skew: the two readings agree
     }
 

@@ -274,21 +274,20 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     public bool Lenient { get; init; }
 
     /// <summary>
-    /// Whether a node up all round that takes no tick says so with a <c>rest</c> (runs, and
-    /// schedules of format <c>/3</c>): a round then owes every other such node its tick, the
-    /// nominal rate. Otherwise (formats <c>/1</c> and <c>/2</c>, which record every tick) a round
-    /// owes a node a tick only when the model forbids its silence.
+    /// What the schedule names and so what a <c>round</c> owes (<see cref="ScheduleReading"/>):
+    /// runs record in the <see cref="ScheduleReading.Current"/> reading, replays read a schedule its
+    /// format's way. With <see cref="ScheduleReading.NamedRests"/> a run records a <c>rest</c> for
+    /// every node up all round that took fewer ticks than the round owes; with
+    /// <see cref="ScheduleReading.NamedDelays"/> it records each delay it draws.
     /// </summary>
-    public bool NamedRests { get; init; }
+    public ScheduleReading Reading { get; init; }
 
-    /// <summary>
-    /// Whether a message's delay is a decision of its own (<c>delay n1->n0 #3 +2</c>, runs with
-    /// <see cref="FaultKinds.Reorder"/> and schedules of format <c>/4</c>): a run records each
-    /// delay it draws, and in a replay a message no <c>delay</c> names is due by the end of the
-    /// round after its send, as in the run. Otherwise (older formats) a replay knows only the
-    /// bound, and holds every message it is not told to deliver until the bound runs out.
-    /// </summary>
-    public bool NamedDelays { get; init; }
+    private bool NamedRests => Reading.NamedRests;
+
+    private bool NamedDelays => Reading.NamedDelays;
+
+    /// <summary>The ticks a round owes a node up all round that does not rest: two under skew with fast clocks, else one.</summary>
+    private int OwedTicks => Reading.FastClocks ? _maxTicksPerRound : 1;
 
     /// <summary>Every step's (node, input), when set (the bare-loop baseline).</summary>
     public List<(NodeId Node, Input<TMessage, TRequest> Input)>? Inputs { get; set; }
@@ -410,31 +409,34 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
     private bool TickAllowed(int node) =>
         _ticksThisRound[node] < _maxTicksPerRound && !_restartedThisRound[node] && !_resting[node] && !BatchFull(node);
 
-    /// <summary>Whether the round owes <paramref name="node"/> a tick before it may end (see <see cref="NamedRests"/>).</summary>
+    /// <summary>Whether the round owes <paramref name="node"/> a tick before it may end (see <see cref="Reading"/>).</summary>
     private bool OwesTick(int node) =>
-        _upAllRound[node] && _ticksThisRound[node] == 0 && !_resting[node] && (NamedRests || _silentRounds[node] + 1 >= _maxSilentRounds);
+        _upAllRound[node] && !_resting[node] &&
+        (NamedRests ? _ticksThisRound[node] < OwedTicks : _ticksThisRound[node] == 0 && _silentRounds[node] + 1 >= _maxSilentRounds);
 
     /// <summary>
-    /// <paramref name="node"/> takes no tick this round. Under the model only a node the model
-    /// lets be silent may rest (with skew, one that ticked last round); never one that ticked.
+    /// <paramref name="node"/> takes no more ticks this round: none, or (with fast clocks under
+    /// skew) one of the two a round owes. Under the model only a node the model lets be silent may
+    /// rest without a tick (with skew, one that ticked last round).
     /// </summary>
     public bool Rest(int node)
     {
-        if (!_up[node] || !_upAllRound[node] || _ticksThisRound[node] > 0 || _resting[node]) return false;
-        if (EnforceModel && _silentRounds[node] + 1 >= _maxSilentRounds) return false;
+        if (!_up[node] || !_upAllRound[node] || _ticksThisRound[node] >= OwedTicks || _resting[node]) return false;
+        var silent = _ticksThisRound[node] == 0;
+        if (EnforceModel && silent && _silentRounds[node] + 1 >= _maxSilentRounds) return false;
         Record(new Decision(DecisionKind.Rest, node));
         _resting[node] = true;
-        Note("takes no tick this round");
+        Note(silent ? "takes no tick this round" : "takes no more ticks this round");
         EndLine();
         return true;
     }
 
-    /// <summary>Every node up all round that took no tick rests (the scheduler, ending a round of a run).</summary>
+    /// <summary>Every node up all round that took fewer ticks than the round owes rests (the scheduler, ending a round of a run).</summary>
     public void RestSilentNodes()
     {
         if (!NamedRests) return;
         for (var node = 0; node < Nodes; node++)
-            if (_up[node] && _upAllRound[node] && _ticksThisRound[node] == 0) Rest(node);
+            if (_up[node] && _upAllRound[node] && _ticksThisRound[node] < OwedTicks) Rest(node);
     }
 
     /// <summary>A delivery, drop or duplicate the model allows (the message itself is looked up next).</summary>

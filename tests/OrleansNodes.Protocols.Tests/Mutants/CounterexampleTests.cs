@@ -22,17 +22,15 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
     /// "Shrunk counterexamples"): these are the lengths of their first counterexamples today, the
     /// first found from the suite's first seed, so that shrinking cannot silently get worse while it waits.
     /// The others are held to the goal. A change to the store or to the faults moves them (other
-    /// runs, so other counterexamples, not worse shrinking of the same ones). Named delays (format
-    /// <c>/4</c>: a message no <c>delay</c> holds is owed the round after its send, not once the
-    /// bound runs out) took them from 204, 173 and 85, and the snapshot mutants under the goal;
-    /// NoDeduplication's went from 70 to 104, another minimum of a greedy search.
+    /// runs, so other counterexamples, not worse shrinking of the same ones). Format <c>/4</c>
+    /// (named delays, and under skew a round that owes two ticks) took LeaderReadsLocally's from
+    /// 204 to 40, OverwriteNotWritten's from 173 to 55, NoDeduplication's from 70 to 34 and the
+    /// snapshot mutants' from 64 to 38 and 51. LeaderIgnoresCheckQuorum's property allows a cut-off
+    /// leader 47 rounds, each at least a <c>round</c>, so about 50 is its floor.
     /// </summary>
     private static readonly Dictionary<string, int> KeyValueShrunkDecisionsMax = new()
     {
-        [nameof(LeaderReadsLocally)] = 69,
-        [nameof(NoDeduplication)] = 104,
-        [nameof(OverwriteNotWritten)] = 71,
-        [nameof(LeaderIgnoresCheckQuorum)] = 79,
+        [nameof(LeaderIgnoresCheckQuorum)] = 65,
     };
 
     private readonly string _directory = Directory.CreateTempSubdirectory("on-counterexamples-").FullName;
