@@ -178,7 +178,7 @@
         break;
       case "Rest":
         g = el("circle", { cx: x("n" + e.node), cy: cy, r: 5, "class": "glyph-rest" }, null, svg);
-        tip(g, "n" + e.node + " takes no tick this round (a slow clock)");
+        tip(g, "n" + e.node + " takes no more ticks this round (a slow clock)");
         break;
       case "Flush":
         g = el("rect", { x: x("n" + e.node) - 5, y: cy - 5, width: 10, height: 10, rx: 2, "class": "glyph-flush" }, null, svg);
