@@ -30,7 +30,8 @@ public static class ShrinkLengths
             {
                 if (find(seed) is not { } finding) break;
                 var v = finding.Violation;
-                var kinds = string.Join(", ", v.Schedule.Decisions.GroupBy(d => d.Kind).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
+                var kinds = string.Join(", ", v.Schedule.Decisions.GroupBy(d => d.Kind).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))
+                    + (v.Schedule.Options.Faults.HasFlag(FaultKinds.Skew) ? v.Schedule.FastClocks ? " | fast clocks" : " | nominal clocks" : "");
                 yield return new Result(name, v.Seed, v.OriginalDecisions, v.Schedule.Decisions.Length, v.Signature, kinds);
                 seed = v.Seed + 1;
             }

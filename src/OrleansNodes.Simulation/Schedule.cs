@@ -90,9 +90,10 @@ public sealed record Schedule
 
     /// <summary>
     /// Whether under skew a <c>round</c> owes every node up all round the two ticks the model
-    /// allows, a node that took fewer saying <c>rest</c>: true for schedules written now, false for
-    /// those loaded from formats <c>/1</c> to <c>/3</c>, in which a round owes one tick and a skewed
-    /// node's second tick is named.
+    /// allows, a node that took fewer saying <c>rest</c>: true for schedules written now unless
+    /// shrinking found a shorter one in the one-tick reading (<c>"clocks": "nominal"</c> in the
+    /// file), false for those loaded from formats <c>/1</c> to <c>/3</c>, in which a round owes one
+    /// tick and a skewed node's second tick is named.
     /// </summary>
     public bool FastClocks { get; init; } = true;
 
@@ -133,7 +134,7 @@ public sealed record Schedule
         var text = new StringBuilder();
         text.AppendLine("{");
         var random = Model == ScheduleModel.Random;
-        var tag = Reading == ScheduleReading.Current && random && (Options.Faults & (FaultKinds.Reorder | FaultKinds.Skew)) != 0 ? FormatTag4
+        var tag = NamedRests && NamedDelays && random && (Options.Faults & (FaultKinds.Reorder | FaultKinds.Skew)) != 0 ? FormatTag4
             : NamedRests && random && Options.Faults.HasFlag(FaultKinds.Skew) ? FormatTag3
             : Workload is null && random ? FormatTag : FormatTag2;
         text.Append("  \"format\": ").Append(JsonSerializer.Serialize(tag)).AppendLine(",");
@@ -145,6 +146,7 @@ public sealed record Schedule
         text.Append("  \"options\": ").Append(JsonSerializer.Serialize(Options, _json)).AppendLine(",");
         if (Workload is not null) text.Append("  \"workload\": ").Append(WorkloadJson(Workload)).AppendLine(",");
         if (Model != ScheduleModel.Random) text.Append("  \"model\": ").Append(JsonSerializer.Serialize(Model.ToString().ToLowerInvariant())).AppendLine(",");
+        if (tag == FormatTag4 && !FastClocks && Options.Faults.HasFlag(FaultKinds.Skew)) text.AppendLine("  \"clocks\": \"nominal\",");
         text.AppendLine("  \"decisions\": [");
         for (var i = 0; i < Decisions.Length; i++)
         {
@@ -204,6 +206,7 @@ public sealed record Schedule
             var settings = root.TryGetProperty("settings", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             var workload = root.TryGetProperty("workload", out var w) ? ParseWorkload(w, source) : null;
             var model = root.TryGetProperty("model", out var m) ? ParseModel(m, source) : ScheduleModel.Random;
+            var nominalClocks = root.TryGetProperty("clocks", out var c) && ParseClocks(c, source);
             var decisionsElement = Required(root, "decisions", JsonValueKind.Array, source);
             var lines = DecisionLines(json);
             var decisions = ImmutableArray.CreateBuilder<Decision>(decisionsElement.GetArrayLength());
@@ -236,7 +239,7 @@ public sealed record Schedule
                 Model = model,
                 NamedRests = format == FormatTag3 || format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Skew),
                 NamedDelays = format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Reorder),
-                FastClocks = format == FormatTag4 || !options.Faults.HasFlag(FaultKinds.Skew),
+                FastClocks = format == FormatTag4 ? !nominalClocks : !options.Faults.HasFlag(FaultKinds.Skew),
                 Decisions = decisions.MoveToImmutable(),
                 Source = source,
             };
@@ -276,6 +279,12 @@ public sealed record Schedule
 
         return new WorkloadSpec(kind, parameters.ToImmutable());
     }
+
+    /// <summary><c>"clocks"</c> (format <c>/4</c>): <c>"fast"</c>, the default, or <c>"nominal"</c> (a round owes one tick under skew); true for nominal.</summary>
+    private static bool ParseClocks(JsonElement element, string source) =>
+        element.ValueKind == JsonValueKind.String && element.GetString() is "fast" or "nominal"
+            ? element.GetString() == "nominal"
+            : throw new ScheduleFormatException($"{source}: 'clocks' must be \"fast\" or \"nominal\"");
 
     private static ScheduleModel ParseModel(JsonElement element, string source) =>
         element.ValueKind == JsonValueKind.String && Enum.TryParse<ScheduleModel>(element.GetString(), ignoreCase: true, out var model) && Enum.IsDefined(model)

@@ -392,18 +392,60 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
     /// These few replays are not counted against <see cref="SimulationOptions.MaxShrinkReplays"/>.
     /// </summary>
     private (Simulator<TSettings, TState, TMessage, TRequest, TReply> Simulator, List<Decision> Schedule) WithSmallerWorkload(
-        ulong seed, SimulationOptions options, List<Decision> schedule, string signature)
+        ulong seed, SimulationOptions options, List<Decision> schedule, string signature, ScheduleReading reading)
     {
         foreach (var smaller in _workloadFactory?.Smaller ?? [])
         {
             if (_workloadFactory!.Variant?.Invoke(smaller) is not { } variant) continue;
             var candidate = WithWorkload(variant);
-            var replay = candidate.ReplayDecisions(seed, options, schedule, payloads: null, trace: null, lenient: true);
+            var replay = candidate.ReplayDecisions(seed, options, schedule, payloads: null, trace: null, lenient: true, reading: reading);
             if (replay.Violation is not { } again || again.Signature != signature || replay.Decisions.Count > schedule.Count) continue;
             return (candidate, UpToViolation(replay.Decisions, again));
         }
 
         return (this, schedule);
+    }
+
+    /// <summary>
+    /// Shrinks a random run's <paramref name="schedule"/> read as <paramref name="reading"/> says,
+    /// with at most <paramref name="budget"/> replays: fewer clients and fewer operations, then the
+    /// decisions, and again after each smaller workload found (a schedule shrunk with three clients
+    /// may fail with one where the long original did not: its other clients' requests were part of
+    /// its interleaving). A candidate counts only if its replay fails with the same
+    /// <paramref name="signature"/> (the same property, and for a workload the same kind of
+    /// failure) in an execution the run's options allow: the replay enforces the model. A
+    /// liveness failure keeps its bound, since the replay judges it with the same options: the
+    /// candidate must still heal, go live and then run LivenessRounds rounds without the property
+    /// coming true.
+    /// </summary>
+    private (Simulator<TSettings, TState, TMessage, TRequest, TReply> Simulator, List<Decision> Schedule) Shrink(
+        ulong seed, SimulationOptions options, List<Decision> schedule, string signature, ScheduleReading reading, int budget)
+    {
+        // The run's decisions as this reading records them (a rest after a tick says nothing when a
+        // round owes one tick), so that even a schedule nothing could be deleted from replays clean.
+        var own = ReplayDecisions(seed, options, schedule, payloads: null, trace: null, lenient: true, reading: reading);
+        if (own.Violation is not { } first || first.Signature != signature) return (this, schedule);
+        schedule = UpToViolation(own.Decisions, first);
+        budget--;
+
+        var simulator = this;
+        for (var pass = 0; budget > 0; pass++)
+        {
+            var (smaller, reduced) = simulator.WithSmallerWorkload(seed, options, schedule, signature, reading);
+            if (pass > 0 && ReferenceEquals(smaller, simulator)) break; // the decisions are shrunk for this workload already
+            (simulator, schedule) = (smaller, reduced);
+            var shrinking = simulator;
+            schedule = Shrinker.Minimize(
+                schedule,
+                candidate =>
+                {
+                    var replay = shrinking.ReplayDecisions(seed, options, candidate, payloads: null, trace: null, lenient: true, reading: reading);
+                    return replay.Violation is { } again && again.Signature == signature ? UpToViolation(replay.Decisions, again) : null;
+                },
+                ref budget);
+        }
+
+        return (simulator, schedule);
     }
 
     /// <summary>An invariant's schedule ends at its violation; a liveness or end-of-run failure needs all of it.</summary>
@@ -427,37 +469,29 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
         var upTo = Math.Max(0, Math.Min(decisions.Count, found.DecisionIndex + 1));
         var schedule = found.Kind == PropertyKind.Always ? decisions.GetRange(0, upTo) : [.. decisions];
 
-        // A candidate counts only if its replay fails with the same signature (the same property,
-        // and for a workload the same kind of failure) in an execution the run's options allow:
-        // the replay enforces the model. A liveness failure keeps its bound, since the replay
-        // judges it with the same options: the candidate must still heal, go live and then run
-        // LivenessRounds rounds without the property coming true.
         var simulator = this;
+        var shrunkReading = reading ?? ScheduleReading.Current;
         if (shrink && options.MaxShrinkReplays > 0 && payloads is null && model == ScheduleModel.Random)
         {
-            // Fewer clients and fewer operations, then the decisions, and again after each smaller
-            // workload found: a schedule shrunk with three clients may fail with one where the long
-            // original did not (its other clients' requests were part of its interleaving).
-            var budget = options.MaxShrinkReplays;
-            for (var pass = 0; budget > 0; pass++)
+            // Under skew a shrunk schedule may run its clocks at the fastest rate the model allows
+            // or at the nominal one (ScheduleReading.FastClocks). A run's decisions replay the same
+            // in both, but greedy ddmin ends in different minima in each, so it shrinks in both,
+            // each with half the replays, and keeps the shorter.
+            ScheduleReading[] readings = options.Faults.HasFlag(FaultKinds.Skew) && shrunkReading.FastClocks
+                ? [shrunkReading, shrunkReading with { FastClocks = false }]
+                : [shrunkReading];
+            var shortest = (Simulator: this, Schedule: schedule, Reading: shrunkReading);
+            for (var i = 0; i < readings.Length; i++)
             {
-                var (smaller, reduced) = simulator.WithSmallerWorkload(seed, options, schedule, found.Signature);
-                if (pass > 0 && ReferenceEquals(smaller, simulator)) break; // the decisions are shrunk for this workload already
-                (simulator, schedule) = (smaller, reduced);
-                var shrinking = simulator;
-                schedule = Shrinker.Minimize(
-                    schedule,
-                    candidate =>
-                    {
-                        var replay = shrinking.ReplayDecisions(seed, options, candidate, payloads, trace: null, lenient: true);
-                        return replay.Violation is { } again && again.Signature == found.Signature ? UpToViolation(replay.Decisions, again) : null;
-                    },
-                    ref budget);
+                var (shrunk, decisionsLeft) = Shrink(seed, options, schedule, found.Signature, readings[i], options.MaxShrinkReplays / readings.Length);
+                if (i == 0 || decisionsLeft.Count < shortest.Schedule.Count) shortest = (shrunk, decisionsLeft, readings[i]);
             }
+
+            (simulator, schedule, shrunkReading) = shortest;
         }
 
         var lines = new List<string>();
-        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model, reading: reading);
+        var traced = simulator.ReplayDecisions(seed, options, schedule, payloads, lines, model: model, reading: shrunkReading);
         var message = found.Message;
         if (traced.Violation is not { } replayed || replayed.Signature != found.Signature)
             message += $" (but the replay of its schedule {(traced.Violation is null ? "passed" : "violated " + traced.Violation.Signature)}: is the protocol deterministic?)";
@@ -471,7 +505,7 @@ public sealed partial class Simulator<TSettings, TState, TMessage, TRequest, TRe
             Settings = SettingsText,
             Workload = simulator._workloadSpec,
             Model = model,
-            Reading = reading ?? ScheduleReading.Current,
+            Reading = shrunkReading,
             Decisions = [.. schedule],
             Source = existingPath,
         };

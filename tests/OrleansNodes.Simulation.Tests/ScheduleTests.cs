@@ -128,7 +128,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void Parse_SkewedRunWithARest_RoundTripsAsVersion4AndInTheOlderReadingAsVersion3()
+    public void Parse_SkewedRunWithARest_RoundTripsAsVersion4WithFastOrNominalClocks()
     {
         var schedule = Sample() with
         {
@@ -145,9 +145,21 @@ public class ScheduleTests
         Assert.Contains("    \"rest n1\",", json.Split('\n'));
         Assert.Equal(ScheduleReading.Current, parsed.Reading);
         Assert.Equal(schedule, parsed with { Source = null });
-        Assert.Contains("  \"format\": \"orleansnodes-schedule/3\",", older.ToJson().Split('\n'));
+        Assert.Contains("  \"format\": \"orleansnodes-schedule/4\",", older.ToJson().Split('\n'));
+        Assert.Contains("  \"clocks\": \"nominal\",", older.ToJson().Split('\n'));
         Assert.Equal(new ScheduleReading(NamedRests: true, NamedDelays: true, FastClocks: false), parsedOlder.Reading);
         Assert.Equal(older, parsedOlder with { Source = null });
+        Assert.Equal(new ScheduleReading(NamedRests: true, NamedDelays: true, FastClocks: false), Schedule.Parse(older.ToJson().Replace("orleansnodes-schedule/4", "orleansnodes-schedule/3", StringComparison.Ordinal)).Reading);
+    }
+
+    [Fact]
+    public void Parse_UnknownClocks_RefusedWithAReason()
+    {
+        var json = Sample().ToJson().Replace("\"decisions\"", "\"clocks\": \"slow\",\n  \"decisions\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ScheduleFormatException>(() => Schedule.Parse(json, "schedule.json"));
+
+        Assert.Equal("schedule.json: 'clocks' must be \"fast\" or \"nominal\"", error.Message);
     }
 
     [Fact]
