@@ -378,7 +378,7 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
             case DecisionKind.Rest:
                 return ValidNode(decision.Node) && Rest(decision.Node);
             case DecisionKind.Delay:
-                return DelayAllowed(decision) && FindPacket(decision.Node, decision.Peer, decision.Number, out var held) is var at && at >= 0 && !held && Delay(at, (int)decision.Client);
+                return DelayAllowed(decision) && Delay(decision);
             default:
                 return false;
         }
@@ -390,13 +390,16 @@ internal sealed partial class Engine<TSettings, TState, TMessage, TRequest, TRep
         (!EnforceModel || (_reorder && decision.Client <= _maxDelayRounds));
 
     /// <summary>
-    /// Holds the deliverable message at <paramref name="index"/> back: it may be delivered from
-    /// <paramref name="rounds"/> rounds after the round that sent it, and is due by the end of the
+    /// Holds the deliverable message <paramref name="decision"/> names back: it may be delivered from
+    /// the decision's rounds after the round that sent it, and is due by the end of the
     /// round after that. It stays in the deliverable list (a replay keeps send order; only what a
     /// round owes depends on the due round), so an explicit <c>deliver</c> may still take it early.
     /// </summary>
-    private bool Delay(int index, int rounds)
+    private bool Delay(in Decision decision)
     {
+        var index = FindPacket(decision.Node, decision.Peer, decision.Number, out var held);
+        if (index < 0 || held) return false;
+        var rounds = (int)decision.Client;
         ref var packet = ref CollectionsMarshal.AsSpan(_ready)[index];
         Record(new Decision(DecisionKind.Delay, packet.From, packet.To, packet.Ordinal, rounds));
         packet.ReadyRound = packet.SentRound + rounds;
