@@ -1,3 +1,4 @@
+using OrleansNodes.Protocols.KeyValue;
 using OrleansNodes.Protocols.Paxos;
 using OrleansNodes.Simulation;
 using OrleansNodes.Simulation.Exploration;
@@ -83,19 +84,34 @@ internal static class ExploreKeyValueMutants
         ];
         foreach (var mutant in mutants)
         {
-            GC.Collect();
-            var report = Simulator.Create(mutant, settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
             var random = OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Cases.FirstOrDefault(c => c.Mutant.GetType() == mutant.GetType())?.Options
                 ?? OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Options;
-            var simulator = OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Simulator(mutant);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var hunt = simulator.RunSuite(3_000, random with { Shrink = false }, firstSeed: 1);
-            var randomFind = watch.Elapsed;
-            var shrunk = hunt.Violation is null ? null : simulator.RunSuite(3_000, random, firstSeed: hunt.Violation.Seed).Violation;
-            int? actions = shrunk is null ? null : OrleansNodes.Protocols.Tests.Mutants.Counterexamples.Actions(simulator, shrunk.Schedule);
-            var found = report.Violation is { } v ? $"'{v.Property}' after {v.Actions} actions ({v.Decisions.Length} decisions)" : report.CutShort ? "nothing (cut short)" : "nothing";
-            yield return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, {found} | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions with the work its rounds owe";
+            yield return Line(mutant, settings, options, OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Simulator(mutant), random);
         }
+
+        // The read path's mutant, hunted by the random simulator as its tests hunt it: the leader cut off, clients behind gateways.
+        var stale = new OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadsWithoutConfirmation();
+        var staleSimulator = Simulator.Create(stale, OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Settings)
+            .WithWorkload(OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.ReadMostly);
+        yield return Line(stale, settings, options, staleSimulator, OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.LeaderIsolated);
+    }
+
+    private static string Line(
+        Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> mutant,
+        KeyValueSettings settings,
+        ExplorationOptions options,
+        Simulator<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> simulator,
+        SimulationOptions random)
+    {
+        GC.Collect();
+        var report = Simulator.Create(mutant, settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var hunt = simulator.RunSuite(3_000, random with { Shrink = false }, firstSeed: 1);
+        var randomFind = watch.Elapsed;
+        var shrunk = hunt.Violation is null ? null : simulator.RunSuite(3_000, random, firstSeed: hunt.Violation.Seed).Violation;
+        int? actions = shrunk is null ? null : OrleansNodes.Protocols.Tests.Mutants.Counterexamples.Actions(simulator, shrunk.Schedule);
+        var found = report.Violation is { } v ? $"'{v.Property}' after {v.Actions} actions ({v.Decisions.Length} decisions)" : report.CutShort ? "nothing (cut short)" : "nothing";
+        return $"{mutant.GetType().Name}: explorer {report.Elapsed.TotalSeconds:F1} s, {report.UniqueStates:N0} states, {found} | random simulator first violation after {hunt.Runs:N0} runs, {randomFind.TotalSeconds:F1} s; shrunk {shrunk?.Schedule.Decisions.Length} decisions, {actions} actions with the work its rounds owe";
     }
 }
 

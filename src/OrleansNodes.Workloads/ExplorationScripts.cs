@@ -31,7 +31,8 @@ public static class ExplorationScripts
     /// <summary>
     /// The key-value store: on one key, client <c>c</c>'s operations cycle through put of
     /// <c>c{c}.{k}</c>, get, compare-and-set from its own last value, and append; all on key
-    /// <c>k</c>, so every pair of operations can conflict.
+    /// <c>k</c>, so every pair of operations can conflict. A delay-bounded search sends a request
+    /// on its default schedule once its node leads or knows who does.
     /// </summary>
     public static ExplorationClients<KeyValueCommand, KeyValueReply> KeyValue { get; } = new(
         Script: KeyValueOperation,
@@ -52,7 +53,11 @@ public static class ExplorationScripts
             KeyValueReply.CasResult => OperationResult.Failed,
             _ => null,
         },
-        Model: KeyValueModel.Instance);
+        Model: KeyValueModel.Instance)
+    {
+        // A replica that neither leads nor knows a leader only bounces a request.
+        TakesRequests = view => view.Leading || view.Leader is not null,
+    };
 
     /// <summary>The value client <paramref name="client"/> proposes.</summary>
     public static string ProposalOf(int client) => "p" + client;

@@ -7,6 +7,8 @@ namespace OrleansNodes.Simulation.Exploration;
 /// time, starting at node <c>client mod nodes</c>. A reply that is a redirect
 /// (<see cref="IRedirect"/>) sends the same request, same sequence number, to the leader it
 /// names or else to the next node, at most <see cref="ExplorationOptions.MaxRedirects"/> times.
+/// Within <see cref="ExplorationOptions.MaxRetries"/>, a client may also send a request to any
+/// other node, first or after waiting.
 /// Every operation goes into a history that must stay linearizable against <see cref="Model"/>.
 /// </summary>
 /// <param name="Script">The request client <c>c</c> sends as its operation <c>k</c>.</param>
@@ -19,6 +21,16 @@ public sealed record ExplorationClients<TRequest, TReply>(
     Func<TRequest, TReply, OperationResult?> Interpret,
     IModel? Model)
 {
+    /// <summary>
+    /// Whether a node in this view takes a client's request rather than bouncing it, for a
+    /// delay-bounded search's default schedule (<see cref="ExplorationOptions.MaxDelays"/>): a
+    /// request to a node that does not waits while time passes, as a client backs off while no
+    /// leader is known, instead of spending its redirects before the first election. Null: every
+    /// node takes requests (a protocol without leaders). Only the default schedule reads it; a
+    /// search still tries every request where the bounds allow.
+    /// </summary>
+    public Func<NodeView, bool>? TakesRequests { get; init; }
+
     /// <summary>
     /// The same clients as a simulator workload (<c>explorer-clients</c> in schedules), so a
     /// counterexample the explorer found replays through the simulator with the same requests.

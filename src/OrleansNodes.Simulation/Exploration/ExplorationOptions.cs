@@ -5,7 +5,7 @@ namespace OrleansNodes.Simulation.Exploration;
 /// The search explores every interleaving of the actions these bounds allow: deliver any message
 /// in flight (the network is a multiset, unordered like Orleans' one-way calls), drop or duplicate
 /// one, tick a node, crash or restart a node, cut a node off from its peers or heal the cut, and
-/// deliver a client's request, or send it again elsewhere (a retry). A node flushes after
+/// deliver a client's request, or send it to another node (a retry). A node flushes after
 /// every step (a batch of one), so a crash loses nothing it stepped; the random simulator covers
 /// larger batches.
 /// </remarks>
@@ -91,9 +91,11 @@ public sealed record ExplorationOptions
     public int MaxRedirects { get; init; } = 2;
 
     /// <summary>
-    /// Times one path may have a client that is waiting for a reply send the same request (same
-    /// sequence number) to another node, as a client whose request timed out does. The store's
-    /// deduplication must then apply it once. 0: clients wait for as long as it takes.
+    /// Times one path may have a client send a request (same sequence number) to another node than
+    /// the one it waits on or means it for: again after waiting, as a client whose request timed
+    /// out does (the store's deduplication must then apply it once), or first, as a client whose
+    /// leader cache is stale does (a deposed leader must not answer it from its own state).
+    /// 0: clients wait for as long as it takes, at the node their redirects name.
     /// </summary>
     public int MaxRetries { get; init; }
 

@@ -122,8 +122,10 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             var client = world.Clients[c];
             if (client.Phase == ClientPhase.InFlight) actions.Add(new ExplorerAction(DecisionKind.Request, client.Target, c));
 
-            // A waiting client gives up on its node and sends the request again to another.
-            if (client.Phase == ClientPhase.Waiting && world.Retries < _options.MaxRetries)
+            // A retry: a waiting client gives up on its node and sends the request again to
+            // another, or a client sends it first to another node than it meant to (a stale
+            // leader cache, a gateway that routes elsewhere).
+            if (client.Phase is ClientPhase.Waiting or ClientPhase.InFlight && world.Retries < _options.MaxRetries)
                 for (var node = 0; node < _options.Nodes; node++)
                     if (node != client.Target) actions.Add(new ExplorerAction(DecisionKind.Request, node, c));
         }
@@ -237,23 +239,45 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// The action the default schedule takes from <paramref name="world"/>, as an index into
     /// <paramref name="actions"/> (<see cref="Actions"/>' order), or -1 when delays are not
     /// counted or nothing is left but faults. The oldest message in flight first (deliveries come
-    /// first, oldest first), then a client's request, then a restart, then a tick of the node that
-    /// has ticked least: time passes only when the network is quiet.
+    /// first, oldest first), then a client's request to a node that takes it
+    /// (<see cref="ExplorationClients{TRequest, TReply}.TakesRequests"/>), then a restart, then a
+    /// tick of the node that has ticked least: time passes only when the network is quiet. A
+    /// request no node would take yet waits for that tick, as a client backs off while no leader
+    /// is known, and goes when no node may tick any more.
     /// </summary>
     private int DefaultAction(ExplorerWorld<TState, TMessage> world, List<ExplorerAction> actions)
     {
         if (_options.MaxDelays is null || actions.Count == 0) return -1;
         if (world.Network.Length > 0) return 0;
         var tick = -1;
+        var held = -1;
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
-            if (action.Kind == DecisionKind.Restart || (action.Kind == DecisionKind.Request && world.Clients[action.Index].Phase == ClientPhase.InFlight)) return i;
+            if (action.Kind == DecisionKind.Restart) return i;
+            if (action.Kind == DecisionKind.Request && IsOnItsWay(world, action))
+            {
+                if (TakesRequests(world, action.Node)) return i;
+                if (held < 0) held = i;
+            }
+
             if (action.Kind == DecisionKind.Tick && (tick < 0 || world.Ticks[action.Node] < world.Ticks[actions[tick].Node])) tick = i;
         }
 
-        return tick;
+        // Requests no node would take wait for time to pass; when it cannot, they go anyway.
+        return tick >= 0 ? tick : held;
     }
+
+    /// <summary>A request sent where its client means it to go: not a retry.</summary>
+    private static bool IsOnItsWay(ExplorerWorld<TState, TMessage> world, ExplorerAction request)
+    {
+        var client = world.Clients[request.Index];
+        return client.Phase == ClientPhase.InFlight && request.Node == client.Target;
+    }
+
+    /// <summary>Whether <paramref name="node"/> is worth a request now, as the clients' <see cref="ExplorationClients{TRequest, TReply}.TakesRequests"/> judges from its view (always, without one).</summary>
+    private bool TakesRequests(ExplorerWorld<TState, TMessage> world, int node) =>
+        _clients?.TakesRequests is not { } takes || !world.Up[node] || takes(_protocol.Inspect(world.States[node]));
 
     /// <summary>
     /// Whether the action at <paramref name="index"/> spends a delay: any but the default schedule's
@@ -266,9 +290,9 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     private Broken? DeliverRequest(Worker worker, Scratch scratch, int client, int node)
     {
         var state = scratch.Clients[client];
-        if (state.Phase == ClientPhase.Waiting)
+        if (state.Phase == ClientPhase.Waiting || node != state.Target)
         {
-            // A retry: the client now waits on the new node (a reply from the old one still counts).
+            // A retry: the client now waits on the new node (a reply from an old one still counts).
             scratch.Retries++;
             state = state with { Target = node };
             scratch.Clients.Write(client) = state;

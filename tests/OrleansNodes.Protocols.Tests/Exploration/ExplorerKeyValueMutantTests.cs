@@ -14,9 +14,10 @@ namespace OrleansNodes.Protocols.Tests.Exploration;
 /// promise-bookkeeping bugs, which show in the first election. The others need an election and
 /// several requests (depth 16 and more), past the 3 million states the store has by then; a
 /// delay-bounded search (<see cref="ExplorationOptions.MaxDelays"/>) follows a default schedule
-/// with at most three departures from it and reaches five more: a gap applied past, the two
-/// snapshot bugs, a leader that reads locally once it is cut off and deposed, and a retried
-/// command executed twice. See docs/BENCHMARKS.md.
+/// with at most three departures from it and reaches six more: a gap applied past, the two
+/// snapshot bugs, a leader that reads locally once it is cut off and deposed, a retried command
+/// executed twice, and a deposed leader that answers a get from a client with a stale leader
+/// cache. See docs/BENCHMARKS.md.
 /// </summary>
 public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 {
@@ -101,10 +102,10 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
     {
         // Shortest within the budget: breadth-first over the paths with at most three delays.
         { nameof(ApplyOutOfOrder), 25 },
-        { nameof(SnapshotBeforeApply), 46 },
-        { nameof(RecoveryReplaysSnapshot), 46 },
-        { nameof(LeaderReadsLocally), 44 },
-        { nameof(NoDeduplication), 27 },
+        { nameof(SnapshotBeforeApply), 41 },
+        { nameof(RecoveryReplaysSnapshot), 41 },
+        { nameof(LeaderReadsLocally), 36 },
+        { nameof(NoDeduplication), 26 },
     };
 
     [Theory]
@@ -139,10 +140,39 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         Assert.InRange(actions, 1, randomActions);
     }
 
+    /// <summary>Shortest within the budget for the read path's mutant: a client with a stale leader cache sends its get to the deposed leader.</summary>
+    public const int StaleReadActions = 36;
+
+    [Fact]
+    public void ExploreWithThreeDelays_ReadsWithoutConfirmation_StaleGetAtTheDeposedLeaderAndTheScheduleReplays()
+    {
+        var mutant = new ReadsWithoutConfirmation();
+
+        var report = Explore(mutant, ThreeDelays, Compacting);
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        output.WriteLine($"{report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s, '{violation.Property}' after {violation.Actions} actions ({violation.Decisions.Length} decisions): {violation.Message}");
+        Assert.Equal("workload", violation.Property);
+        Assert.Contains("is stale", violation.Message, StringComparison.Ordinal);
+        Assert.Equal(StaleReadActions, violation.Actions);
+        var replay = Simulator.Create(mutant, Compacting).WithExplorationClients(ExplorationScripts.KeyValue).Replay(violation.Schedule!);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(violation.Property, replay.Violation?.Property);
+
+        // The random simulator finds it with the read path's hunt (the leader cut off, clients
+        // behind their gateways); its shrunk counterexample takes more actions.
+        var simulator = Simulator.Create(mutant, KeyValueMutantHunt.Settings).WithWorkload(ReadPathHuntTests.ReadMostly);
+        var random = simulator.RunSuite(200, ReadPathHuntTests.LeaderIsolated with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
+        output.WriteLine($"random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
+        Assert.Equal(violation.Property, random.Property);
+        Assert.InRange(violation.Actions, 1, randomActions);
+    }
+
     [Fact]
     public void ExploreWithThreeDelays_CorrectStore_FindsNothingUpToTheDepthOfTheBugs()
     {
-        var depth = DelayBoundedMutants.Max(row => (int)row[1]);
+        var depth = Math.Max(StaleReadActions, DelayBoundedMutants.Max(row => (int)row[1]));
 
         var report = Explore(new KeyValueProtocol(), ThreeDelays with { MaxDepth = depth }, Compacting);
 
@@ -195,6 +225,23 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         output.WriteLine($"correct store: {correct.UniqueStates:N0} states, {correct.Elapsed.TotalSeconds:F1} s");
         Assert.Null(correct.Violation);
         Assert.False(correct.CutShort);
+    }
+
+    [Fact]
+    public void ExploreWithoutDelays_RequestsWaitForALeader_SoTheDefaultScheduleAloneAppliesTheirPuts()
+    {
+        // No delay: the search follows the default schedule and nothing else, one path.
+        var applied = Property.Sometimes<KeyValueState>("both clients' puts were applied", o => o.States.Any(s => s.Store.Sessions.Count == 2));
+        var options = new ExplorationOptions { Nodes = 3, Clients = 2, TicksPerNode = 6, MaxDelays = 0, MaxDepth = 200 };
+        var store = new CorrectStore { CheckedProperties = [applied] };
+
+        var waiting = Simulator.Create(store, Settings).WithExplorationClients(ExplorationScripts.KeyValue).Explore(options);
+        var eager = Simulator.Create(store, Settings).WithExplorationClients(ExplorationScripts.KeyValue with { TakesRequests = null }).Explore(options);
+
+        output.WriteLine($"clients that wait: {waiting.UniqueStates} states; clients that send at once: {eager.UniqueStates} states");
+        Assert.True(waiting.Passed, "the default schedule did not apply both puts");
+        // Sent at once, before any election, each request uses up its redirects and its client stops.
+        Assert.False(eager.Goals.Single(g => g.Name == applied.Name).Reached);
     }
 
     /// <summary>The real store behind the mutant wrapper, so a test can check it with other properties.</summary>
