@@ -22,6 +22,7 @@ public static class ShrinkLengths
     {
         var hunts = MutantHunt.Cases.Select(c => (Name: c.ToString(), Find: (Func<ulong, MutantFinding?>)(seed => MutantHunt.Find(c, 5_000, seed))))
             .Concat(KeyValueMutantHunt.Cases.Concat(KeyValueMutantHunt.SwarmCases).Select(c => (Name: c.ToString(), Find: (Func<ulong, MutantFinding?>)(seed => KeyValueMutantHunt.Find(c, 3_000, seed)))))
+            .Concat(ReadPathHunts())
             .Where(hunt => only is null || hunt.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
         foreach (var (name, find) in hunts)
         {
@@ -36,5 +37,14 @@ public static class ShrinkLengths
                 seed = v.Seed + 1;
             }
         }
+    }
+
+    /// <summary>The read path's mutant, hunted as its tests hunt it (<see cref="ReadPathHuntTests"/>), with the key-value hunts' shrink budget.</summary>
+    private static IEnumerable<(string Name, Func<ulong, MutantFinding?> Find)> ReadPathHunts()
+    {
+        var options = ReadPathHuntTests.LeaderIsolated with { MaxShrinkReplays = KeyValueMutantHunt.Options.MaxShrinkReplays };
+        var simulator = Simulator.Create(new ReadsWithoutConfirmation(), KeyValueMutantHunt.Settings).WithWorkload(ReadPathHuntTests.ReadMostly);
+        yield return ($"{nameof(ReadsWithoutConfirmation)} (kv, leader cut off, gateways)", seed =>
+            simulator.RunSuite(3_000, options, seed) is { Violation: { } violation } report ? new MutantFinding(violation, report.Runs, report.Steps) : null);
     }
 }
