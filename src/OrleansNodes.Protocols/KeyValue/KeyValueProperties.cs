@@ -99,6 +99,9 @@ public static class KeyValueProperties
             ? $"leader {leadership.Ballot} has {leadership.InFlight.Count} slot(s) in flight and {leadership.Pending.Length} pending; applied: {Replicas(o, s => s.Store.AppliedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture))}"
             : "no up replica leads");
 
+    /// <summary>How the availability property's name begins; its bound in rounds follows (<see cref="StepDownBoundRounds"/>).</summary>
+    public const string StepDownName = "a leader cut off from a majority steps down within ";
+
     /// <summary>
     /// Availability, with the settings' <see cref="KeyValueSettings.ElectionTimeoutTicksMax"/> of
     /// <see cref="KeyValueSettings.Default"/>; <see cref="For(KeyValueSettings)"/> builds it for other settings.
@@ -158,7 +161,7 @@ public static class KeyValueProperties
     {
         var bound = StepDownBoundRounds(settings, network);
         return Property.Monitor<KeyValueState, CutOffGhost>(
-            $"a leader cut off from a majority steps down within {bound} rounds", PropertyKind.Always, CutOffGhost.Empty,
+            $"{StepDownName}{bound} rounds", PropertyKind.Always, CutOffGhost.Empty,
             (ghost, o) => ghost.Observe(o),
             (ghost, o) => ghost.Overdue(o, bound) < 0,
             (ghost, o) => ghost.Overdue(o, bound) is var node and >= 0

@@ -127,14 +127,17 @@ public class SwarmMutantTests(ITestOutputHelper output)
 
     /// <summary>
     /// Each is caught within 20 seeds of the key-value hunt's options, for which
-    /// <see cref="KeyValueMutantTests"/> already runs the correct store over 3000 seeds.
+    /// <see cref="KeyValueMutantTests"/> already runs the correct store over 3000 seeds (and
+    /// <see cref="RunSuite_CorrectStoreWithQuickElections_HoldsTheTighterStepDownBound"/> with
+    /// the availability mutant's settings and bound).
     /// </summary>
     [Theory]
     [MemberData(nameof(KeyValueMutants))]
     public void RunSuite_KeyValueMutant_ViolatesTheExpectedPropertyWithin20Seeds(string name)
     {
-        var mutant = KeyValueMutantHunt.Case(name).Mutant;
-        var simulator = KeyValueMutantHunt.Simulator(mutant);
+        var mutantCase = KeyValueMutantHunt.Case(name);
+        var mutant = mutantCase.Mutant;
+        var simulator = mutantCase.Simulator();
 
         var report = simulator.RunSuite(20, KeyValueMutantHunt.Options with { MaxShrinkReplays = 500 }, firstSeed: 1);
 
@@ -144,6 +147,23 @@ public class SwarmMutantTests(ITestOutputHelper output)
         Assert.Equal(mutant.ExpectedViolation, violation.Property);
         Assert.DoesNotContain("does not hold", violation.Message, StringComparison.Ordinal);
         Assert.Equal(violation.Property, simulator.Replay(violation.Schedule).Violation?.Property);
+    }
+
+    [Fact]
+    public void RunSuite_CorrectStoreWithQuickElections_HoldsTheTighterStepDownBound()
+    {
+        // The availability mutant's hunt: elections after 4-8 ticks, a leader cut off must step down within 23 rounds.
+        var mutantCase = KeyValueMutantHunt.Case(nameof(LeaderIgnoresCheckQuorum));
+        var properties = mutantCase.CorrectStore.Properties;
+        Assert.Contains(properties, p => p.Name == "a leader cut off from a majority steps down within 23 rounds");
+
+        var report = Simulator.Create(mutantCase.CorrectStore, mutantCase.HuntSettings)
+            .WithWorkload(KeyValueClients.Factory(clients: 3, operationsPerClient: 8))
+            .RunSuite(3_000, mutantCase.Options with { Shrink = false }, firstSeed: 1);
+
+        output.WriteLine(report.ToString());
+        Assert.True(report.Violation is null, report.Failure);
+        Assert.Equal(3_000, report.Runs);
     }
 
     [Fact]

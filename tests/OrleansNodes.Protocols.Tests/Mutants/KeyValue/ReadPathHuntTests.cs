@@ -71,6 +71,7 @@ public class ReadPathHuntTests(ITestOutputHelper output)
         var recorded = KeyValueClients.Factory(violation.Schedule.Workload ?? throw new Xunit.Sdk.XunitException("the schedule records no workload"));
         var replay = Simulation.Simulator.Create(mutant, KeyValueMutantHunt.Settings).WithWorkload(recorded).Replay(violation.Schedule);
         Assert.Equal(violation.Property, replay.Violation?.Property);
+        Counterexamples.AssertPassesOnCorrectProtocol(Simulation.Simulator.Create(new KeyValueProtocol(), KeyValueMutantHunt.Settings).WithWorkload(recorded), violation.Schedule);
     }
 
     [Theory]
