@@ -161,7 +161,7 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 
         // The random simulator finds it with the read path's hunt (the leader cut off, clients
         // behind their gateways); its shrunk counterexample takes more actions.
-        var simulator = Simulator.Create(mutant, KeyValueMutantHunt.Settings).WithWorkload(ReadPathHuntTests.ReadMostly);
+        var simulator = Simulator.Create(mutant, ReadPathHuntTests.Settings).WithWorkload(ReadPathHuntTests.ReadMostly);
         var random = simulator.RunSuite(200, ReadPathHuntTests.LeaderIsolated with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
         var randomActions = Counterexamples.Actions(simulator, random.Schedule);
         output.WriteLine($"random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");

@@ -21,8 +21,8 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
     /// 204 to 40, OverwriteNotWritten's from 173 to 55, NoDeduplication's from 70 to 34 and the
     /// snapshot mutants' from 64 to 38 and 51; LeaderIgnoresCheckQuorum's went from 65 to 32 when
     /// its hunt took elections after 4–8 ticks and the step-down bound built for them
-    /// (<see cref="KeyValueMutantHunt.QuickElections"/>). The read path's mutant is hunted apart
-    /// (<see cref="ReadPathHuntTests"/>), and its counterexamples are still longer.
+    /// (<see cref="KeyValueMutantHunt.QuickElections"/>). The read path's mutants are hunted apart,
+    /// and held to the same goal there (<see cref="ReadPathHuntTests"/>).
     /// </summary>
     private const int MaxShrunkDecisions = 60;
 
