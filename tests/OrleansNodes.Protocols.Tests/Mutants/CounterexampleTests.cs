@@ -71,5 +71,27 @@ public sealed class CounterexampleTests(ITestOutputHelper output) : IDisposable
         Counterexamples.AssertPassesOnCorrectProtocol(Simulator.Create(mutantCase.CorrectStore, mutantCase.HuntSettings).WithWorkload(clients), loaded);
     }
 
+    [Fact]
+    public void Shrink_SkewedRunThatShrinksShorterInTheOneTickReading_KeepsThatReadingAndSaysSoInTheFile()
+    {
+        // ProposerIgnoresPromisedVotes' seed 1227 (docs/BENCHMARKS.md, "Shrunk counterexamples"):
+        // with every clock at its fastest ddmin stopped at 23 decisions, reading a round as one
+        // tick it reaches 21, so shrinking keeps the one-tick reading.
+        var mutantCase = MutantHunt.Case(nameof(ProposerIgnoresPromisedVotes));
+        var simulator = Simulator.Create(mutantCase.Mutant, MutantHunt.Settings);
+
+        var violation = simulator.RunSuite(1, Saving(mutantCase.Options), firstSeed: 1227).Violation
+            ?? throw new Xunit.Sdk.XunitException("seed 1227 no longer violates: pick another skewed run whose nominal reading wins");
+        output.WriteLine($"{violation.OriginalDecisions} decisions shrunk to {violation.Schedule.Decisions.Length}");
+
+        Assert.True(violation.Schedule.Options.Faults.HasFlag(FaultKinds.Skew));
+        Assert.False(violation.Schedule.FastClocks);
+        Assert.InRange(violation.Schedule.Decisions.Length, 1, 22);
+        Assert.Contains("\"clocks\": \"nominal\"", File.ReadAllText(violation.SchedulePath!), StringComparison.Ordinal);
+        var loaded = Schedule.Load(violation.SchedulePath!);
+        Assert.False(loaded.FastClocks);
+        Counterexamples.AssertSameViolation(violation, simulator.Replay(loaded));
+    }
+
     private SimulationOptions Saving(SimulationOptions options) => options with { SaveSchedule = true, ScheduleDirectory = _directory };
 }
