@@ -6,7 +6,7 @@ namespace OrleansNodes.Simulation.Exploration;
 /// The clients of an exhaustive search: each runs a short, fixed script of requests, one at a
 /// time, starting at node <c>client mod nodes</c>. A reply that is a redirect
 /// (<see cref="IRedirect"/>) sends the same request, same sequence number, to the leader it
-/// names or else to the next node, at most <see cref="ExplorationOptions.MaxRedirects"/> times.
+/// names or else to the node after the one that redirected it, at most <see cref="ExplorationOptions.MaxRedirects"/> times.
 /// Within <see cref="ExplorationOptions.MaxRetries"/>, a client may also send a request to any
 /// other node, first or after waiting.
 /// Every operation goes into a history that must stay linearizable against <see cref="Model"/>.
@@ -43,11 +43,12 @@ public sealed record ExplorationClients<TRequest, TReply>(
 
     /// <summary>
     /// Where a redirected request goes next: the leader the redirect names, else the node after
-    /// <paramref name="target"/>. The explorer and its replay workload both follow this one rule,
-    /// so a replay sends each request where the explorer did.
+    /// <paramref name="from"/>, the one that redirected it. The explorer and its replay workload
+    /// both follow this one rule, from what each sees (the replying node, not the node a retry
+    /// last chose, which a replay cannot know), so a replay sends each request where the explorer did.
     /// </summary>
-    internal static int Redirected(IRedirect redirect, int target, int nodes) =>
-        redirect.Leader is { } leader && (uint)leader.Value < (uint)nodes ? leader.Value : (target + 1) % nodes;
+    internal static int Redirected(IRedirect redirect, int from, int nodes) =>
+        redirect.Leader is { } leader && (uint)leader.Value < (uint)nodes ? leader.Value : (from + 1) % nodes;
 
     /// <summary>The workload a schedule recorded, when it is this kind's; else null.</summary>
     public WorkloadFactory<TRequest, TReply>? WorkloadOf(WorkloadSpec spec) =>

@@ -392,7 +392,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         }
 
         var replies = context.PendingReplies;
-        for (var i = 0; i < replies.Length; i++) broken ??= OnReply(scratch, replies[i]);
+        for (var i = 0; i < replies.Length; i++) broken ??= OnReply(scratch, node, replies[i]);
         context.ClearOutbox();
         return broken;
     }
@@ -415,7 +415,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     }
 
     /// <summary>A client hears a reply: its operation completes (and the next begins), or it follows a redirect.</summary>
-    private Broken? OnReply(Scratch scratch, in ClientReply<TReply> reply)
+    private Broken? OnReply(Scratch scratch, int from, in ClientReply<TReply> reply)
     {
         var client = (int)reply.Client.Value - 1;
         if (_clients is null || (uint)client >= (uint)scratch.Clients.Items.Length) return null;
@@ -431,7 +431,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
                 : state with
                 {
                     Phase = ClientPhase.InFlight,
-                    Target = ExplorationClients<TRequest, TReply>.Redirected(redirect, state.Target, _options.Nodes),
+                    Target = ExplorationClients<TRequest, TReply>.Redirected(redirect, from, _options.Nodes),
                     Redirects = state.Redirects + 1,
                 };
             return null;

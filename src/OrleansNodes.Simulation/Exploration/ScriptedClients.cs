@@ -56,7 +56,7 @@ internal sealed class ScriptedClients<TRequest, TReply>(ExplorationClients<TRequ
             }
 
             _redirects[c]++;
-            _target[c] = ExplorationClients<TRequest, TReply>.Redirected(redirect, _target[c], context.Nodes);
+            _target[c] = ExplorationClients<TRequest, TReply>.Redirected(redirect, node.Value, context.Nodes);
             Send(context, c);
             return;
         }
