@@ -91,8 +91,7 @@ internal static class ExploreKeyValueMutants
 
         // The read path's mutant, hunted by the random simulator as its tests hunt it: the leader cut off, clients behind gateways.
         var stale = new OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadsWithoutConfirmation();
-        var staleSimulator = Simulator.Create(stale, OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.Settings)
-            .WithWorkload(OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.ReadMostly);
+        var staleSimulator = OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.Simulator(stale);
         yield return Line(stale, settings, options, staleSimulator, OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.LeaderIsolated);
     }
 

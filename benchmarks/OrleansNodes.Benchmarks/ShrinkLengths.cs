@@ -43,7 +43,7 @@ public static class ShrinkLengths
     private static IEnumerable<(string Name, Func<ulong, MutantFinding?> Find)> ReadPathHunts()
     {
         var options = ReadPathHuntTests.LeaderIsolated with { MaxShrinkReplays = KeyValueMutantHunt.Options.MaxShrinkReplays };
-        var simulator = Simulator.Create(new ReadsWithoutConfirmation(), ReadPathHuntTests.Settings).WithWorkload(ReadPathHuntTests.ReadMostly);
+        var simulator = ReadPathHuntTests.Simulator(new ReadsWithoutConfirmation());
         yield return ($"{nameof(ReadsWithoutConfirmation)} (kv, leader cut off, gateways)", seed =>
             simulator.RunSuite(3_000, options, seed) is { Violation: { } violation } report ? new MutantFinding(violation, report.Runs, report.Steps) : null);
     }

@@ -157,8 +157,7 @@ public class SwarmMutantTests(ITestOutputHelper output)
         var properties = mutantCase.CorrectStore.Properties;
         Assert.Contains(properties, p => p.Name == "a leader cut off from a majority steps down within 23 rounds");
 
-        var report = Simulator.Create(mutantCase.CorrectStore, mutantCase.HuntSettings)
-            .WithWorkload(KeyValueClients.Factory(clients: 3, operationsPerClient: 8))
+        var report = KeyValueMutantHunt.Simulator(mutantCase.CorrectStore, mutantCase.HuntSettings)
             .RunSuite(3_000, mutantCase.Options with { Shrink = false }, firstSeed: 1);
 
         output.WriteLine(report.ToString());
