@@ -68,7 +68,8 @@ internal static class ExploreMutants
 /// <summary>
 /// Every key-value mutant: the explorer, breadth-first, on paths at most three delays from the
 /// default schedule (the tests' bounds, on a budget of 5 million states), next to the random
-/// simulator's hunt (its options, from seed 1: time to the first violation, then the shrunk length).
+/// simulator's hunt (its options, from seed 1: time to the first violation, then the shrunk length);
+/// then each again with no delay and free faults at quiet points (the tests' <c>QuietFaults</c> bounds).
 /// </summary>
 internal static class ExploreKeyValueMutants
 {
@@ -82,17 +83,21 @@ internal static class ExploreKeyValueMutants
             new OrleansNodes.Protocols.Tests.Mutants.KeyValue.AcceptWithoutPromise(),
             .. OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Cases.Select(c => c.Mutant),
         ];
-        foreach (var mutant in mutants)
+        var quiet = OrleansNodes.Protocols.Tests.Exploration.ExplorerKeyValueMutantTests.QuietFaults with { MaxStates = 5_000_000 };
+        foreach (var (label, bounds) in new[] { ("three delays", options), ("quiet faults", quiet) })
         {
-            var random = OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Cases.FirstOrDefault(c => c.Mutant.GetType() == mutant.GetType())?.Options
-                ?? OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Options;
-            yield return Line(mutant, settings, options, OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Simulator(mutant), random);
-        }
+            foreach (var mutant in mutants)
+            {
+                var random = OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Cases.FirstOrDefault(c => c.Mutant.GetType() == mutant.GetType())?.Options
+                    ?? OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Options;
+                yield return label + ": " + Line(mutant, settings, bounds, OrleansNodes.Protocols.Tests.Mutants.KeyValue.KeyValueMutantHunt.Simulator(mutant), random);
+            }
 
-        // The read path's mutant, hunted by the random simulator as its tests hunt it: the leader cut off, clients behind gateways.
-        var stale = new OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadsWithoutConfirmation();
-        var staleSimulator = OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.Simulator(stale);
-        yield return Line(stale, settings, options, staleSimulator, OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.LeaderIsolated);
+            // The read path's mutant, hunted by the random simulator as its tests hunt it: the leader cut off, clients behind gateways.
+            var stale = new OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadsWithoutConfirmation();
+            var staleSimulator = OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.Simulator(stale);
+            yield return label + ": " + Line(stale, settings, bounds, staleSimulator, OrleansNodes.Protocols.Tests.Mutants.KeyValue.ReadPathHuntTests.LeaderIsolated);
+        }
     }
 
     private static string Line(

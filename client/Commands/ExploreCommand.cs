@@ -43,6 +43,7 @@ public static class ExploreCommand
         var operations = OptionRules.Range(new Option<int>("--ops") { Description = "Operations in each client's script.", DefaultValueFactory = _ => 1 }, 1, 16);
         var retries = OptionRules.Range(new Option<int>("--retries") { Description = "Times one path may have a client send a request to another node: again after waiting (a timeout), or first (a stale leader cache).", DefaultValueFactory = _ => 0 }, 0, 250);
         var delays = OptionRules.Range(new Option<int?>("--delays") { Description = "Follow only paths that leave the default schedule (oldest message first, then requests, then the least-ticked node) at most this many times: reaches deep bugs that take few unusual choices, but is not exhaustive." }, 0, 250);
+        var quietFaults = new Option<bool>("--quiet-faults") { Description = "With --delays: a crash, partition or heal while no message is in flight costs no delay (--crashes and --partitions still bound them): long sequences of faults come within reach." };
         var liveness = OptionRules.Range(new Option<int>("--liveness-rounds") { Description = "Rounds of a healed, fair liveness phase run from every state where the search stops; every Eventually property must hold within them (0 skips).", DefaultValueFactory = _ => 0 }, 0, 200);
         var maxStates = new Option<long>("--max-states") { Description = "Stop after this many unique states (a memory bound).", DefaultValueFactory = _ => 50_000_000 };
         maxStates.Validators.Add(r =>
@@ -56,13 +57,14 @@ public static class ExploreCommand
         var html = OptionRules.NewFile(new Option<FileInfo?>("--html") { HelpName = "FILE", Description = "Also write a counterexample as one self-contained HTML page to FILE: a sequence diagram to read in a browser." });
         var command = new Command("explore", "Check a protocol exhaustively: every interleaving within bounds, properties checked in every state.")
         {
-            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, maxLead, clients, operations, retries, delays, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
+            protocol, nodes, depth, threads, bfs, dfs, symmetry, faults, drops, duplicates, crashes, partitions, ticks, maxLead, clients, operations, retries, delays, quietFaults, liveness, maxStates, maxMemory, maxInFlight, seed, save, html,
         };
         var output = OutputOption.Create(command);
         command.Validators.Add(r =>
         {
             if (r.GetValue(bfs) && r.GetValue(dfs)) r.AddError("--bfs and --dfs: choose one search order");
             if (r.GetValue(symmetry) && r.GetValue(delays) is not null) r.AddError("--symmetry and --delays: choose one (the default schedule breaks ties by node id)");
+            if (r.GetValue(quietFaults) && r.GetValue(delays) is null) r.AddError("--quiet-faults needs --delays (--delays 0: the default schedule, with faults at quiet points only)");
         });
         // The search runs off the main thread, so that Ctrl+C finds an action to wait for (a
         // synchronous one would have the console exit at once, with nothing printed).
@@ -86,6 +88,7 @@ public static class ExploreCommand
                 Clients = parse.GetValue(clients) ?? entry.DefaultClients,
                 OperationsPerClient = parse.GetValue(operations),
                 MaxDelays = parse.GetValue(delays),
+                QuietFaults = parse.GetValue(quietFaults),
                 MaxRetries = parse.GetValue(retries),
                 LivenessRounds = parse.GetValue(liveness),
                 MaxStates = parse.GetValue(maxStates),
@@ -191,7 +194,7 @@ public static class ExploreCommand
     private static int Print(IAnsiConsole console, ExplorationCatalog.Entry entry, ExplorationReport report, string? saved, string? page)
     {
         var options = report.Options;
-        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.MaxRetries} retries, {options.TicksPerNode} ticks/node{(options.MaxTickLead is { } lead ? $" (lead at most {lead})" : "")}, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}");
+        console.MarkupLineInterpolated($"[bold]{report.Protocol}[/] ({entry.Settings}): {options.Nodes} nodes, {options.Clients} clients x {options.OperationsPerClient} ops, {options.MaxRetries} retries, {options.TicksPerNode} ticks/node{(options.MaxTickLead is { } lead ? $" (lead at most {lead})" : "")}, drops {options.MaxDrops}, duplicates {options.MaxDuplicates}, crashes {options.MaxCrashes}, partitions {options.MaxPartitions}, depth {options.MaxDepth}, {(options.Order == SearchOrder.BreadthFirst ? "breadth-first" : "depth-first")}, {options.Threads} thread(s){(options.Symmetry ? ", symmetry" : "")}{(options.MaxDelays is { } k ? $", at most {k} delays" : "")}{(options.QuietFaults ? " (faults at quiet points free)" : "")}");
         var table = new Table().Border(TableBorder.Rounded).Title("exploration");
         table.AddColumns("states", "unique", "unique/s", "depth", "pruned", "time", "memory", "complete");
         foreach (var column in table.Columns) column.RightAligned();
@@ -235,7 +238,7 @@ public static class ExploreCommand
         var bound = report.CutShort
             ? $" (cut short by {report.CutShortBy}: more states remain unexplored)"
             : options.MaxDelays is { } delays
-                ? $"{(report.DepthBounded ? $" up to depth {options.MaxDepth}," : "")} on paths at most {delays} delays from the default schedule (not every interleaving)"
+                ? $"{(report.DepthBounded ? $" up to depth {options.MaxDepth}," : "")} on paths at most {delays} delays from the default schedule{(options.QuietFaults ? ", faults at quiet points free" : "")} (not every interleaving)"
                 : report.DepthBounded ? $" up to depth {options.MaxDepth}" : " (every reachable state)";
         if (report.CutShortBy == "cancellation")
             console.MarkupLineInterpolated($"[yellow]interrupted[/]: no violation in {report.UniqueStates:N0} states{bound}");
@@ -266,6 +269,7 @@ public static class ExploreCommand
             threads = report.Options.Threads,
             symmetry = report.Options.Symmetry,
             delays = report.Options.MaxDelays,
+            quietFaults = report.Options.QuietFaults,
             maxLead = report.Options.MaxTickLead,
             generated = report.GeneratedStates,
             unique = report.UniqueStates,

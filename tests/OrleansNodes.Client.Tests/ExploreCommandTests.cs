@@ -69,6 +69,20 @@ public class ExploreCommandTests
     }
 
     [Fact]
+    public void Explore_PaxosWithQuietFaults_SaysFaultsAreFreeInTheBoundsAndTheVerdict()
+    {
+        var run = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--crashes", "1", "--delays", "2", "--quiet-faults", "--depth", "60", "--threads", "2");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("at most 2 delays (faults at quiet points free)", run.Output);
+        var verdict = Assert.Single(run.Output.Split('\n'), l => l.StartsWith("passed", StringComparison.Ordinal));
+        Assert.EndsWith(" states on paths at most 2 delays from the default schedule, faults at quiet points free (not every interleaving)", verdict.TrimEnd());
+
+        var json = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--crashes", "1", "--delays", "2", "--quiet-faults", "--depth", "60", "--threads", "2", "-o", "json");
+        Assert.Contains("\"quietFaults\":true", json.Output.Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Explore_PaxosWithAClockLead_SaysItInTheBounds()
     {
         var run = ConsoleRun.Of("explore", "paxos", "--clients", "2", "--max-lead", "1", "--delays", "2", "--depth", "60", "--threads", "2", "-o", "json");
@@ -93,6 +107,7 @@ public class ExploreCommandTests
     [InlineData(new[] { "explore", "kv", "--delays", "-1" }, "--delays")]
     [InlineData(new[] { "explore", "kv", "--max-lead", "0" }, "--max-lead")]
     [InlineData(new[] { "explore", "failure-detector", "--symmetry", "--delays", "2" }, "--symmetry and --delays")]
+    [InlineData(new[] { "explore", "kv", "--quiet-faults" }, "--quiet-faults needs --delays")]
     [InlineData(new[] { "explore", "paxos", "--bfs", "--dfs" }, "choose one search order")]
     [InlineData(new[] { "explore", "paxos", "--faults", "reorder" }, "unknown fault 'reorder'")]
     [InlineData(new[] { "explore", "paxos", "--symmetry" }, "does not declare its nodes interchangeable")]

@@ -65,6 +65,17 @@ public sealed record ExplorationOptions
     /// </summary>
     public int? MaxDelays { get; init; }
 
+    /// <summary>
+    /// With <see cref="MaxDelays"/>: a crash, a cut or a heal taken while no message is in flight
+    /// costs no delay (<see cref="MaxCrashes"/> and <see cref="MaxPartitions"/> still bound them);
+    /// elsewhere it costs one, as any departure from the default schedule. The default schedule
+    /// ticks only when the network is quiet, so a path has one quiet point per tick or so, where a
+    /// simulator's round would begin: a bug that takes a sequence of faults in a plain order of
+    /// messages (two leader changes, each after a cut, and a crash) then needs no delay at all,
+    /// while a fault anywhere among a path's hundreds of steps would need one each.
+    /// </summary>
+    public bool QuietFaults { get; init; }
+
     /// <summary>Explore up to a permutation of node ids (only for protocols that declare their nodes interchangeable).</summary>
     public bool Symmetry { get; init; }
 
@@ -141,6 +152,7 @@ public sealed record ExplorationOptions
         Require(MaxRetries is >= 0 and <= 250, nameof(MaxRetries), MaxRetries, "must be between 0 and 250");
         Require(MaxRedirects is >= 0 and <= 16, nameof(MaxRedirects), MaxRedirects, "must be between 0 and 16");
         Require(MaxDelays is null or (>= 0 and <= 250), nameof(MaxDelays), MaxDelays!, "must be between 0 and 250");
+        Require(!QuietFaults || MaxDelays is not null, nameof(QuietFaults), QuietFaults, "needs MaxDelays (the faults it frees are the default schedule's delays)");
         Require(!Symmetry || MaxDelays is null, nameof(Symmetry), Symmetry, "cannot be combined with MaxDelays (the default schedule breaks ties by node id)");
         Require(!Symmetry || Nodes <= 6, nameof(Symmetry), Symmetry, "works up to 6 nodes (720 permutations)");
     }

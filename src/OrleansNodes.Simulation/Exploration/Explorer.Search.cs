@@ -166,7 +166,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
         var onSchedule = DefaultAction(world, actions);
         for (var a = 0; a < actions.Count; a++)
         {
-            var delay = IsDelay(onSchedule, a);
+            var delay = IsDelay(world, onSchedule, actions, a);
             if ((delay && world.Delays >= _options.MaxDelays) || !TryApply(worker, world, actions[a], out var broken, delay: delay))
             {
                 worker.Pruned++;
@@ -252,7 +252,7 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
             ExplorerWorld<TState, TMessage>? next = null;
             for (var a = 0; a < worker.Actions.Count; a++)
             {
-                if (!TryApply(worker, world, worker.Actions[a], out _, delay: IsDelay(onSchedule, a)) || Normalize(worker.Scratch.Fingerprint) != Normalize(chain[k])) continue;
+                if (!TryApply(worker, world, worker.Actions[a], out _, delay: IsDelay(world, onSchedule, worker.Actions, a)) || Normalize(worker.Scratch.Fingerprint) != Normalize(chain[k])) continue;
                 next = Materialize(worker.Scratch);
                 path.Add(worker.Actions[a]);
                 break;

@@ -282,9 +282,15 @@ internal sealed partial class Explorer<TSettings, TState, TMessage, TRequest, TR
     /// <summary>
     /// Whether the action at <paramref name="index"/> spends a delay: any but the default schedule's
     /// (<paramref name="onSchedule"/>, from <see cref="DefaultAction"/>), and every action where the
-    /// default schedule has none; never when delays are not counted.
+    /// default schedule has none, but a fault taken at a quiet point under
+    /// <see cref="ExplorationOptions.QuietFaults"/>; never when delays are not counted.
     /// </summary>
-    private bool IsDelay(int onSchedule, int index) => onSchedule >= 0 ? index != onSchedule : _options.MaxDelays is not null;
+    private bool IsDelay(ExplorerWorld<TState, TMessage> world, int onSchedule, List<ExplorerAction> actions, int index) =>
+        _options.MaxDelays is not null && index != onSchedule && !IsQuietFault(world, actions[index]);
+
+    /// <summary>A crash, cut or heal while no message is in flight, which <see cref="ExplorationOptions.QuietFaults"/> lets a path take without a delay.</summary>
+    private bool IsQuietFault(ExplorerWorld<TState, TMessage> world, ExplorerAction action) =>
+        _options.QuietFaults && world.Network.Length == 0 && action.Kind is DecisionKind.Crash or DecisionKind.Cut or DecisionKind.Heal;
 
     /// <summary>Client <paramref name="client"/>'s request reaches <paramref name="node"/>: its target, or another node when it waits (a retry).</summary>
     private Broken? DeliverRequest(Worker worker, Scratch scratch, int client, int node)

@@ -17,7 +17,9 @@ namespace OrleansNodes.Protocols.Tests.Exploration;
 /// with at most three departures from it and reaches six more: a gap applied past, the two
 /// snapshot bugs, a leader that reads locally once it is cut off and deposed, a retried command
 /// executed twice, and a deposed leader that answers a get from a client with a stale leader
-/// cache. See docs/BENCHMARKS.md.
+/// cache. The last, an overwrite that was never written, takes four faults in a row and no
+/// unusual message order: a search with no delay but free faults where no message is in flight
+/// (<see cref="ExplorationOptions.QuietFaults"/>) reaches it. See docs/BENCHMARKS.md.
 /// </summary>
 public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 {
@@ -154,6 +156,62 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         Assert.Null(report.Violation);
         Assert.False(report.CutShort);
         Assert.True(report.DepthBounded);
+    }
+
+    /// <summary>
+    /// Two clients of one operation, two crashes and two partitions, and no delay: the faults are
+    /// free where no message is in flight (<see cref="ExplorationOptions.QuietFaults"/>), so the
+    /// search tries every sequence of up to four of them at a path's quiet points, with the
+    /// messages in the default schedule's order in between.
+    /// </summary>
+    public static readonly ExplorationOptions QuietFaults = new()
+    {
+        Nodes = 3, Clients = 2, TicksPerNode = 4, MaxCrashes = 2, MaxPartitions = 2, MaxDelays = 0, QuietFaults = true, MaxDepth = 200, Threads = 2,
+    };
+
+    [Fact]
+    public void ExploreWithQuietFaults_OverwriteNotWritten_FindsItAndTheScheduleReplaysIt()
+    {
+        // The bug needs two leader changes, each behind a cut, and a crash of the acceptor whose
+        // overwrite was never written: more departures from the default schedule than any delay
+        // budget reaches (docs/BENCHMARKS.md), but no unusual order of messages.
+        var mutant = Mutant(nameof(OverwriteNotWritten));
+
+        var report = Explore(mutant, QuietFaults, Compacting);
+
+        var violation = Assert.IsType<ExplorationViolation>(report.Violation);
+        output.WriteLine($"{report.UniqueStates:N0} states, {report.Elapsed.TotalSeconds:F1} s, '{violation.Property}' after {violation.Actions} actions: {violation.Message}");
+        Assert.Equal(mutant.ExpectedViolation, violation.Property);
+        Assert.Equal(72, violation.Actions);
+        Assert.Equal(0, violation.Schedule!.Decisions.Count(d => d.Kind == DecisionKind.Drop));
+        Assert.InRange(violation.Decisions.Count(d => d.Kind == DecisionKind.Crash), 1, 2);
+
+        var path = Path.Combine(Path.GetTempPath(), $"explored-quiet-{Environment.ProcessId}.schedule.json");
+        violation.Schedule.Save(path);
+        var loaded = Schedule.Load(path);
+        File.Delete(path);
+        var replay = Simulator.Create(mutant, Compacting).WithExplorationClients(ExplorationScripts.KeyValue).Replay(loaded);
+        Assert.Equal(0, replay.SkippedDecisions);
+        Assert.Equal(violation.Property, replay.Violation?.Property);
+
+        // No longer than the random simulator's shrunk counterexample, in actions.
+        var simulator = KeyValueMutantHunt.Case(nameof(OverwriteNotWritten)).Simulator();
+        var random = simulator.RunSuite(200, KeyValueMutantHunt.Case(nameof(OverwriteNotWritten)).Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
+        output.WriteLine($"random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
+        Assert.Equal(violation.Property, random.Property);
+        Assert.InRange(violation.Actions, 1, randomActions);
+    }
+
+    [Fact]
+    public void ExploreWithQuietFaults_CorrectStore_FindsNothingOnAnyPathOfTheBounds()
+    {
+        var report = Explore(new KeyValueProtocol(), QuietFaults, Compacting);
+
+        output.WriteLine($"correct store, quiet faults: {report.UniqueStates:N0} states, depth {report.Depth}, {report.Elapsed.TotalSeconds:F1} s");
+        Assert.Null(report.Violation);
+        Assert.False(report.CutShort);
+        Assert.False(report.DepthBounded);
     }
 
     /// <summary>

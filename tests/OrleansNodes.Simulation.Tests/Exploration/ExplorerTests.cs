@@ -171,6 +171,32 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public void Explore_PingWithQuietFaultsAndNoDelay_CutsAndHealsOnlyWhereNoPingIsInFlight()
+    {
+        var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxPartitions = 1, MaxDelays = 0, QuietFaults = true });
+
+        // The default schedule alone: 00, 10, 20, 21, 22, quiet at 00, 20 and 22 (0 unsent, 1 in
+        // flight, 2 delivered, 3 lost). A cut of n0 at 00 runs on schedule to 10, 30, 31, 33 and
+        // may heal at 00, 30 and 33; a cut of n1 likewise (5 + 5). Healed: 00 to 22 on schedule,
+        // and 30, 31, 32, 33 (9). A cut at 20: 20, 21, 23 for each node, healing to 23 (6 + 1).
+        // A cut at 22 (2). A cut while a ping is in flight would cost a delay: none is allowed.
+        Assert.Null(report.Violation);
+        Assert.Equal(5 + 10 + 9 + 7 + 2, report.UniqueStates);
+        Assert.False(report.DepthBounded);
+
+        // Without the option every cut is a delay, and none is allowed.
+        Assert.Equal(5, Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxPartitions = 1, MaxDelays = 0 }).UniqueStates);
+    }
+
+    [Fact]
+    public void Explore_QuietFaultsWithoutADelayBudget_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ExplorationOptions { QuietFaults = true }.Validate());
+
+        Assert.Contains("needs MaxDelays", error.Message);
+    }
+
+    [Fact]
     public void Explore_DepthBound_StopsAndSaysSo()
     {
         var report = Simulator.Create(new Ping(), new Unit()).Explore(TwoNodesOneTick with { MaxDepth = 2 });
