@@ -11,11 +11,18 @@ namespace OrleansNodes.Hosting.Storage;
 /// once the state that sent it survives a crash.
 /// </summary>
 /// <remarks>
-/// Writes go through one writer loop that commits everything waiting in a single transaction
+/// <para>Writes go through one writer loop that commits everything waiting in a single transaction
 /// (group commit). The sync at commit is what a write costs; every node grain of the silo
 /// writing its own transaction would cap the whole silo at one node-batch per sync. Each
 /// write still succeeds or fails on its own (an ETag mismatch changes no row and fails only
-/// that write).
+/// that write). Nothing else writes: a second writing connection would contend for SQLite's
+/// one write lock, and Microsoft.Data.Sqlite retries a refused statement only after a sleep.</para>
+/// <para>Copying the write-ahead log into the database file (a checkpoint) is done off the
+/// writer's path: after a commit the checkpointer, on a connection of its own, runs a passive
+/// checkpoint, which takes no write lock, at most every <see cref="CheckpointInterval"/>. SQLite's
+/// own checkpoint at commit stays as a backstop at <see cref="AutoCheckpointPages"/>, which also
+/// lets the log start over from its beginning; with the default of 1,000 pages (4 MB) every
+/// fourth megabyte's commit copied the log and synced the file while every node waited.</para>
 /// </remarks>
 internal sealed class SqliteDatabase
 {
@@ -65,9 +72,18 @@ internal sealed class SqliteDatabase
     /// <summary>The most writes one transaction carries, so a flood of writers cannot starve the first ones forever.</summary>
     private const int GroupCommitWritesMax = 512;
 
+    /// <summary>The writer's own checkpoint at commit, a backstop (64 MB of 4 KB pages) should the checkpointer fall behind.</summary>
+    private const int AutoCheckpointPages = 16_384;
+
+    /// <summary>The least time between two of the checkpointer's passive checkpoints.</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly string _connectionString;
     private readonly Lazy<Task> _schema;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    // A commit asks for a checkpoint; requests that arrive while one is pending are the same request.
+    private readonly Channel<bool> _checkpoints = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true });
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
@@ -76,6 +92,7 @@ internal sealed class SqliteDatabase
         _connectionString = options.ConnectionString;
         _schema = new Lazy<Task>(() => Task.Run(CreateSchema));
         _ = Task.Run(WriteLoopAsync);
+        _ = Task.Run(CheckpointLoopAsync);
     }
 
     /// <summary>The database file.</summary>
@@ -132,6 +149,7 @@ internal sealed class SqliteDatabase
                     }
                 }
                 transaction.Commit();
+                _checkpoints.Writer.TryWrite(true);
                 for (var i = 0; i < group.Count; i++)
                 {
                     if (results[i].Error is { } error) group[i].Completion.TrySetException(error);
@@ -145,6 +163,32 @@ internal sealed class SqliteDatabase
             }
             group.Clear();
             results.Clear();
+        }
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        // Opened at the first commit's request, when the schema exists.
+        SqliteConnection? connection = null;
+        while (await _checkpoints.Reader.WaitToReadAsync())
+        {
+            _checkpoints.Reader.TryRead(out _);
+            try
+            {
+                connection ??= Open();
+                using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                checkpoint.ExecuteNonQuery();
+            }
+            catch (Exception)
+            {
+                // Best effort: the next commit asks again, and the writer's own checkpoint is the
+                // backstop. No write depends on a checkpoint for its durability.
+                connection?.Dispose();
+                connection = null;
+            }
+
+            await Task.Delay(CheckpointInterval);
         }
     }
 
@@ -162,7 +206,7 @@ internal sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = FULL;";
+        pragma.CommandText = $"PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = {AutoCheckpointPages};";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -10,10 +10,13 @@ namespace OrleansNodes.Hosting.Storage;
 /// applies only when <c>node_meta.version</c> is the one the writer expects.
 /// </summary>
 /// <remarks>
-/// A snapshot larger than <see cref="InlineSnapshotBytesMax"/> is staged first, in transactions of
-/// its own under a fresh random id that nothing refers to yet, so a large snapshot never holds up
-/// the other nodes' group commits; the flush then refers to it, after checking that every staged
-/// chunk is there (a stale writer's partial staging cannot be committed). Chunks of snapshots no
+/// A snapshot larger than <see cref="InlineSnapshotBytesMax"/> is staged first, under a fresh
+/// random id that nothing refers to yet, in writes of at most <see cref="StagingBytesMax"/> that
+/// queue in the group-commit writer like any flush: the other nodes' flushes go between them, so
+/// a large snapshot holds up a group commit by at most that much (a transaction of its own would
+/// contend for SQLite's one write lock, and a writer refused it retries only after a sleep). The
+/// flush then refers to it, after checking that every staged chunk is there (a stale writer's
+/// partial staging cannot be committed). Chunks of snapshots no
 /// longer referred to (a crash between staging and commit) are removed when the node is next read.
 /// </remarks>
 public sealed class SqliteNodeStore : NodeStore
@@ -21,8 +24,8 @@ public sealed class SqliteNodeStore : NodeStore
     /// <summary>Snapshots up to this size are written inside the flush itself.</summary>
     public const int InlineSnapshotBytesMax = 1 << 20;
 
-    /// <summary>The most staged snapshot bytes one staging transaction carries.</summary>
-    private const int StagingBytesMax = 8 << 20;
+    /// <summary>The most staged snapshot bytes one staging write carries into a group commit.</summary>
+    private const int StagingBytesMax = 1 << 20;
 
     /// <summary>Between staging a snapshot's chunks and the flush that commits it.</summary>
     public const string AfterStagingPoint = "after staging the snapshot";
@@ -110,8 +113,8 @@ public sealed class SqliteNodeStore : NodeStore
 
     /// <summary>
     /// Serializes the snapshot's chunks as they are enumerated. Small snapshots stay in memory and
-    /// go inside the flush; a large one is written to <c>node_snapshot</c> in transactions of
-    /// at most <see cref="StagingBytesMax"/> under a new id.
+    /// go inside the flush; a large one is written to <c>node_snapshot</c> under a new id, in
+    /// group-commit writes of at most <see cref="StagingBytesMax"/>.
     /// </summary>
     private async Task<StagedSnapshot> StageAsync(string key, SnapshotWrite snapshot)
     {
@@ -140,11 +143,9 @@ public sealed class SqliteNodeStore : NodeStore
     private Task InsertChunksAsync(string key, long id, int firstSequence, List<byte[]> chunks)
     {
         var copy = chunks.ToArray();
-        return _database.RunAsync(connection =>
+        return _database.WriteAsync(connection =>
         {
-            using var transaction = connection.BeginTransaction();
             InsertChunks(connection, key, id, firstSequence, copy);
-            transaction.Commit();
             return true;
         });
     }

@@ -71,6 +71,24 @@ public sealed class SqliteNodeStoreTests : NodeStoreConformance, IDisposable
         Assert.Equal(501, await CountAsync("SELECT count(*) FROM node_log"));
     }
 
+    [Fact]
+    public async Task Write_AMegabyteOfLog_IsCopiedIntoTheDatabaseFileWithoutAnotherWrite()
+    {
+        // SQLite's own checkpoint at commit would wait for 4 MB of log (and then stall the
+        // writer); the checkpointer copies it in the background after the commit.
+        var store = _store.Value;
+        var key = NewKey();
+        await store.WriteAsync(key, Create());
+        await store.WriteAsync(key, Write(1, puts: Enumerable.Range(1, 10).Select(i => ((long)i, new string('v', 100 * 1024)))));
+        var before = new FileInfo(DatabasePath).Length;
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (new FileInfo(DatabasePath).Length < 1_000_000 && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        Assert.True(new FileInfo(DatabasePath).Length >= 1_000_000, $"the database file stayed at {new FileInfo(DatabasePath).Length} bytes (it was {before} after the commit)");
+        Assert.Equal(10, await CountAsync("SELECT count(*) FROM node_log"));
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
