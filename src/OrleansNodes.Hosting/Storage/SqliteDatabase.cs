@@ -168,14 +168,14 @@ internal sealed class SqliteDatabase
 
     private async Task CheckpointLoopAsync()
     {
-        // Opened at the first commit's request, when the schema exists.
-        SqliteConnection? connection = null;
         while (await _checkpoints.Reader.WaitToReadAsync())
         {
             _checkpoints.Reader.TryRead(out _);
             try
             {
-                connection ??= Open();
+                // A pooled connection, returned after each checkpoint: one held open would keep a
+                // clean stop from folding the log into the file when the pool closes.
+                using var connection = Open();
                 using var checkpoint = connection.CreateCommand();
                 checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                 checkpoint.ExecuteNonQuery();
@@ -184,8 +184,6 @@ internal sealed class SqliteDatabase
             {
                 // Best effort: the next commit asks again, and the writer's own checkpoint is the
                 // backstop. No write depends on a checkpoint for its durability.
-                connection?.Dispose();
-                connection = null;
             }
 
             await Task.Delay(CheckpointInterval);
