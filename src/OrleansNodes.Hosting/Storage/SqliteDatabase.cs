@@ -18,8 +18,8 @@ namespace OrleansNodes.Hosting.Storage;
 /// that write). Nothing else writes: a second writing connection would contend for SQLite's
 /// one write lock, and Microsoft.Data.Sqlite retries a refused statement only after a sleep.</para>
 /// <para>Copying the write-ahead log into the database file (a checkpoint) is done off the
-/// writer's path: after a commit the checkpointer, on a connection of its own, runs a passive
-/// checkpoint, which takes no write lock, at most every <see cref="CheckpointInterval"/>. SQLite's
+/// writer's path: after a commit the checkpointer, on another connection than the writer's, runs
+/// a passive checkpoint, which takes no write lock, at most every <see cref="CheckpointInterval"/>. SQLite's
 /// own checkpoint at commit stays as a backstop at <see cref="AutoCheckpointPages"/>, which also
 /// lets the log start over from its beginning; with the default of 1,000 pages (4 MB) every
 /// fourth megabyte's commit copied the log and synced the file while every node waited.</para>
