@@ -66,11 +66,7 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         Assert.Equal(mutant.ExpectedViolation, violation.Property);
         Assert.Equal(depth, violation.Actions);
 
-        var path = Path.Combine(Path.GetTempPath(), $"explored-{name}-{Environment.ProcessId}.schedule.json");
-        violation.Schedule!.Save(path);
-        var loaded = Schedule.Load(path);
-        File.Delete(path);
-        var replay = Simulator.Create(mutant, Settings).WithExplorationClients(ExplorationScripts.KeyValue).Replay(loaded);
+        var replay = ReplayFromFile(violation, mutant, Settings);
         Assert.Equal(0, replay.SkippedDecisions);
         Assert.Equal(violation.Property, replay.Violation?.Property);
     }
@@ -134,16 +130,8 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(DelayBoundedMutants))]
-    public void ExploreWithThreeDelays_KeyValueMutant_NeedsNoMoreActionsThanTheRandomSimulatorsShrunkCounterexample(string name, int actions)
-    {
-        var (_, property, simulator, options) = DelayBounded(name);
-        var random = simulator.RunSuite(200, options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
-
-        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
-        output.WriteLine($"{name}: explorer {actions} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
-        Assert.Equal(property, random.Property);
-        Assert.InRange(actions, 1, randomActions);
-    }
+    public void ExploreWithThreeDelays_KeyValueMutant_NeedsNoMoreActionsThanTheRandomSimulatorsShrunkCounterexample(string name, int actions) =>
+        AssertNoLongerThanTheRandomSimulators(name, actions);
 
     [Fact]
     public void ExploreWithThreeDelays_CorrectStore_FindsNothingUpToTheDepthOfTheBugs()
@@ -186,21 +174,11 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
         Assert.Equal(0, violation.Schedule!.Decisions.Count(d => d.Kind == DecisionKind.Drop));
         Assert.InRange(violation.Decisions.Count(d => d.Kind == DecisionKind.Crash), 1, 2);
 
-        var path = Path.Combine(Path.GetTempPath(), $"explored-quiet-{Environment.ProcessId}.schedule.json");
-        violation.Schedule.Save(path);
-        var loaded = Schedule.Load(path);
-        File.Delete(path);
-        var replay = Simulator.Create(mutant, Compacting).WithExplorationClients(ExplorationScripts.KeyValue).Replay(loaded);
+        var replay = ReplayFromFile(violation, mutant, Compacting);
         Assert.Equal(0, replay.SkippedDecisions);
         Assert.Equal(violation.Property, replay.Violation?.Property);
 
-        // No longer than the random simulator's shrunk counterexample, in actions.
-        var simulator = KeyValueMutantHunt.Case(nameof(OverwriteNotWritten)).Simulator();
-        var random = simulator.RunSuite(200, KeyValueMutantHunt.Case(nameof(OverwriteNotWritten)).Options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
-        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
-        output.WriteLine($"random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
-        Assert.Equal(violation.Property, random.Property);
-        Assert.InRange(violation.Actions, 1, randomActions);
+        AssertNoLongerThanTheRandomSimulators(nameof(OverwriteNotWritten), violation.Actions);
     }
 
     [Fact]
@@ -293,6 +271,32 @@ public class ExplorerKeyValueMutantTests(ITestOutputHelper output)
 
         var hunt = KeyValueMutantHunt.Case(name);
         return (hunt.Mutant, hunt.Mutant.ExpectedViolation, hunt.Simulator(), hunt.Options);
+    }
+
+    /// <summary>
+    /// The random simulator's hunt for <paramref name="name"/> (its options, from seed 1, 500
+    /// shrink replays) must break the same property, with a shrunk counterexample of at least
+    /// <paramref name="actions"/> actions, counting the work its rounds owe.
+    /// </summary>
+    private void AssertNoLongerThanTheRandomSimulators(string name, int actions)
+    {
+        var (_, property, simulator, options) = DelayBounded(name);
+        var random = simulator.RunSuite(200, options with { MaxShrinkReplays = 500 }, firstSeed: 1).Violation!;
+
+        var randomActions = Counterexamples.Actions(simulator, random.Schedule);
+        output.WriteLine($"{name}: explorer {actions} actions; random simulator seed {random.Seed}, shrunk to {random.Schedule.Decisions.Length} decisions, {randomActions} actions with the work its rounds owe");
+        Assert.Equal(property, random.Property);
+        Assert.InRange(actions, 1, randomActions);
+    }
+
+    /// <summary>Saves the counterexample's schedule as the console does, loads it back, and replays it with the explorer's clients.</summary>
+    private static RunReport ReplayFromFile(ExplorationViolation violation, Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> protocol, KeyValueSettings settings)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"explored-{protocol.Name}-{Environment.ProcessId}.schedule.json");
+        violation.Schedule!.Save(path);
+        var loaded = Schedule.Load(path);
+        File.Delete(path);
+        return Simulator.Create(protocol, settings).WithExplorationClients(ExplorationScripts.KeyValue).Replay(loaded);
     }
 
     private static ExplorationReport Explore(Protocol<KeyValueSettings, KeyValueState, KeyValueMessage, KeyValueCommand, KeyValueReply> protocol, ExplorationOptions options, KeyValueSettings? settings = null) =>
