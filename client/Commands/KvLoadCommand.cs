@@ -56,17 +56,22 @@ public static class KvLoadCommand
         var preload = new Option<long>("--preload") { HelpName = "N", Description = "Before measuring, write N distinct keys p0..p{N-1} once each (not recorded), so the load runs on a store that holds data.", DefaultValueFactory = _ => 0 };
         OptionRules.Require(preload, v => v is >= 0 and <= 100_000_000, "--preload must be from 0 to 100000000");
         var finalReads = new Option<bool>("--final-reads") { Description = "After the load, read every key once (recorded too): a lost acknowledged write then shows in the history." };
+        var warmup = new Option<double?>("--warmup") { HelpName = "SECONDS", Description = "Before measuring, run the same load this long, not recorded or counted: a fresh client compiles its code and the cluster serves the load before the figures start." };
+        OptionRules.Require(warmup, v => v is null or (> 0 and <= 3600), "--warmup must be more than 0 and at most 3600 seconds");
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object (the same as -o json)." };
         var rate = RateOption();
 
         var command = new Command("load", "Load a key-value cluster with concurrent sessions; print throughput and latency, optionally record the history.")
         {
-            clients, keys, duration, ops, seed, mix, valueBytes, preload, rate, history, finalReads, json,
+            clients, keys, duration, ops, seed, mix, valueBytes, preload, rate, warmup, history, finalReads, json,
         };
         command.Validators.Add(result =>
         {
             // Whether both were given, not their values: a value that does not convert is its own error.
             if (result.GetResult(duration) is not null && result.GetResult(ops) is not null) result.AddError("give --duration or --ops, not both");
+            // An unanswered warm-up put may still be applied after the history's initial reads.
+            if (result.GetResult(warmup) is not null && (result.GetResult(history) is not null || result.GetResult(finalReads) is not null))
+                result.AddError("--warmup cannot be combined with --history or --final-reads: an unanswered warm-up operation could still land inside the recorded history");
         });
         var cluster = ClusterOption.Create(command);
         var output = OutputOption.Create(command);
@@ -88,7 +93,8 @@ public static class KvLoadCommand
                 parse.GetValue(finalReads),
                 parse.GetValue(valueBytes),
                 parse.GetValue(preload),
-                parse.GetValue(rate));
+                parse.GetValue(rate),
+                parse.GetValue(warmup) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
             var historyFile = parse.GetValue(history);
             var asJson = parse.GetValue(json) || parse.IsJson(output);
             return SiloConnection.RunAsync(target, async (silo, token) =>

@@ -35,20 +35,47 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
     /// </summary>
     public async Task<LoadSummary> RunAsync(LoadSpec spec, LoadRecorder recorder, string? historyPath, CancellationToken cancellation, bool checkable = false)
     {
+        if (spec.Warmup is not null && (historyPath is not null || checkable || spec.FinalReads))
+            throw new ArgumentException("a warm-up cannot precede a recorded history: an unanswered warm-up operation could still land inside it", nameof(spec));
         var (preloaded, preloadSeconds) = spec.Preload > 0 ? await PreloadAsync(spec, cancellation) : (0, 0);
+        var warmup = spec.Warmup is { } warmupTime ? await WarmUpAsync(spec, warmupTime, recorder, cancellation) : default;
         // A history must be checkable on its own: earlier loads may have left values in these keys.
         if (historyPath is not null || checkable) recorder.Initial = await ReadInitialValuesAsync(spec, cancellation);
-        _remaining = spec.Ops ?? long.MaxValue;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (spec.Duration is { } duration) stop.CancelAfter(duration);
-
-        var startMicros = recorder.NowMicros();
-        var started = _startedTimestamp = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, spec.Clients).Select(client => Task.Run(() => SessionAsync(spec, client, recorder, stop.Token), CancellationToken.None)));
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (startMicros, seconds) = await RunSessionsAsync(spec, spec.Ops, spec.Duration, recorder, cancellation);
 
         if (spec.FinalReads) await FinalReadsAsync(spec, recorder);
-        return LoadSummary.Of(recorder.Samples(), spec, seconds, startMicros, historyPath, preloaded, preloadSeconds);
+        return LoadSummary.Of(recorder.Samples(), spec, seconds, startMicros, historyPath, preloaded, preloadSeconds) with
+        {
+            WarmupSeconds = Math.Round(warmup.Seconds, 3),
+            WarmupOps = warmup.Ops,
+        };
+    }
+
+    /// <summary>
+    /// Runs the load's sessions for <paramref name="warmup"/> with a recorder of their own, which
+    /// is dropped: the measured phase then starts with a compiled client and a cluster that has
+    /// served this load. The first acknowledgement is still announced, once, through <paramref name="recorder"/>'s callback.
+    /// </summary>
+    private async Task<(long Ops, double Seconds)> WarmUpAsync(LoadSpec spec, TimeSpan warmup, LoadRecorder recorder, CancellationToken cancellation)
+    {
+        var scratch = new LoadRecorder { FirstAcknowledged = recorder.FirstAcknowledged };
+        var (_, seconds) = await RunSessionsAsync(spec, ops: null, warmup, scratch, cancellation);
+        var samples = scratch.Samples();
+        if (samples.Any(s => !s.Rejected && s.Outcome != Outcome.Unknown)) recorder.AcknowledgedEarlier();
+        return (samples.Count, seconds);
+    }
+
+    /// <summary>Runs every session until <paramref name="ops"/> operations were issued or <paramref name="duration"/> passed; the phase's start (µs since the epoch) and length.</summary>
+    private async Task<(long StartMicros, double Seconds)> RunSessionsAsync(LoadSpec spec, long? ops, TimeSpan? duration, LoadRecorder recorder, CancellationToken cancellation)
+    {
+        _remaining = ops ?? long.MaxValue;
+        _issued = 0;
+        var startMicros = recorder.NowMicros();
+        var started = _startedTimestamp = Stopwatch.GetTimestamp();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (duration is { } bound) stop.CancelAfter(bound);
+        await Task.WhenAll(Enumerable.Range(0, spec.Clients).Select(client => Task.Run(() => SessionAsync(spec, client, recorder, stop.Token), CancellationToken.None)));
+        return (startMicros, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>

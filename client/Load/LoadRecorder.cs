@@ -56,6 +56,9 @@ public sealed class LoadRecorder
     /// </summary>
     public Action? FirstAcknowledged { get; init; }
 
+    /// <summary>Notes that an operation was acknowledged before this recorder began (in a warm-up), so <see cref="FirstAcknowledged"/> is not called again.</summary>
+    public void AcknowledgedEarlier() => Interlocked.Exchange(ref _acknowledged, 1);
+
     /// <summary>
     /// Records that <paramref name="pending"/> was refused before reaching the protocol: it
     /// certainly did not take effect, so the history leaves it out (docs/history-format.md).

@@ -9,9 +9,11 @@ namespace OrleansNodes.Client.Load;
 /// measured load, <see cref="Preload"/> distinct keys (<c>p0</c>…, never touched by the load) are
 /// written once, so the load runs against a store that already holds data. With a
 /// <see cref="Rate"/>, operations start no faster than that many per second in all: the n-th at
-/// n / rate seconds at the earliest (a session whose operation is due later waits).
+/// n / rate seconds at the earliest (a session whose operation is due later waits). With a
+/// <see cref="Warmup"/>, the same load runs that long first and is not measured: a fresh client
+/// process spends its first seconds compiling its own code, which a figure should not count.
 /// </summary>
-public sealed record LoadSpec(int Clients, int Keys, LoadMix Mix, ulong Seed, TimeSpan? Duration, long? Ops, bool FinalReads, int ValueBytes = 0, long Preload = 0, double? Rate = null)
+public sealed record LoadSpec(int Clients, int Keys, LoadMix Mix, ulong Seed, TimeSpan? Duration, long? Ops, bool FinalReads, int ValueBytes = 0, long Preload = 0, double? Rate = null, TimeSpan? Warmup = null)
 {
     /// <summary>The name of key <paramref name="index"/>.</summary>
     public static string Key(int index) => "k" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);

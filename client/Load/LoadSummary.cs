@@ -34,6 +34,12 @@ public sealed record LoadSummary(
     long Preloaded = 0,
     double PreloadSeconds = 0)
 {
+    /// <summary>How long the unmeasured warm-up before the load ran (0 without <c>--warmup</c>).</summary>
+    public double WarmupSeconds { get; init; }
+
+    /// <summary>Operations the warm-up issued; not in <see cref="Ops"/> or any other figure.</summary>
+    public long WarmupOps { get; init; }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -85,6 +91,7 @@ public sealed record LoadSummary(
     {
         var c = CultureInfo.InvariantCulture;
         if (Preloaded > 0) yield return string.Format(c, "preload  {0:N0} keys in {1:0.0} s ({2:N0} puts/s)", Preloaded, PreloadSeconds, PreloadSeconds > 0 ? Preloaded / PreloadSeconds : 0);
+        if (WarmupSeconds > 0) yield return string.Format(c, "warm-up  {0:N0} ops in {1:0.0} s, not measured", WarmupOps, WarmupSeconds);
         yield return string.Format(c, "{0} clients, {1} keys, mix {2}{3}: {4:0.0} s", Clients, Keys, Mix, ValueBytes > 0 ? string.Format(c, ", {0} B values", ValueBytes) : "", Seconds);
         yield return string.Format(c, "ops      {0:N0}: {1:N0} ok, {2:N0} failed (cas not applied), {3:N0} unknown outcome{4}",
             Ops, Ok, Failed, Unknown, Rejected > 0 ? string.Format(c, ", {0:N0} rejected", Rejected) : "");

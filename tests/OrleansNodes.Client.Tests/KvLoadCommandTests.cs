@@ -18,6 +18,9 @@ public sealed class KvLoadCommandTests
     [InlineData("--mix put=x", "the weight must be a whole number")]
     [InlineData("--mix put=1,put=2", "names put twice")]
     [InlineData("--history /nonexistent-folder/history.jsonl", "its folder does not exist")]
+    [InlineData("--warmup 0", "--warmup must be more than 0 and at most 3600 seconds")]
+    [InlineData("--warmup 2 --final-reads", "--warmup cannot be combined with --history or --final-reads")]
+    [InlineData("--warmup 2 --history /tmp/orleansnodes-warmup-history.jsonl", "--warmup cannot be combined with --history or --final-reads")]
     public void KvLoad_BadOption_OneLineAndExitCode2(string options, string expected)
     {
         // A gateway nobody listens on: a bad flag must be reported before any connection is tried.
@@ -67,5 +70,22 @@ public sealed class KvLoadCommandTests
     public void LoadMixToString_Default_ParsesBackToItself()
     {
         Assert.Equal(LoadMix.Default, LoadMix.Parse(LoadMix.Default.ToString(), out _));
+    }
+
+    [Fact]
+    public void LoadRecorder_AcknowledgedInTheWarmup_FirstAcknowledgedNotAnnouncedAgain()
+    {
+        var announced = 0;
+        var warmup = new LoadRecorder { FirstAcknowledged = () => announced++ };
+        warmup.Complete(warmup.Invoke(0, Command.Put("k0", "a")), OperationResult.Ok);
+        var measured = new LoadRecorder { FirstAcknowledged = () => announced++ };
+        measured.AcknowledgedEarlier();
+        measured.Complete(measured.Invoke(0, Command.Put("k0", "b")), OperationResult.Ok);
+        Assert.Equal(1, announced);
+
+        // Without the warm-up's acknowledgement, the measured phase announces its own first one.
+        var alone = new LoadRecorder { FirstAcknowledged = () => announced++ };
+        alone.Complete(alone.Invoke(0, Command.Get("k0")), OperationResult.Read("b"));
+        Assert.Equal(2, announced);
     }
 }

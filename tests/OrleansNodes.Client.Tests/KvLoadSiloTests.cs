@@ -84,5 +84,28 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
         Assert.True(summary.Seconds >= 1.9, $"20 operations at 10/s took {summary.Seconds} s");
     }
 
+    [Fact]
+    public void KvLoad_Warmup_RunsFirstAndIsNotCounted()
+    {
+        var run = silo.Run("kv", "load", "--ops", "20", "--warmup", "1", "--clients", "2", "--keys", "2", "--json");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+        var summary = LoadSummary.FromJson(run.Output.Trim());
+        // The measured phase is exactly the 20 operations asked for; the warm-up's are apart.
+        Assert.Equal(20, summary.Ops);
+        Assert.True(summary.WarmupOps > 0, $"the warm-up issued {summary.WarmupOps} operations");
+        // The warm-up ends at its duration, not at its first answer (timers fire to the
+        // millisecond of a coarse clock, so "1 s" may read 0.999 on the stopwatch).
+        Assert.True(summary.WarmupSeconds >= 0.9, $"the warm-up lasted {summary.WarmupSeconds} s");
+    }
+
+    [Fact]
+    public void KvLoad_WarmupAsText_SaysItWasNotMeasured()
+    {
+        var run = silo.Run("kv", "load", "--ops", "10", "--warmup", "0.5", "--clients", "1", "--keys", "1");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+        Assert.Matches(@"warm-up  \d+ ops in \d+\.\d s, not measured", run.Output);
+        Assert.Contains("ops      10:", run.Output);
+    }
+
     private static string TempHistory() => Path.Combine(Path.GetTempPath(), $"orleansnodes-load-{Guid.NewGuid():N}.jsonl");
 }

@@ -62,6 +62,7 @@ public static class EtcdComparison
         var targets = options.Targets.Where(t => t != "etcd" || etcdPath is not null).ToList();
         if (etcdPath is null && options.Targets.Contains("etcd")) Console.Error.WriteLine("etcd is not on PATH (Debian: apt-get install etcd-server): measuring only this store");
         var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
 
         EtcdCluster? etcd = null;
         var stores = new List<StoreDeployment>();
@@ -73,13 +74,6 @@ public static class EtcdComparison
                 else stores.Add(await StoreDeployment.StartAsync(target, cancellation));
             }
             if (!options.Json) await PrintHeaderAsync(options, targets, etcdPath);
-
-            // Warm-up, not reported: the JIT of etcd's client here, the silos' grains and caches.
-            if (options.WarmupSeconds > 0)
-            {
-                foreach (var target in targets)
-                    await LoadAsync(target, etcd, stores, "put", 8, options.Keys, options.ValueBytes[0], TimeSpan.FromSeconds(options.WarmupSeconds), cancellation);
-            }
 
             foreach (var valueBytes in options.ValueBytes)
             {
@@ -96,7 +90,7 @@ public static class EtcdComparison
                         for (var round = 0; round < options.Rounds; round++)
                         {
                             foreach (var target in targets)
-                                rounds[target].Add(await LoadAsync(target, etcd, stores, kind, sessions, options.Keys, valueBytes, duration, cancellation));
+                                rounds[target].Add(await LoadAsync(target, etcd, stores, kind, sessions, options.Keys, valueBytes, warmup, duration, cancellation));
                         }
                         var cell = new Cell(kind, sessions, valueBytes, targets.ToDictionary(t => t, t => LoadFigures.Median(rounds[t])));
                         Console.WriteLine(options.Json ? cell.ToJson() : cell.ToRow(targets));
@@ -111,10 +105,16 @@ public static class EtcdComparison
         }
     }
 
-    private static Task<LoadFigures> LoadAsync(string target, EtcdCluster? etcd, List<StoreDeployment> stores, string kind, int sessions, int keys, int valueBytes, TimeSpan duration, CancellationToken cancellation) =>
-        target == "etcd"
-            ? EtcdLoad.RunAsync(etcd!.Client, kind, sessions, keys, valueBytes, duration, cancellation)
-            : stores.Single(s => s.Name == target).LoadAsync(kind, sessions, keys, valueBytes, duration, cancellation);
+    // Every run is preceded by the same load for the warm-up, unmeasured, on every target alike:
+    // etcd's client runs in this process, but kv load is a process of its own each run, which
+    // spends its first seconds compiling its code (stop 27 found a fifth of both cores in the JIT
+    // of the load and of freshly started silos during a 10 s run).
+    private static async Task<LoadFigures> LoadAsync(string target, EtcdCluster? etcd, List<StoreDeployment> stores, string kind, int sessions, int keys, int valueBytes, TimeSpan warmup, TimeSpan duration, CancellationToken cancellation)
+    {
+        if (target != "etcd") return await stores.Single(s => s.Name == target).LoadAsync(kind, sessions, keys, valueBytes, warmup, duration, cancellation);
+        if (warmup > TimeSpan.Zero) await EtcdLoad.RunAsync(etcd!.Client, kind, sessions, keys, valueBytes, warmup, cancellation);
+        return await EtcdLoad.RunAsync(etcd!.Client, kind, sessions, keys, valueBytes, duration, cancellation);
+    }
 
     private static async Task PrintHeaderAsync(EtcdOptions options, IReadOnlyList<string> targets, string? etcdPath)
     {
@@ -126,7 +126,7 @@ public static class EtcdComparison
             version = process.Output().Split('\n')[0].Trim();
         }
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(version.Length > 0 ? ", " + version : "")}");
-        Console.WriteLine($"# closed loop, {options.Keys} keys, {options.DurationSeconds:0.#} s per run, {options.Rounds} round(s) (median), interleaved {string.Join(" / ", targets)} per cell, after a {options.WarmupSeconds:0.#} s warm-up each");
+        Console.WriteLine($"# closed loop, {options.Keys} keys, {options.DurationSeconds:0.#} s per run, {options.Rounds} round(s) (median), interleaved {string.Join(" / ", targets)} per cell, each run after {options.WarmupSeconds:0.#} s of the same load unmeasured");
         Console.WriteLine("# etcd: 3 members on loopback, fsync on, gRPC client (dotnet-etcd) over all three; embedded: 1 silo, SQLite; redis3: 3 silos, redis-server appendfsync always; both through `orleansnodes kv load`");
         Console.WriteLine("# ratios: ops/s target/etcd, p50 etcd/target: above 1 is faster than etcd");
         Console.WriteLine();

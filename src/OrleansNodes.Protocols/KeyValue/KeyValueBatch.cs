@@ -46,7 +46,7 @@ public sealed record KeyValueBatch([property: Id(0)] ImmutableArray<ClientComman
         {
             hash = StableHash.Add(hash, (ulong)command.Client.Value);
             hash = StableHash.Add(hash, (ulong)command.Sequence);
-            hash = StableHash.Add(hash, StableHash.Of(command.Command.ToString()));
+            hash = StableHash.Add(hash, command.Command.TextHash());
         }
         return hash;
     }

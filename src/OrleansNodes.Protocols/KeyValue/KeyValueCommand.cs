@@ -13,6 +13,13 @@ public abstract record KeyValueCommand
     /// <summary>Characters of the keys and values the command carries (see <see cref="KeyValueBatch.EstimatedBytes"/>).</summary>
     public abstract long EstimatedBytes { get; }
 
+    /// <summary>
+    /// <see cref="StableHash.Of"/> of <see cref="ToString"/>, without building that string: a batch's
+    /// fingerprint hashes every command it applies, and a 10 KB value is not worth copying for it.
+    /// The text is the digest's definition, so the two must stay equal (a test holds them so).
+    /// </summary>
+    internal abstract ulong TextHash();
+
     /// <summary>Reads a key; answered with <see cref="KeyValueReply.Value"/>.</summary>
     [GenerateSerializer, Immutable, Alias("on.kv.Get")]
     public sealed record Get([property: Id(0)] string Key) : KeyValueCommand
@@ -22,6 +29,8 @@ public abstract record KeyValueCommand
 
         /// <inheritdoc/>
         public override string ToString() => $"get {Key}";
+
+        internal override ulong TextHash() => StableHash.Continue(StableHash.Continue(StableHash.Seed, "get "), Key);
     }
 
     /// <summary>Writes a key; answered with <see cref="KeyValueReply.Ok"/>.</summary>
@@ -33,6 +42,9 @@ public abstract record KeyValueCommand
 
         /// <inheritdoc/>
         public override string ToString() => $"put {Key}={Value}";
+
+        internal override ulong TextHash() =>
+            StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Seed, "put "), Key), "="), Value);
     }
 
     /// <summary>Removes a key (a no-op when it is missing); answered with <see cref="KeyValueReply.Ok"/>.</summary>
@@ -44,6 +56,8 @@ public abstract record KeyValueCommand
 
         /// <inheritdoc/>
         public override string ToString() => $"delete {Key}";
+
+        internal override ulong TextHash() => StableHash.Continue(StableHash.Continue(StableHash.Seed, "delete "), Key);
     }
 
     /// <summary>
@@ -58,6 +72,13 @@ public abstract record KeyValueCommand
 
         /// <inheritdoc/>
         public override string ToString() => $"cas {Key} {Expected ?? "∅"}→{New}";
+
+        internal override ulong TextHash()
+        {
+            var hash = StableHash.Continue(StableHash.Continue(StableHash.Seed, "cas "), Key);
+            hash = StableHash.Continue(StableHash.Continue(StableHash.Continue(hash, " "), Expected ?? "∅"), "→");
+            return StableHash.Continue(hash, New);
+        }
     }
 
     /// <summary>Appends to a key's value, a missing key counting as ""; answered with <see cref="KeyValueReply.Ok"/>.</summary>
@@ -69,5 +90,8 @@ public abstract record KeyValueCommand
 
         /// <inheritdoc/>
         public override string ToString() => $"append {Key}+={Suffix}";
+
+        internal override ulong TextHash() =>
+            StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Seed, "append "), Key), "+="), Suffix);
     }
 }

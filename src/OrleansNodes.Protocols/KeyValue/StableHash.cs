@@ -8,10 +8,15 @@ internal static class StableHash
 {
     public const ulong Seed = 0xCBF29CE484222325UL;
 
-    public static ulong Of(string? text)
+    public static ulong Of(string? text) => text is null ? 0x9E3779B97F4A7C15UL : Continue(Seed, text);
+
+    /// <summary>
+    /// <paramref name="hash"/> carried on over the characters of <paramref name="text"/>: FNV-1a is
+    /// a fold over characters, so <c>Continue(Continue(Seed, a), b) == Of(a + b)</c> and a text made
+    /// of parts hashes without being built.
+    /// </summary>
+    public static ulong Continue(ulong hash, ReadOnlySpan<char> text)
     {
-        if (text is null) return 0x9E3779B97F4A7C15UL;
-        var hash = Seed;
         foreach (var c in text)
         {
             hash ^= c;
