@@ -52,7 +52,7 @@ start() {
   stop 2>/dev/null || true
   mkdir -p "$state/redis" "$state/azurite"
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state/redis" \
-    --appendonly yes --appendfsync always --save "" --daemonize no >"$state/redis.log" 2>&1 &
+    --appendonly yes --appendfsync always --auto-aof-rewrite-min-size 256mb --save "" --daemonize no >"$state/redis.log" 2>&1 &
   echo $! >"$state/redis.pid"
   artifacts/tools/node_modules/.bin/azurite --silent --skipApiVersionCheck --loose --location "$state/azurite" \
     --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \

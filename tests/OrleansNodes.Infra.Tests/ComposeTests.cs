@@ -90,6 +90,7 @@ public sealed class ComposeTests
 
         Assert.Equal("yes", command[command.IndexOf("--appendonly") + 1]);
         Assert.Equal("always", command[command.IndexOf("--appendfsync") + 1]);
+        Assert.Equal("256mb", command[command.IndexOf("--auto-aof-rewrite-min-size") + 1]);
         var volume = ((string)redis["volumes"]!.AsArray().Single()!).Split(':');
         Assert.Equal("/data", volume[1]);
         Assert.True(Compose.Value["volumes"]!.AsObject().ContainsKey(volume[0]), $"volume {volume[0]} is not declared");

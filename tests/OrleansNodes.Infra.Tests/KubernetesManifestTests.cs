@@ -241,6 +241,7 @@ public sealed class KubernetesManifestTests
 
         Assert.Equal("yes", arguments[arguments.IndexOf("--appendonly") + 1]);
         Assert.Equal("always", arguments[arguments.IndexOf("--appendfsync") + 1]);
+        Assert.Equal("256mb", arguments[arguments.IndexOf("--auto-aof-rewrite-min-size") + 1]);
         var dataDirectory = arguments[arguments.IndexOf("--dir") + 1];
         var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["mountPath"]! == dataDirectory)!;
         var claim = redis["spec"]!["volumeClaimTemplates"]!.AsArray().Single()!;
