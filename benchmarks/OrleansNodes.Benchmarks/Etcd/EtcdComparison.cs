@@ -127,7 +127,7 @@ public static class EtcdComparison
         }
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(version.Length > 0 ? ", " + version : "")}");
         Console.WriteLine($"# closed loop, {options.Keys} keys, {options.DurationSeconds:0.#} s per run, {options.Rounds} round(s) (median), interleaved {string.Join(" / ", targets)} per cell, each run after {options.WarmupSeconds:0.#} s of the same load unmeasured");
-        Console.WriteLine("# etcd: 3 members on loopback, fsync on, gRPC client (dotnet-etcd) over all three; embedded: 1 silo, SQLite; redis3: 3 silos, redis-server appendfsync always; both through `orleansnodes kv load`");
+        Console.WriteLine("# etcd: 3 members on loopback, fsync on, gRPC client (dotnet-etcd) over all three; embedded: 1 silo, SQLite; redis3: 3 silos, redis-server appendfsync always, AOF rewritten after 256 MB; silos at their default 50 ms tick; both through `orleansnodes kv load`");
         Console.WriteLine("# ratios: ops/s target/etcd, p50 etcd/target: above 1 is faster than etcd");
         Console.WriteLine();
         Console.WriteLine(Cell.Header(targets));

@@ -30,7 +30,7 @@ public abstract record KeyValueCommand
         /// <inheritdoc/>
         public override string ToString() => $"get {Key}";
 
-        internal override ulong TextHash() => StableHash.Continue(StableHash.Continue(StableHash.Seed, "get "), Key);
+        internal override ulong TextHash() => StableHash.OfParts("get ", Key);
     }
 
     /// <summary>Writes a key; answered with <see cref="KeyValueReply.Ok"/>.</summary>
@@ -43,8 +43,7 @@ public abstract record KeyValueCommand
         /// <inheritdoc/>
         public override string ToString() => $"put {Key}={Value}";
 
-        internal override ulong TextHash() =>
-            StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Seed, "put "), Key), "="), Value);
+        internal override ulong TextHash() => StableHash.OfParts("put ", Key, "=", Value);
     }
 
     /// <summary>Removes a key (a no-op when it is missing); answered with <see cref="KeyValueReply.Ok"/>.</summary>
@@ -57,7 +56,7 @@ public abstract record KeyValueCommand
         /// <inheritdoc/>
         public override string ToString() => $"delete {Key}";
 
-        internal override ulong TextHash() => StableHash.Continue(StableHash.Continue(StableHash.Seed, "delete "), Key);
+        internal override ulong TextHash() => StableHash.OfParts("delete ", Key);
     }
 
     /// <summary>
@@ -73,12 +72,7 @@ public abstract record KeyValueCommand
         /// <inheritdoc/>
         public override string ToString() => $"cas {Key} {Expected ?? "∅"}→{New}";
 
-        internal override ulong TextHash()
-        {
-            var hash = StableHash.Continue(StableHash.Continue(StableHash.Seed, "cas "), Key);
-            hash = StableHash.Continue(StableHash.Continue(StableHash.Continue(hash, " "), Expected ?? "∅"), "→");
-            return StableHash.Continue(hash, New);
-        }
+        internal override ulong TextHash() => StableHash.OfParts("cas ", Key, " ", Expected ?? "∅", "→", New);
     }
 
     /// <summary>Appends to a key's value, a missing key counting as ""; answered with <see cref="KeyValueReply.Ok"/>.</summary>
@@ -91,7 +85,6 @@ public abstract record KeyValueCommand
         /// <inheritdoc/>
         public override string ToString() => $"append {Key}+={Suffix}";
 
-        internal override ulong TextHash() =>
-            StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Continue(StableHash.Seed, "append "), Key), "+="), Suffix);
+        internal override ulong TextHash() => StableHash.OfParts("append ", Key, "+=", Suffix);
     }
 }

@@ -11,11 +11,17 @@ internal static class StableHash
     public static ulong Of(string? text) => text is null ? 0x9E3779B97F4A7C15UL : Continue(Seed, text);
 
     /// <summary>
-    /// <paramref name="hash"/> carried on over the characters of <paramref name="text"/>: FNV-1a is
-    /// a fold over characters, so <c>Continue(Continue(Seed, a), b) == Of(a + b)</c> and a text made
-    /// of parts hashes without being built.
+    /// <see cref="Of"/> of the concatenated <paramref name="parts"/>, without concatenating them:
+    /// FNV-1a is a fold over characters, so it carries on from one part into the next.
     /// </summary>
-    public static ulong Continue(ulong hash, ReadOnlySpan<char> text)
+    public static ulong OfParts(params ReadOnlySpan<string> parts)
+    {
+        var hash = Seed;
+        foreach (var part in parts) hash = Continue(hash, part);
+        return hash;
+    }
+
+    private static ulong Continue(ulong hash, ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {
