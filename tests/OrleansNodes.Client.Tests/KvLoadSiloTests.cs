@@ -67,9 +67,7 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
     [Fact]
     public void KvLoad_OutputJson_SameSummaryAsTheJsonSwitch()
     {
-        var run = silo.Run("kv", "load", "--ops", "20", "--clients", "2", "--keys", "2", "-o", "json");
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
-        var summary = LoadSummary.FromJson(run.Output.Trim());
+        var summary = LoadSummaryOf("--ops", "20", "--clients", "2", "--keys", "2", "-o", "json");
         Assert.Equal(20, summary.Ops);
     }
 
@@ -77,9 +75,7 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
     public void KvLoad_Rate_OperationsStartNoFasterThanAsked()
     {
         // The 20th operation may start at 19 / 10 s at the earliest, however fast the silo answers.
-        var run = silo.Run("kv", "load", "--ops", "20", "--rate", "10", "--clients", "4", "--keys", "2", "--json");
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
-        var summary = LoadSummary.FromJson(run.Output.Trim());
+        var summary = LoadSummaryOf("--ops", "20", "--rate", "10", "--clients", "4", "--keys", "2", "--json");
         Assert.Equal(20, summary.Ops);
         Assert.True(summary.Seconds >= 1.9, $"20 operations at 10/s took {summary.Seconds} s");
     }
@@ -87,9 +83,7 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
     [Fact]
     public void KvLoad_Warmup_RunsFirstAndIsNotCounted()
     {
-        var run = silo.Run("kv", "load", "--ops", "20", "--warmup", "1", "--clients", "2", "--keys", "2", "--json");
-        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
-        var summary = LoadSummary.FromJson(run.Output.Trim());
+        var summary = LoadSummaryOf("--ops", "20", "--warmup", "1", "--clients", "2", "--keys", "2", "--json");
         // The measured phase is exactly the 20 operations asked for; the warm-up's are apart.
         Assert.Equal(20, summary.Ops);
         Assert.True(summary.WarmupOps > 0, $"the warm-up issued {summary.WarmupOps} operations");
@@ -105,6 +99,14 @@ public sealed class KvLoadSiloTests(SiloProcess silo) : IClassFixture<SiloProces
         Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
         Assert.Matches(@"warm-up  \d+ ops in \d+\.\d s, not measured", run.Output);
         Assert.Contains("ops      10:", run.Output);
+    }
+
+    /// <summary>Runs <c>kv load</c> with <paramref name="options"/> against the silo; its JSON summary, once it exited 0.</summary>
+    private LoadSummary LoadSummaryOf(params string[] options)
+    {
+        var run = silo.Run(["kv", "load", .. options]);
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.Error);
+        return LoadSummary.FromJson(run.Output.Trim());
     }
 
     private static string TempHistory() => Path.Combine(Path.GetTempPath(), $"orleansnodes-load-{Guid.NewGuid():N}.jsonl");
