@@ -58,6 +58,9 @@ internal sealed class ChildProcess : IDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Waits until it has ended and every line it wrote has reached the callback.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellation) => _process.WaitForExitAsync(cancellation);
+
     /// <summary>SIGSTOP: it freezes with its sockets open.</summary>
     public void Pause() => Signal(SigStop);
 

@@ -25,6 +25,9 @@ internal sealed class LocalCluster : IAsyncDisposable
     private static readonly TimeSpan ReadyBound = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(30);
 
+    // First starts that found a port taken before the silo could bind it, tried again on fresh ports.
+    private const int PortAttempts = 3;
+
     private readonly SiloLaunch _launch;
     private readonly string _folder;
     private readonly string _id;
@@ -60,7 +63,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         try
         {
             if (cluster._redis is { } server) await server.StartAsync(cancellation);
-            await Task.WhenAll(cluster._silos.Select(silo => cluster.StartSiloAsync(silo, cancellation)));
+            await Task.WhenAll(cluster._silos.Select(silo => cluster.StartFirstTimeAsync(silo, cancellation)));
             return cluster;
         }
         catch
@@ -116,9 +119,30 @@ internal sealed class LocalCluster : IAsyncDisposable
         _redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
+    // The ports were free when they were picked, but another process on the machine (a test
+    // runner picking its own ports, say) may bind one before the silo does. On its first start a
+    // silo has nothing to keep on those ports, so it tries again on fresh ones; on a restart it
+    // keeps its ports, as a rebooted machine keeps its address.
+    private async Task StartFirstTimeAsync(LocalSilo silo, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartSiloAsync(silo, cancellation);
+                return;
+            }
+            catch (CliException) when (silo.SawPortTaken && attempt < PortAttempts)
+            {
+                silo.Ports = LoopbackPorts.Take(3);
+            }
+        }
+    }
+
     private async Task StartSiloAsync(LocalSilo silo, CancellationToken cancellation)
     {
         silo.Process?.Dispose();
+        silo.SawPortTaken = false;
         Directory.CreateDirectory(silo.Folder);
         string[] storage = _redis is { } redis
             ? ["--storage", "redis", "--redis", redis.ConnectionString, "--cluster-id", _id, "--service-id", _id]
@@ -129,7 +153,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             "--data", silo.Folder, "--url", $"http://127.0.0.1:{silo.Ports[2]}",
             "--silo-port", silo.Ports[0].ToString(), "--gateway-port", silo.Ports[1].ToString(),
             .. storage,
-        ], new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, silo.Log.WriteLine);
+        ], new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, silo.Write);
         await WaitUntilReadyAsync(silo, cancellation);
     }
 
@@ -141,7 +165,12 @@ internal sealed class LocalCluster : IAsyncDisposable
         var status = new Uri($"http://127.0.0.1:{silo.Ports[2]}/status/kv");
         while (true)
         {
-            if (silo.Process!.HasExited) throw CliException.Unavailable($"silo {silo.Index} exited while starting (its output: {silo.Log.Path})");
+            if (silo.Process!.HasExited)
+            {
+                // Its last lines (the reason it exited) may still be on their way to the log.
+                await silo.Process.WaitForExitAsync(bound.Token);
+                throw CliException.Unavailable($"silo {silo.Index} exited while starting (its output: {silo.Log.Path})");
+            }
             try
             {
                 using var response = await http.GetAsync(status, bound.Token);
@@ -169,9 +198,18 @@ internal sealed class LocalCluster : IAsyncDisposable
         public OutputLog Log { get; } = new(System.IO.Path.Combine(folder, "silo.log"));
 
         /// <summary>Silo port, gateway port, HTTP port.</summary>
-        public int[] Ports { get; } = ports;
+        public int[] Ports { get; set; } = ports;
 
         public ChildProcess? Process { get; set; }
+
+        /// <summary>Whether the silo said, since it was last started, that a port it was given is taken ("… is already in use on 127.0.0.1").</summary>
+        public bool SawPortTaken { get; set; }
+
+        public void Write(string line)
+        {
+            if (line.Contains("already in use", StringComparison.OrdinalIgnoreCase)) SawPortTaken = true;
+            Log.WriteLine(line);
+        }
     }
 }
 
