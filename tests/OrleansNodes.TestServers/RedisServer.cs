@@ -84,6 +84,12 @@ public sealed class RedisServer : IAsyncLifetime
         await StartAsync();
     }
 
+    /// <summary>SIGSTOP an owned server: it freezes with its sockets open.</summary>
+    public Task PauseAsync() => Owned(nameof(PauseAsync)).PauseAsync();
+
+    /// <summary>SIGCONT an owned server after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => Owned(nameof(ResumeAsync)).ResumeAsync();
+
     /// <summary>Sends one command (inline protocol) and returns the raw reply, e.g. <c>PING</c> → <c>+PONG</c>.</summary>
     public async Task<string> CommandAsync(string command)
     {
@@ -104,6 +110,9 @@ public sealed class RedisServer : IAsyncLifetime
         TempFolder.TryDelete(_folder);
         return Task.CompletedTask;
     }
+
+    private ChildProcess Owned(string what) =>
+        _owned && _process is { } process ? process : throw new InvalidOperationException($"{what}: only a started, owned server");
 
     private async Task StartAsync()
     {

@@ -102,6 +102,12 @@ public sealed class SiloGroup : IDisposable
         places is null ? "no status answered" : string.Join("; ", places.Select(p =>
             $"{p.Node} {(p.Answered ? p.Running ? "running" : "stopped" : "not answering")}{(p.Leader ? " (leader)" : "")} on {(p.Silo is { } s ? $"silo {_silos.IndexOf(s)} (port {s.SiloPort})" : p.SiloText.Length > 0 ? p.SiloText : "?")}"));
 
+    /// <summary>SIGSTOP every silo: the group freezes with its sockets open and takes no CPU.</summary>
+    public Task PauseAsync() => Task.WhenAll(_silos.Select(silo => silo.PauseAsync()));
+
+    /// <summary>SIGCONT every silo after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => Task.WhenAll(_silos.Select(silo => silo.ResumeAsync()));
+
     /// <summary>The last lines of every silo's output, for failure messages.</summary>
     public string Tails(int characters = 2500) => string.Join("\n", _silos.Select((silo, i) =>
     {

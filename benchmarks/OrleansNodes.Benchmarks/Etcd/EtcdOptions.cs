@@ -16,7 +16,8 @@ public sealed record EtcdOptions(
     int Rounds,
     double WarmupSeconds,
     IReadOnlyList<string> Targets,
-    bool Json)
+    bool Json,
+    bool FreezeOthers = true)
 {
     /// <summary>The targets the comparison knows, in the order each cell measures them.</summary>
     public static readonly IReadOnlyList<string> KnownTargets = ["etcd", "embedded", "redis3"];
@@ -26,7 +27,7 @@ public sealed record EtcdOptions(
 
     /// <summary>The usage line.</summary>
     public const string Usage =
-        "usage: etcd [--kinds put,get] [--sessions 1,8,32,128] [--value-bytes 100,10240] [--keys 1000] [--duration 10] [--rounds 1] [--warmup 3] [--targets etcd,embedded,redis3] [--json]";
+        "usage: etcd [--kinds put,get] [--sessions 1,8,32,128] [--value-bytes 100,10240] [--keys 1000] [--duration 10] [--rounds 1] [--warmup 3] [--targets etcd,embedded,redis3] [--no-freeze] [--json]";
 
     /// <summary>The options <paramref name="args"/> give, or null with a one-line <paramref name="error"/>.</summary>
     public static EtcdOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -38,6 +39,11 @@ public sealed record EtcdOptions(
             if (flag == "--json")
             {
                 options = options with { Json = true };
+                continue;
+            }
+            if (flag == "--no-freeze")
+            {
+                options = options with { FreezeOthers = false };
                 continue;
             }
             if (flag is not ("--kinds" or "--sessions" or "--value-bytes" or "--keys" or "--duration" or "--rounds" or "--warmup" or "--targets"))

@@ -8,8 +8,8 @@ namespace OrleansNodes.Benchmarks.Etcd;
 /// This store as the etcd comparison runs it: <c>embedded</c>, one silo process with its default
 /// embedded storage (SQLite in a fresh temp folder), or <c>redis3</c>, three silo processes on the
 /// redis profile over a private <c>redis-server</c> (append-only file fsynced on every write).
-/// Silos are the built Release <c>orleansnodes-silo</c> on free loopback ports (tick 20 ms, as
-/// every cluster benchmark here), loaded by the console's own <c>kv load --json</c> as a
+/// Silos are the built Release <c>orleansnodes-silo</c> on free loopback ports (at the silo's
+/// default tick, 50 ms), loaded by the console's own <c>kv load --json</c> as a
 /// separate process through every silo's gateway.
 /// </summary>
 public sealed class StoreDeployment : IAsyncDisposable
@@ -83,6 +83,20 @@ public sealed class StoreDeployment : IAsyncDisposable
     /// </summary>
     public Task FillAsync(int keys, int valueBytes, CancellationToken cancellation) =>
         RunLoadAsync(["--mix", "put=100", "--clients", "32", "--keys", Text(keys), "--value-bytes", Text(valueBytes), "--ops", Text(8 * keys)], TimeSpan.FromMinutes(2), cancellation);
+
+    /// <summary>SIGSTOP the silos, then their redis-server: the deployment freezes with its sockets open and takes no CPU.</summary>
+    public async Task PauseAsync()
+    {
+        await _silos.PauseAsync();
+        if (_redis is not null) await _redis.PauseAsync();
+    }
+
+    /// <summary>SIGCONT the redis-server, then the silos, after <see cref="PauseAsync"/>.</summary>
+    public async Task ResumeAsync()
+    {
+        if (_redis is not null) await _redis.ResumeAsync();
+        await _silos.ResumeAsync();
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -16,13 +16,14 @@ public class EtcdOptionsTests
         Assert.Equal(["etcd", "embedded", "redis3"], options.Targets);
         Assert.Equal(10, options.DurationSeconds);
         Assert.Equal(1, options.Rounds);
+        Assert.True(options.FreezeOthers);
     }
 
     [Fact]
     public void Parse_EveryOption_TakesItsValue()
     {
         var options = EtcdOptions.Parse(
-            ["--kinds", "get", "--sessions", "1,32", "--value-bytes", "10240", "--keys", "50", "--duration", "2.5", "--rounds", "3", "--warmup", "0", "--targets", "embedded", "--json"],
+            ["--kinds", "get", "--sessions", "1,32", "--value-bytes", "10240", "--keys", "50", "--duration", "2.5", "--rounds", "3", "--warmup", "0", "--targets", "embedded", "--no-freeze", "--json"],
             out var error);
 
         Assert.Null(error);
@@ -32,6 +33,7 @@ public class EtcdOptionsTests
         Assert.Equal((50, 2.5, 3, 0.0), (options.Keys, options.DurationSeconds, options.Rounds, options.WarmupSeconds));
         Assert.Equal(["embedded"], options.Targets);
         Assert.True(options.Json);
+        Assert.False(options.FreezeOthers);
     }
 
     [Theory]
