@@ -99,7 +99,7 @@ public sealed class ClusterGatewayGrain(ProtocolRegistry protocols, ClusterCatal
                     break;
                 case RequestOutcome.Replied replied:
                     memory.Answered(definition.Name, replied.By);
-                    return replied;
+                    return replied with { GatewaySilo = GrainContext.Address.SiloAddress };
                 case RequestOutcome.Rejected { Transient: true } rejected:
                     refusal = rejected;
                     lastProblem = rejected.Reason;

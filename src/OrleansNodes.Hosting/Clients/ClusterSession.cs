@@ -17,7 +17,9 @@ namespace OrleansNodes.Hosting.Clients;
 /// holds a request for one attempt, not for the whole timeout (an Orleans client does not fail
 /// calls in flight on a gateway connection that closes; they wait out its response timeout, and
 /// on a frozen silo's connection, which stays open, the client would keep choosing it).
-/// Sessions start on lanes of their own, which spreads a client's load over its gateways.
+/// Sessions start on lanes of their own, and after each reply move to a lane whose gateway is the
+/// answering node's silo (<see cref="GatewayLanes"/>), so that a request to the leader does not
+/// cross between silos on its way.
 /// </remarks>
 public sealed class ClusterSession
 {
@@ -37,16 +39,19 @@ public sealed class ClusterSession
 
     private readonly IGrainFactory _grains;
     private readonly string _cluster;
+    private readonly GatewayLanes _gateways;
     private long _sequence;
     private int _lane;
     private NodeId? _lastAnswered;
 
-    internal ClusterSession(IGrainFactory grains, string cluster, ClientId client, TimeSpan timeout, TimeSpan attemptTimeout)
+    internal ClusterSession(IGrainFactory grains, string cluster, GatewayLanes gateways, ClientId client, TimeSpan timeout, TimeSpan attemptTimeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(attemptTimeout, TimeSpan.Zero);
+        if (gateways.Count != Lanes) throw new ArgumentException($"a session needs {Lanes} lanes, not {gateways.Count}", nameof(gateways));
         _grains = grains;
         _cluster = cluster;
+        _gateways = gateways;
         _lane = (int)((ulong)client.Value % Lanes);
         Client = client;
         Timeout = timeout;
@@ -97,6 +102,7 @@ public sealed class ClusterSession
                 {
                     case RequestOutcome.Replied replied:
                         _lastAnswered = replied.By;
+                        if (replied is { GatewaySilo: { } gatewaySilo, NodeSilo: { } nodeSilo }) _lane = _gateways.Next(_lane, gatewaySilo, nodeSilo);
                         return outcome;
                     case RequestOutcome.Unknown unknown:
                         mayHaveTakenEffect = true;

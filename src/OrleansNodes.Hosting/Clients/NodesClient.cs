@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using OrleansNodes.Hosting.Clusters;
 using OrleansNodes.Hosting.Nodes;
@@ -15,6 +16,8 @@ public sealed class NodesClient(IGrainFactory grains)
 {
     /// <summary>How long <see cref="StatusAsync"/> waits for a node before reporting it as not answering.</summary>
     public static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, GatewayLanes> _lanes = new(StringComparer.Ordinal);
 
     private IClusterRegistryGrain Registry => grains.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key);
 
@@ -63,8 +66,9 @@ public sealed class NodesClient(IGrainFactory grains)
     /// Each submission keeps trying for <paramref name="timeout"/> (default 10 s), in attempts of
     /// at most <paramref name="attemptTimeout"/> (default <see cref="ClusterSession.DefaultAttemptTimeout"/>).
     /// </summary>
+    /// <remarks>Sessions of one <see cref="NodesClient"/> on one cluster share what they learn of which gateway each lane reaches (<see cref="GatewayLanes"/>).</remarks>
     public ClusterSession OpenSession(string cluster, TimeSpan? timeout = null, TimeSpan? attemptTimeout = null) =>
-        new(grains, cluster, new Core.ClientId(Random.Shared.NextInt64(1, long.MaxValue)),
+        new(grains, cluster, _lanes.GetOrAdd(cluster, static _ => new GatewayLanes(ClusterSession.Lanes)), new Core.ClientId(Random.Shared.NextInt64(1, long.MaxValue)),
             timeout ?? TimeSpan.FromSeconds(10), attemptTimeout ?? ClusterSession.DefaultAttemptTimeout);
 
     private static string FirstLine(string text) => text.AsSpan().TrimStart().IndexOfAny('\r', '\n') is var end and >= 0 ? text.TrimStart()[..end] : text.Trim();

@@ -12,9 +12,19 @@ public abstract record RequestOutcome
 {
     private RequestOutcome() { }
 
-    /// <summary>The protocol answered: <paramref name="Reply"/> is its <c>TReply</c>.</summary>
+    /// <summary>
+    /// The protocol answered: <paramref name="Reply"/> is its <c>TReply</c>, from node
+    /// <paramref name="By"/>, which runs on silo <paramref name="NodeSilo"/>; the front door that
+    /// took the request runs on <paramref name="GatewaySilo"/>. The two silos tell a client
+    /// whether its request crossed between silos (<see cref="GatewayLanes"/>); either is null
+    /// when not known (a reply from an older silo).
+    /// </summary>
     [GenerateSerializer, Immutable, Alias("on.hosting.RequestOutcome.Replied")]
-    public sealed record Replied([property: Id(0)] object Reply, [property: Id(1)] NodeId By) : RequestOutcome
+    public sealed record Replied(
+        [property: Id(0)] object Reply,
+        [property: Id(1)] NodeId By,
+        [property: Id(2)] SiloAddress? NodeSilo = null,
+        [property: Id(3)] SiloAddress? GatewaySilo = null) : RequestOutcome
     {
         /// <inheritdoc/>
         public override string ToString() => $"{Reply} (from {By})";

@@ -488,7 +488,7 @@ public sealed partial class NodeGrain : Grain, INodeGrain, IRemindable
             foreach (var waiter in waiters)
             {
                 if (waiter.Stepped != 0) RecordStages(waiter, released != 0 ? released : Stopwatch.GetTimestamp());
-                waiter.Completion.TrySetResult(new RequestOutcome.Replied(reply.Reply, _self));
+                waiter.Completion.TrySetResult(new RequestOutcome.Replied(reply.Reply, _self, GrainContext.Address.SiloAddress));
             }
         }
         _sends.Clear();

@@ -87,6 +87,27 @@ public sealed class MultiSiloTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Session_LeaderOnAnotherSilo_MovesToALaneWhoseGatewayIsTheLeadersSilo()
+    {
+        await using var silos = await SiloCluster.StartAsync();
+        await silos.Nodes.CreateClusterAsync(new ClusterSpec("lanes", "tally", 3));
+        // The leader, n0, on the last silo: not the one a client connects to first.
+        for (var i = 0; i < 3; i++) await silos.MoveAsync("lanes", i, silos.Cluster.Silos[(i + 2) % 3]);
+        var leaderSilo = silos.Cluster.Silos[2].SiloAddress;
+        var session = silos.Nodes.OpenSession("lanes");
+
+        // Each reply tells the session which silo its lane reached; with 16 lanes over three
+        // gateways, it has found one that reaches the leader's silo well within 32 requests.
+        var replies = new List<RequestOutcome.Replied>();
+        for (var i = 0; i < 40; i++) replies.Add(Assert.IsType<RequestOutcome.Replied>(await session.SubmitAsync(new Add(1))));
+
+        Assert.Equal(40, Assert.IsType<Added>(replies[^1].Reply).Total);
+        Assert.All(replies, reply => Assert.Equal((new NodeId(0), leaderSilo), (reply.By, reply.NodeSilo)));
+        Assert.All(replies, reply => Assert.NotNull(reply.GatewaySilo));
+        Assert.All(replies[^8..], reply => Assert.Equal(leaderSilo, reply.GatewaySilo));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task KillSilo_HostingEveryNode_ReminderBringsNodesBackWithTheirState()
     {
         await using var silos = await SiloCluster.StartAsync();
