@@ -5,8 +5,9 @@ namespace OrleansNodes.Hosting.Clients;
 /// reaches from this client, as replies report it (<see cref="RequestOutcome.Replied.GatewaySilo"/>),
 /// so that a session can move to a lane whose gateway is the silo of the node that answers it,
 /// usually the leader. A request then goes from the client to that silo and back; through any
-/// other gateway it crosses between silos twice more, a tenth to a third of a request's time on
-/// loopback (docs/BENCHMARKS.md "Sessions move to the leader's gateway").
+/// other gateway it crosses between silos twice more with its value (10 KB gets: 25–46 % more per
+/// second through the leader's silo, docs/BENCHMARKS.md "Each target alone, and sessions at the
+/// leader's gateway").
 /// </summary>
 /// <remarks>
 /// An Orleans client sends every call to one grain through one gateway connection while that
