@@ -33,14 +33,16 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly string _id;
     private readonly LocalSilo[] _silos;
     private readonly LocalRedis? _redis;
+    private readonly Func<int, int[]> _pickPorts;
 
-    private LocalCluster(SiloLaunch launch, string folder, int silos, LocalRedis? redis)
+    private LocalCluster(SiloLaunch launch, string folder, int silos, LocalRedis? redis, Func<int, int[]> pickPorts)
     {
         _launch = launch;
         _folder = folder;
         _redis = redis;
+        _pickPorts = pickPorts;
         _id = "test-" + Path.GetFileName(folder);
-        _silos = [.. Enumerable.Range(0, silos).Select(index => new LocalSilo(index, Path.Combine(folder, $"silo{index}"), LoopbackPorts.Take(3)))];
+        _silos = [.. Enumerable.Range(0, silos).Select(index => new LocalSilo(index, Path.Combine(folder, $"silo{index}"), pickPorts(3)))];
     }
 
     /// <summary>The silos' gateways, comma-separated, as <c>--gateway</c> takes them.</summary>
@@ -55,11 +57,16 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>Whether the storage server is one this cluster started (and so can kill).</summary>
     public bool OwnsStorage => _redis is not null;
 
-    /// <summary>Starts <paramref name="silos"/> silos (and Redis when <paramref name="redis"/>) and waits until every silo answers.</summary>
-    public static async Task<LocalCluster> StartAsync(SiloLaunch launch, int silos, bool redis, string folder, CancellationToken cancellation)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos (and Redis when <paramref name="redis"/>) and waits
+    /// until every silo answers. <paramref name="pickPorts"/> picks a silo's ports (silo, gateway,
+    /// HTTP; default <see cref="LoopbackPorts.Take"/>), for tests.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(SiloLaunch launch, int silos, bool redis, string folder, CancellationToken cancellation, Func<int, int[]>? pickPorts = null)
     {
         Directory.CreateDirectory(folder);
-        var cluster = new LocalCluster(launch, folder, silos, redis ? new LocalRedis(Path.Combine(folder, "redis"), LoopbackPorts.Take(1)[0]) : null);
+        pickPorts ??= LoopbackPorts.Take;
+        var cluster = new LocalCluster(launch, folder, silos, redis ? new LocalRedis(Path.Combine(folder, "redis"), LoopbackPorts.Take(1)[0]) : null, pickPorts);
         try
         {
             if (cluster._redis is { } server) await server.StartAsync(cancellation);
@@ -134,7 +141,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             }
             catch (CliException) when (silo.SawPortTaken && attempt < PortAttempts)
             {
-                silo.Ports = LoopbackPorts.Take(3);
+                silo.Ports = _pickPorts(3);
             }
         }
     }
