@@ -24,7 +24,7 @@ namespace OrleansNodes.Hosting.Storage;
 /// lets the log start over from its beginning; with the default of 1,000 pages (4 MB) every
 /// fourth megabyte's commit copied the log and synced the file while every node waited.</para>
 /// </remarks>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IAsyncDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -85,14 +85,17 @@ internal sealed class SqliteDatabase
     // A commit asks for a checkpoint; requests that arrive while one is pending are the same request.
     private readonly Channel<bool> _checkpoints = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true });
 
+    private readonly Task _writer;
+    private readonly Task _checkpointer;
+
     public SqliteDatabase(SqliteStorageOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _connectionString = options.ConnectionString;
         _schema = new Lazy<Task>(() => Task.Run(CreateSchema));
-        _ = Task.Run(WriteLoopAsync);
-        _ = Task.Run(CheckpointLoopAsync);
+        _writer = Task.Run(WriteLoopAsync);
+        _checkpointer = Task.Run(CheckpointLoopAsync);
     }
 
     /// <summary>The database file.</summary>
@@ -121,8 +124,20 @@ internal sealed class SqliteDatabase
     {
         await _schema.Value;
         var write = new PendingWrite(connection => work(connection));
-        await _writes.Writer.WriteAsync(write);
+        if (!_writes.Writer.TryWrite(write)) throw new ObjectDisposedException(nameof(SqliteDatabase), $"The database {DatabasePath} is closed.");
         return (T)(await write.Completion.Task)!;
+    }
+
+    /// <summary>
+    /// Commits the writes already queued, then stops the writer and the checkpointer, so that no
+    /// connection of this database is open once it returns. Writes after this fail.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer;
+        _checkpoints.Writer.TryComplete();
+        await _checkpointer;
     }
 
     private async Task WriteLoopAsync()

@@ -6,19 +6,25 @@ using OrleansNodes.Hosting.Tests.Tally;
 
 namespace OrleansNodes.Hosting.Tests.Storage;
 
-public sealed class SqliteGrainStorageTests : IDisposable
+public sealed class SqliteGrainStorageTests : IAsyncLifetime
 {
     private readonly string _path = TestSilo.NewDatabasePath();
+    private readonly SqliteDatabase _database;
     private readonly SqliteGrainStorage _storage;
     private readonly GrainId _grain = GrainId.Create("nodegrain", "t/0");
 
     public SqliteGrainStorageTests()
     {
-        _storage = new SqliteGrainStorage("test", new SqliteDatabase(new SqliteStorageOptions { DatabasePath = _path }), SerializerKit.Serializer, SerializerKit.Activators);
+        _database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = _path });
+        _storage = new SqliteGrainStorage("test", _database, SerializerKit.Serializer, SerializerKit.Activators);
     }
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
+        // The writer and the checkpointer first: a checkpoint still running recreates the -wal and -shm files.
+        await _database.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
     }

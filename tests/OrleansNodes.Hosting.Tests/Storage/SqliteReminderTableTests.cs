@@ -4,15 +4,23 @@ using OrleansNodes.Hosting.Tests.Support;
 
 namespace OrleansNodes.Hosting.Tests.Storage;
 
-public sealed class SqliteReminderTableTests : IDisposable
+public sealed class SqliteReminderTableTests : IAsyncLifetime
 {
     private readonly string _path = TestSilo.NewDatabasePath();
+    private readonly SqliteDatabase _database;
     private readonly SqliteReminderTable _table;
 
-    public SqliteReminderTableTests() => _table = new SqliteReminderTable(new SqliteDatabase(new SqliteStorageOptions { DatabasePath = _path }));
-
-    public void Dispose()
+    public SqliteReminderTableTests()
     {
+        _database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = _path });
+        _table = new SqliteReminderTable(_database);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
     }

@@ -89,6 +89,28 @@ public sealed class SqliteNodeStoreTests : NodeStoreConformance, IDisposable
         Assert.Equal(10, await CountAsync("SELECT count(*) FROM node_log"));
     }
 
+    [Fact]
+    public async Task Dispose_WithWritesQueued_CommitsThemThenRefusesWritesAndLeavesNoConnectionOpen()
+    {
+        var database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = DatabasePath });
+        var store = new SqliteNodeStore(database);
+        var keys = Enumerable.Range(0, 20).Select(_ => NewKey()).ToList();
+        await store.WriteAsync(keys[0], Create());
+        // With the schema in place, each write is queued before WriteAsync first yields.
+        var queued = keys.Skip(1).Select(key => store.WriteAsync(key, Create())).ToList();
+
+        await database.DisposeAsync();
+
+        await Task.WhenAll(queued);
+        var refused = await Assert.ThrowsAsync<NodeStoreException>(() => store.WriteAsync(NewKey(), Create()));
+        Assert.Contains("is closed", refused.Message);
+        SqliteConnection.ClearAllPools();
+        // No connection of the closed database is left: the last one to close removes the -wal and -shm files.
+        Assert.False(File.Exists(DatabasePath + "-wal"), "the write-ahead log is still there");
+        var reopened = new SqliteNodeStore(new SqliteDatabase(new SqliteStorageOptions { DatabasePath = DatabasePath }));
+        foreach (var key in keys) Assert.Equal(1, (await reopened.ReadAsync(key))!.Version);
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
