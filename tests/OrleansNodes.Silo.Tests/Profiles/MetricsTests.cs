@@ -4,7 +4,7 @@ using OrleansNodes.TestServers;
 
 namespace OrleansNodes.Silo.Tests.Profiles;
 
-/// <summary><c>GET /metrics</c> on a running silo: the protocol's instruments move as a put goes through, beside Orleans' own.</summary>
+/// <summary><c>GET /metrics</c> on a running silo: the protocol's instruments move as a put goes through, beside the runtime's and Orleans' own.</summary>
 public sealed partial class MetricsTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
@@ -50,6 +50,9 @@ public sealed partial class MetricsTests
         Assert.True(Sum(after, "orleansnodes_node_leader_changes_total", "cluster=\"kv\"") >= 1, "no leader change counted");
         // Orleans' own meter, asked for, is exported beside them.
         Assert.Contains(after, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
+        // So is the runtime's, which moves as the silo works: the put's code was compiled and ran.
+        Assert.True(Sum(after, "dotnet_jit_compiled_methods_total", "System.Runtime") > Sum(before, "dotnet_jit_compiled_methods_total", "System.Runtime"), "no method was compiled between the scrapes");
+        Assert.True(Sum(after, "dotnet_process_cpu_time_seconds_total", "cpu_mode=\"user\"") > Sum(before, "dotnet_process_cpu_time_seconds_total", "cpu_mode=\"user\""), "the silo's CPU time did not move");
     }
 
     private static double Sum(IReadOnlyList<Sample> samples, string name, string label) =>
@@ -82,6 +85,7 @@ public sealed partial class MetricsTests
         using var http = new HttpClient { BaseAddress = silo.Url };
         var samples = Parse(await http.GetStringAsync("metrics"));
         Assert.Contains(samples, sample => sample.Name.StartsWith("orleansnodes_", StringComparison.Ordinal));
+        Assert.Contains(samples, sample => sample.Name == "dotnet_gc_collections_total");
         Assert.DoesNotContain(samples, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
 
         using var off = new SiloProcess([], new Dictionary<string, string> { ["ORLEANSNODES__METRICS"] = "false" });
