@@ -78,14 +78,22 @@ public static class EtcdComparison
             }
             var alone = new Isolation(etcd, stores, options.FreezeOthers);
             // A process just started runs its code unoptimized until tiered compilation has seen
-            // it called often enough, and a frozen one never gets to: every target takes a load of
-            // every kind once, alone, before anything is measured.
+            // it called often enough, and a frozen one never gets to: every target is loaded with
+            // every kind, alone, before anything is measured; the silos until their JIT has settled.
+            var warmups = new Dictionary<string, Warmup>();
             foreach (var target in targets)
             {
                 await alone.RunAloneAsync(target);
-                foreach (var kind in options.Kinds) await LoadAsync(target, etcd, stores, kind, 8, options.Keys, options.ValueBytes[0], TimeSpan.Zero, StartWarmup, cancellation);
+                if (target == "etcd")
+                {
+                    foreach (var kind in options.Kinds) await LoadAsync(target, etcd, stores, kind, 8, options.Keys, options.ValueBytes[0], TimeSpan.Zero, StartWarmup, cancellation);
+                }
+                else
+                {
+                    warmups[target] = await stores.Single(store => store.Name == target).WarmUpAsync(options.Kinds, options.ValueBytes, options.Keys, cancellation);
+                }
             }
-            if (!options.Json) await PrintHeaderAsync(options, targets, etcdPath);
+            if (!options.Json) await PrintHeaderAsync(options, targets, etcdPath, warmups);
 
             foreach (var valueBytes in options.ValueBytes)
             {
@@ -166,7 +174,7 @@ public static class EtcdComparison
         return await EtcdLoad.RunAsync(etcd!.Client, kind, sessions, keys, valueBytes, duration, cancellation);
     }
 
-    private static async Task PrintHeaderAsync(EtcdOptions options, IReadOnlyList<string> targets, string? etcdPath)
+    private static async Task PrintHeaderAsync(EtcdOptions options, IReadOnlyList<string> targets, string? etcdPath, IReadOnlyDictionary<string, Warmup> warmups)
     {
         var version = "";
         if (etcdPath is not null)
@@ -176,7 +184,7 @@ public static class EtcdComparison
             version = process.Output().Split('\n')[0].Trim();
         }
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(version.Length > 0 ? ", " + version : "")}");
-        Console.WriteLine($"# closed loop, {options.Keys} keys, {options.DurationSeconds:0.#} s per run, {options.Rounds} round(s) (median), interleaved {string.Join(" / ", targets)} per cell, each target loaded {StartWarmup.TotalSeconds:0} s per kind at 8 sessions once started and each run after {options.WarmupSeconds:0.#} s of the same load, unmeasured, {(options.FreezeOthers ? "the other targets frozen (SIGSTOP) meanwhile" : "the other targets idle beside it (--no-freeze)")}");
+        Console.WriteLine($"# closed loop, {options.Keys} keys, {options.DurationSeconds:0.#} s per run, {options.Rounds} round(s) (median), interleaved {string.Join(" / ", targets)} per cell, {string.Join("", targets.Select(t => warmups.TryGetValue(t, out var warmup) ? $"{t} loaded at 8 sessions until its JIT settled ({warmup}), " : $"{t} loaded {StartWarmup.TotalSeconds:0} s per kind at 8 sessions once started, "))}each run after {options.WarmupSeconds:0.#} s of the same load, unmeasured, {(options.FreezeOthers ? "the other targets frozen (SIGSTOP) meanwhile" : "the other targets idle beside it (--no-freeze)")}");
         Console.WriteLine("# etcd: 3 members on loopback, fsync on, gRPC client (dotnet-etcd) over all three; embedded: 1 silo, SQLite; redis3: 3 silos, redis-server appendfsync always, AOF rewritten after 256 MB; silos at their default 50 ms tick; both through `orleansnodes kv load`");
         Console.WriteLine("# ratios: ops/s target/etcd, p50 etcd/target: above 1 is faster than etcd");
         Console.WriteLine();

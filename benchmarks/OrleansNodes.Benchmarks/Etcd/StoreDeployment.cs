@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using OrleansNodes.TestServers;
@@ -15,6 +16,10 @@ namespace OrleansNodes.Benchmarks.Etcd;
 public sealed class StoreDeployment : IAsyncDisposable
 {
     private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan WarmupSlice = TimeSpan.FromSeconds(5);
+    private const double SettledJitShare = 0.02;
+    private const int WarmupRoundsMax = 10;
+    private const string JitTimeMetric = "dotnet_jit_compilation_time_seconds_total";
     private readonly SiloGroup _silos;
     private readonly RedisServer? _redis;
 
@@ -77,6 +82,57 @@ public sealed class StoreDeployment : IAsyncDisposable
         ], warmup + duration, cancellation);
 
     /// <summary>
+    /// Loads the deployment until the silos' JIT has settled: rounds of every kind and value size
+    /// at 8 sessions, <see cref="WarmupSlice"/> each, until in one round every silo spent less than
+    /// <see cref="SettledJitShare"/> of it compiling (<c>dotnet_jit_compilation_time_seconds_total</c>
+    /// on its <c>/metrics</c>), or <see cref="WarmupRoundsMax"/> rounds. A silo just started
+    /// compiles for a minute or more under load; etcd, compiled ahead of time, does not.
+    /// </summary>
+    public async Task<Warmup> WarmUpAsync(IReadOnlyList<string> kinds, IReadOnlyList<int> valueBytes, int keys, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var before = await JitSecondsAsync(cancellation);
+        for (var round = 1; ; round++)
+        {
+            var roundStarted = Stopwatch.GetTimestamp();
+            foreach (var size in valueBytes)
+            {
+                foreach (var kind in kinds) await LoadAsync(kind, 8, keys, size, TimeSpan.Zero, WarmupSlice, cancellation);
+            }
+            var after = await JitSecondsAsync(cancellation);
+            var share = after.Zip(before, (a, b) => a - b).Max() / Stopwatch.GetElapsedTime(roundStarted).TotalSeconds;
+            before = after;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name} warm-up round {round}: JIT {100 * share:0.#} % of it on the busiest silo"));
+            if (share < SettledJitShare || round == WarmupRoundsMax) return new Warmup(round, Stopwatch.GetElapsedTime(started), share);
+        }
+    }
+
+    /// <summary>Each silo's JIT compilation time so far, in seconds.</summary>
+    private async Task<double[]> JitSecondsAsync(CancellationToken cancellation)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var seconds = new double[_silos.Silos.Count];
+        for (var i = 0; i < seconds.Length; i++)
+        {
+            var metrics = await http.GetStringAsync(new Uri(_silos.Silos[i].Url, "metrics"), cancellation);
+            seconds[i] = MetricValue(metrics, JitTimeMetric)
+                ?? throw new InvalidOperationException($"{Name}: silo {i}'s /metrics has no {JitTimeMetric}");
+        }
+        return seconds;
+    }
+
+    /// <summary>The value of the first sample of <paramref name="name"/> in Prometheus' text format, if any.</summary>
+    public static double? MetricValue(string exposition, string name)
+    {
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' ')) continue;
+            return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Puts eight times as many values of <paramref name="valueBytes"/> as there are keys, on
     /// random keys, so that gets read values of that size: kv load picks keys at random, and after
     /// 8·K puts a key is missed with probability e⁻⁸ (0.03%).
@@ -132,4 +188,12 @@ public sealed class StoreDeployment : IAsyncDisposable
     }
 
     private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>How a <see cref="StoreDeployment.WarmUpAsync"/> went: its rounds, its time, and the largest share of the last round any silo spent compiling.</summary>
+public sealed record Warmup(int Rounds, TimeSpan Duration, double LastJitShare)
+{
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Rounds} round(s), {Duration.TotalSeconds:0} s, JIT {100 * LastJitShare:0.#} % of the last");
 }
