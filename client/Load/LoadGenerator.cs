@@ -167,12 +167,12 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
             var key = LoadSpec.Key(random.Next(spec.Keys));
             // Appends stay short: padded suffixes would grow a key by the value size every time.
             var unique = $"c{client}.{n}";
-            // Only what writes a value pads one: a get of 10 KB values would otherwise build one per get.
+            var value = spec.Value(unique);
             var command = spec.Mix.Pick(random.Next(spec.Mix.Total)) switch
             {
-                OperationKind.Put => Command.Put(key, spec.Value(unique)),
+                OperationKind.Put => Command.Put(key, value),
                 OperationKind.Get => Command.Get(key),
-                OperationKind.Cas => Command.Cas(key, seen.GetValueOrDefault(key), spec.Value(unique)),
+                OperationKind.Cas => Command.Cas(key, seen.GetValueOrDefault(key), value),
                 OperationKind.Append => Command.Append(key, "+" + unique),
                 _ => Command.Delete(key),
             };
