@@ -61,6 +61,13 @@ public sealed class HostSettings
     public int PlacementMs { get; set; } = 1000;
 
     /// <summary>
+    /// How long a stop (SIGTERM, Ctrl+C) may take, in milliseconds, before the process exits
+    /// without finishing it: a silo whose storage is gone otherwise waits out Orleans' membership
+    /// writes, two minutes. Below the grace periods of infra/ (compose 30 s, Kubernetes 60 s).
+    /// </summary>
+    public int StopTimeoutMs { get; set; } = 20_000;
+
+    /// <summary>
     /// Whether the silo exports metrics (<c>GET /metrics</c> for Prometheus, OTLP when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). docs/operators.md "Metrics".
     /// </summary>
@@ -119,6 +126,7 @@ public sealed class HostSettings
         if (AdvertisedIp() is null) yield return $"AdvertisedAddress '{AdvertisedAddress}' is not an IP address";
         if (TickMs is < 1 or > 60_000) yield return $"TickMs {TickMs} is outside 1..60000";
         if (PlacementMs is < 10 or > 60_000) yield return $"PlacementMs {PlacementMs} is outside 10..60000";
+        if (StopTimeoutMs is < 1_000 or > 600_000) yield return $"StopTimeoutMs {StopTimeoutMs} is outside 1000..600000";
         if (Cluster.Length > 0 && Hosting.Clusters.NodeKey.ValidateClusterName(Cluster) is { } nameProblem) yield return nameProblem;
         if (Nodes is < 1 or > Hosting.Clusters.NodeKey.MaxNodes) yield return $"Nodes {Nodes} is outside 1..{Hosting.Clusters.NodeKey.MaxNodes}";
         foreach (var problem in Membership.Problems()) yield return problem;

@@ -20,6 +20,7 @@ var switches = new Dictionary<string, string>
     ["--silo-port"] = $"{HostSettings.Section}:{nameof(HostSettings.SiloPort)}",
     ["--gateway-port"] = $"{HostSettings.Section}:{nameof(HostSettings.GatewayPort)}",
     ["--tick-ms"] = $"{HostSettings.Section}:{nameof(HostSettings.TickMs)}",
+    ["--stop-timeout-ms"] = $"{HostSettings.Section}:{nameof(HostSettings.StopTimeoutMs)}",
     ["--cluster"] = $"{HostSettings.Section}:{nameof(HostSettings.Cluster)}",
     ["--protocol"] = $"{HostSettings.Section}:{nameof(HostSettings.Protocol)}",
     ["--nodes"] = $"{HostSettings.Section}:{nameof(HostSettings.Nodes)}",
@@ -96,7 +97,11 @@ builder.AddSiloTelemetry(options);
 if (builder.AddSiloSecurity(options) is { } securityProblem) return Fail(securityProblem);
 
 var app = builder.Build();
-app.Lifetime.ApplicationStopping.Register(() => Volatile.Write(ref stopping, true));
+app.Lifetime.ApplicationStopping.Register(() =>
+{
+    Volatile.Write(ref stopping, true);
+    StopBound.Start(TimeSpan.FromMilliseconds(options.StopTimeoutMs));
+});
 
 // Refuse to start with a default protocol Orleans cannot serialize: one line now beats a
 // failed state write on every tick later.

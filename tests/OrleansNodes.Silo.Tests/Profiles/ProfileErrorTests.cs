@@ -20,6 +20,14 @@ public sealed class ProfileErrorTests
     }
 
     [Fact]
+    public async Task Start_StopTimeoutBelowASecond_ExitsTwoNamingTheRange()
+    {
+        var result = await RunSiloAsync(["--stop-timeout-ms", "500"]);
+
+        AssertOneErrorLine(result, exitCode: 2, "StopTimeoutMs 500 is outside 1000..600000");
+    }
+
+    [Fact]
     public async Task Start_RedisWithoutConnectionString_ExitsTwoNamingTheSetting()
     {
         var result = await RunSiloAsync(["--storage", "redis"]);

@@ -16,6 +16,9 @@ public sealed class RedisCrashTests : IAsyncLifetime
     private const int AttemptsAfterRestart = 8;
     // The console's timeout covers connecting too, which a loaded machine can make slow.
     private const int TimeoutMs = 10_000;
+    // The silo's bound on its own stop. Without one, a silo whose Redis is gone stops only after
+    // Orleans has retried two membership writes for a minute each.
+    private const int StopBoundMs = 5_000;
     private readonly RedisServer _redis = RedisServer.Owned();
     private SiloProcess? _silo;
 
@@ -24,7 +27,7 @@ public sealed class RedisCrashTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
-        _silo = new SiloProcess(["--storage", "redis", "--redis", _redis.ConnectionString]);
+        _silo = new SiloProcess(["--storage", "redis", "--redis", _redis.ConnectionString, "--stop-timeout-ms", StopBoundMs.ToString()]);
         await _silo.StartAsync();
     }
 
@@ -63,6 +66,23 @@ public sealed class RedisCrashTests : IAsyncLifetime
         Assert.Equal("kept", await GetEventuallyAsync("before"));
         await RetryAsync("put", "after", "written");
         Assert.Equal("written", await GetEventuallyAsync("after"));
+    }
+
+    [RedisFact]
+    public async Task Stop_RedisGone_ExitsAtItsBoundWithOneLine_AcknowledgedWritesKept()
+    {
+        await PutAcknowledgedAsync("before", "kept");
+        _redis.Kill();
+
+        // A generous bound on a hang, under the two minutes an unbounded stop takes.
+        var exitCode = await Silo.Process.StopAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(exitCode == 1, $"a stop cut short must exit 1, not {exitCode?.ToString() ?? "hang"}:\n{Silo.Process.Tail()}");
+        var lastError = Silo.Process.Errors().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        Assert.StartsWith($"error: the silo did not stop within {StopBoundMs / 1000} s", lastError);
+        await _redis.RestartAsync();
+        await Silo.StartAsync();
+        Assert.Equal("kept", await GetEventuallyAsync("before"));
     }
 
     private async Task ReadinessBecomesAsync(HttpStatusCode expected)
