@@ -11,7 +11,7 @@ using OrleansNodes.Workloads;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // "etcd" (issue 12) starts etcd, silos and redis-server and runs for minutes: never part of "all".
-string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore", "explore-mutants", "explore-kv-mutants", "explore-crash", "etcd"];
+string[] known = ["all", "sim", "mutants", "shrink", "checker", "store", "explore", "explore-mutants", "explore-kv-mutants", "explore-crash", "apply", "etcd"];
 var which = args.Length > 0 ? args[0] : "all";
 if (!known.Contains(which))
 {
@@ -85,6 +85,12 @@ if (which is "all" or "store")
 {
     foreach (var r in StoreScale.Run([10_000, 100_000, 1_000_000], replayPuts: 500_000))
         Console.WriteLine($"store {r.Keys:N0} keys of 100 B: heap {r.HeapBytesPerKey:N0} B/key ({r.HeapBytesPerKey / r.RawBytesPerKey:F1}x the raw {r.RawBytesPerKey:N0} B) | snapshot cut and serialized {r.Snapshot.TotalMilliseconds:N0} ms ({r.SnapshotBytes / 1e6:N1} MB) | decoded and rebuilt {r.Rebuild.TotalMilliseconds:N0} ms | {r.ReplayedPuts:N0} logged puts decoded and replayed on it {r.Replay.TotalMilliseconds:N0} ms");
+}
+
+if (which is "all" or "apply")
+{
+    foreach (var r in ApplyCost.Run([100, 1_024, 10_240], keys: 100_000, puts: 64 * 1_000))
+        Console.WriteLine($"apply a put of {r.ValueBytes:N0} B on a store of {r.Keys:N0} keys: fingerprint {r.FingerprintMicroseconds:N2} µs | whole apply {r.ApplyMicroseconds:N2} µs | a copy of the value {r.CopyMicroseconds:N2} µs | fingerprint / copy x{r.FingerprintMicroseconds / r.CopyMicroseconds:F1}, apply / copy x{r.ApplyMicroseconds / r.CopyMicroseconds:F1}");
 }
 
 return 0;

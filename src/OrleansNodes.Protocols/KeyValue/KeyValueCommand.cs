@@ -14,9 +14,8 @@ public abstract record KeyValueCommand
     public abstract long EstimatedBytes { get; }
 
     /// <summary>
-    /// <see cref="StableHash.Of"/> of <see cref="ToString"/>, without building that string: a batch's
-    /// fingerprint hashes every command it applies, and a 10 KB value is not worth copying for it.
-    /// The text is the digest's definition, so the two must stay equal (a test holds them so).
+    /// The command's kind and fields, hashed (<see cref="StableHash.OfParts"/>) for a batch's
+    /// fingerprint, which every replica computes for every command it applies.
     /// </summary>
     internal abstract ulong TextHash();
 
