@@ -8,12 +8,12 @@ namespace OrleansNodes.Protocols.KeyValue;
 /// Text is folded a 64-bit word (four characters) at a time in four independent FNV-style lanes,
 /// which the processor runs side by side, and finished with SplitMix mixing: every replica hashes
 /// every value it applies, and a character-at-a-time FNV-1a over a 10 KB value was 2.7 % of the
-/// machine under 10 KB puts (docs/BENCHMARKS.md, stop 30).
+/// machine under 10 KB puts (docs/BENCHMARKS.md, "The history digest's hash").
 /// </summary>
 /// <remarks>
 /// Nothing outside a simulation compares digests: a snapshot carries its store's digest, and a
 /// replica of another version only chains its own hashes onto it. So the definition may change
-/// between versions, as it did in stop 30 (it was FNV-1a over the command's text).
+/// between versions, as it has once (it was FNV-1a over each command's text).
 /// </remarks>
 internal static class StableHash
 {
