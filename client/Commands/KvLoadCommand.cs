@@ -101,7 +101,7 @@ public static class KvLoadCommand
             {
                 await ClusterOption.RequireAsync(silo, clusterName, KvCommand.Protocol);
                 // On standard error, so that it neither mixes into --json nor needs a terminal.
-                var recorder = new LoadRecorder { FirstAcknowledged = () => Console.Error.WriteLine(FirstAcknowledgedLine) };
+                var recorder = new LoadRecorder { FirstAcknowledged = () => Console.Error.WriteLine(FirstAcknowledgedLine), KeepsHistory = historyFile is not null };
                 var progress = asJson || !console.Profile.Capabilities.Interactive
                     ? (Action<long, long>?)null
                     : (done, of) => console.Profile.Out.Writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"preloaded {done:N0} of {of:N0} keys"));

@@ -58,7 +58,7 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
     /// </summary>
     private async Task<(long Ops, double Seconds)> WarmUpAsync(LoadSpec spec, TimeSpan warmup, LoadRecorder recorder, CancellationToken cancellation)
     {
-        var scratch = new LoadRecorder { FirstAcknowledged = recorder.FirstAcknowledged };
+        var scratch = new LoadRecorder { FirstAcknowledged = recorder.FirstAcknowledged, KeepsHistory = false };
         var (_, seconds) = await RunSessionsAsync(spec, ops: null, warmup, scratch, cancellation);
         var samples = scratch.Samples();
         if (samples.Any(s => !s.Rejected && s.Outcome != Outcome.Unknown)) recorder.AcknowledgedEarlier();
@@ -160,7 +160,8 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
         var random = new Random(unchecked((int)(spec.Seed * 0x9E3779B97F4A7C15UL >> 32) ^ client * 7919));
         var session = nodes.OpenSession(cluster, requestTimeout);
         // What this client last saw in each key: a cas expects it, so that some cas operations apply.
-        var seen = new Dictionary<string, string?>();
+        // Kept only when the mix has cas: 128 sessions over 1,000 keys of 10 KB would hold 2.5 GB.
+        Dictionary<string, string?>? seen = spec.Mix.Cas > 0 ? new() : null;
         for (var n = 0; !stop.IsCancellationRequested && Interlocked.Decrement(ref _remaining) >= 0; n++)
         {
             if (spec.Rate is { } rate && !await PaceAsync(rate, stop)) break;
@@ -172,14 +173,14 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
             {
                 OperationKind.Put => Command.Put(key, value),
                 OperationKind.Get => Command.Get(key),
-                OperationKind.Cas => Command.Cas(key, seen.GetValueOrDefault(key), value),
+                OperationKind.Cas => Command.Cas(key, seen!.GetValueOrDefault(key), value),
                 OperationKind.Append => Command.Append(key, "+" + unique),
                 _ => Command.Delete(key),
             };
             var (outcome, current) = await ExecuteAsync(session, client, command, recorder, finalRead: false);
             if (outcome == Outcome.Unknown)
             {
-                seen.Remove(key);
+                seen?.Remove(key);
                 try
                 {
                     await Task.Delay(PauseAfterUnknown, stop);
@@ -189,7 +190,7 @@ public sealed class LoadGenerator(NodesClient nodes, string cluster, TimeSpan re
                     break;
                 }
             }
-            else
+            else if (seen is not null)
             {
                 seen[key] = current;
             }

@@ -25,6 +25,14 @@ public sealed class LoadRecorder
     private int _nextId;
     private int _acknowledged;
 
+    /// <summary>
+    /// Whether every operation is kept, with its values, for <see cref="History"/>. A load that only
+    /// reports figures keeps its samples alone: 10 KB values at thousands of operations a second
+    /// are gigabytes, and keeping them made the load client's collector fault in fresh memory
+    /// for every reply, on the cores the store is measured on (docs/BENCHMARKS.md, stop 30).
+    /// </summary>
+    public bool KeepsHistory { get; init; } = true;
+
     /// <summary>Microseconds since the Unix epoch, never going backwards.</summary>
     public long NowMicros() => _anchorMicros + (long)Stopwatch.GetElapsedTime(_anchorTimestamp).TotalMicroseconds;
 
@@ -38,10 +46,10 @@ public sealed class LoadRecorder
         var now = NowMicros();
         // An operation takes time; a completion in the same microsecond as its invocation would be malformed.
         long? complete = result.Outcome == Outcome.Unknown ? null : Math.Max(now, pending.InvokeMicros + 1);
-        var operation = new Operation(pending.Id, new ClientId(pending.Client), pending.Command, pending.InvokeMicros, complete, result);
+        var operation = KeepsHistory ? new Operation(pending.Id, new ClientId(pending.Client), pending.Command, pending.InvokeMicros, complete, result) : null;
         lock (_gate)
         {
-            _operations.Add(operation);
+            if (operation is not null) _operations.Add(operation);
             _samples.Add(new Sample(pending.Command.Kind, result.Outcome, pending.InvokeMicros, now - pending.InvokeMicros, pending.FinalRead, Rejected: false));
         }
         if (result.Outcome != Outcome.Unknown && Interlocked.Exchange(ref _acknowledged, 1) == 0) FirstAcknowledged?.Invoke();
@@ -71,6 +79,7 @@ public sealed class LoadRecorder
     /// <summary>The history so far, in invocation order.</summary>
     public History History()
     {
+        if (!KeepsHistory) throw new InvalidOperationException("this recorder keeps no history");
         lock (_gate) return new History(_operations.OrderBy(o => o.Id), Initial);
     }
 

@@ -73,6 +73,23 @@ public sealed class KvLoadCommandTests
     }
 
     [Fact]
+    public void LoadRecorder_KeepingNoHistory_CountsEverySampleAndRefusesAHistory()
+    {
+        var figures = new LoadRecorder { KeepsHistory = false };
+        var history = new LoadRecorder();
+        foreach (var recorder in new[] { figures, history })
+        {
+            recorder.Complete(recorder.Invoke(0, Command.Put("k0", new string('v', 10_240))), OperationResult.Ok);
+            recorder.Complete(recorder.Invoke(1, Command.Get("k0")), OperationResult.Read(new string('v', 10_240)));
+        }
+
+        Assert.Equal(2, figures.Samples().Count);
+        Assert.Throws<InvalidOperationException>(() => figures.History());
+        Assert.Equal(2, history.Samples().Count);
+        Assert.Equal(2, history.History().Operations.Length);
+    }
+
+    [Fact]
     public void LoadRecorder_AcknowledgedInTheWarmup_FirstAcknowledgedNotAnnouncedAgain()
     {
         var announced = 0;
