@@ -33,17 +33,17 @@ public static class ApplyCost
                 .ToList();
 
             var buffer = new char[valueBytes];
-            var copy = Time(() =>
+            var copy = Measure.Median(5, () =>
             {
                 foreach (var batch in batches)
                     foreach (var command in batch.Commands) ((KeyValueCommand.Put)command.Command).Value.CopyTo(buffer);
             });
             ulong sink = 0;
-            var fingerprint = Time(() =>
+            var fingerprint = Measure.Median(5, () =>
             {
                 foreach (var batch in batches) sink ^= batch.Fingerprint();
             });
-            var apply = Time(() =>
+            var apply = Measure.Median(5, () =>
             {
                 var applied = store;
                 foreach (var batch in batches) applied = applied.Apply(applied.AppliedIndex + 1, batch, 1024, reply: null);
@@ -52,19 +52,5 @@ public static class ApplyCost
             GC.KeepAlive(sink);
             yield return new Result(valueBytes, keys, fingerprint.TotalMicroseconds / puts, apply.TotalMicroseconds / puts, copy.TotalMicroseconds / puts);
         }
-    }
-
-    /// <summary>The fastest of five runs, after one to warm up.</summary>
-    private static TimeSpan Time(Action run)
-    {
-        run();
-        var best = TimeSpan.MaxValue;
-        for (var i = 0; i < 5; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            run();
-            if (watch.Elapsed < best) best = watch.Elapsed;
-        }
-        return best;
     }
 }

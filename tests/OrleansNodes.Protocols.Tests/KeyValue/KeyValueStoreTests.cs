@@ -134,8 +134,6 @@ public class KeyValueStoreTests
         new KeyValueCommand.Append("k4", "+c1.7"),
     ];
 
-    public static TheoryData<KeyValueCommand> EveryKindOfCommand() => [.. CommandsOfEveryKind];
-
     [Fact]
     public void TextHash_EveryCommandHere_DistinctFromEveryOther()
     {
