@@ -17,10 +17,12 @@ public static class Cli
     /// <summary>
     /// Runs the console with <paramref name="args"/>; returns the process exit code. No arguments
     /// print the help and exit 0, as <c>kubectl</c> does: a first look is not a mistake.
+    /// <paramref name="input"/> is what <c>kv shell</c> reads (standard input when null), with a
+    /// prompt when it is a terminal.
     /// </summary>
-    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error, TextReader? input = null)
     {
-        var root = BuildRoot(console);
+        var root = BuildRoot(console, input ?? Console.In, interactive: input is null && !Console.IsInputRedirected);
         var parse = root.Parse(args.Length == 0 ? new[] { "--help" } : args);
         // [suggest:N] "line" (the completion scripts' call) answers for a line that need not parse.
         if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
@@ -62,13 +64,13 @@ public static class Cli
         }
     }
 
-    private static RootCommand BuildRoot(IAnsiConsole console)
+    private static RootCommand BuildRoot(IAnsiConsole console, TextReader input, bool interactive)
     {
         var root = new RootCommand("OrleansNodes: simulate, check and run distributed protocols written as pure step functions.");
         root.Subcommands.Add(SimCommand.Create(console));
         root.Subcommands.Add(ExploreCommand.Create(console));
         root.Subcommands.Add(CheckCommand.Create(console));
-        root.Subcommands.Add(KvCommand.Create(console));
+        root.Subcommands.Add(KvCommand.Create(console, input, interactive));
         root.Subcommands.Add(ClusterCommand.Create(console));
         root.Subcommands.Add(WatchCommand.Create(console));
         root.Subcommands.Add(TestCommand.Create(console));

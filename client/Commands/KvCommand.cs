@@ -8,7 +8,7 @@ namespace OrleansNodes.Client.Commands;
 
 /// <summary>
 /// <c>orleansnodes kv get|put|delete|cas|append</c>: one request to a key-value cluster on a
-/// running silo (and <c>kv load</c>, many of them: <see cref="KvLoadCommand"/>). Prints the value or <c>ok</c> and exits 0; a missing key or a cas that did not
+/// running silo (and <c>kv load</c>, many of them: <see cref="KvLoadCommand"/>; <c>kv shell</c>, one per line of input: <see cref="KvShellCommand"/>). Prints the value or <c>ok</c> and exits 0; a missing key or a cas that did not
 /// apply exits 1; an unknown cluster exits 2; an unreachable silo exits 3; a request without
 /// an answer in time is an "unknown outcome" and exits 5. <c>-o json</c> prints the answer as
 /// one JSON object (<see cref="KvOutcome"/>).
@@ -19,7 +19,7 @@ public static class KvCommand
     public const string Protocol = "kv";
 
     /// <summary>Builds the command and its subcommands.</summary>
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, TextReader input, bool interactive)
     {
         var kv = new Command("kv", "Read and write a key-value cluster on a running silo.");
 
@@ -60,6 +60,7 @@ public static class KvCommand
 
         foreach (var leaf in new[] { get, put, delete, cas, append }) kv.Subcommands.Add(leaf);
         kv.Subcommands.Add(KvLoadCommand.Create(console));
+        kv.Subcommands.Add(KvShellCommand.Create(console, input, interactive));
         return kv;
     }
 

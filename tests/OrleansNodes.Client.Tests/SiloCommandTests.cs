@@ -32,6 +32,70 @@ public sealed class SiloCommandTests(SiloProcess silo) : IClassFixture<SiloProce
     }
 
     [Fact]
+    public void KvShell_LinesOverOneConnection_EachAnsweredInOrderAndTheOneShotSeesTheWrites()
+    {
+        var run = silo.RunWithInput("""
+            put sh1 "a b"
+            append sh1 " c"
+            # a comment, then a blank line
+
+            get sh1
+            cas sh2 first --expect-absent
+            cas sh2 first second
+            delete sh1
+            """, "kv", "shell");
+
+        Assert.Equal(new[] { "ok", "ok", "a b c", "ok", "ok", "ok" }, Lines(run));
+        Assert.Equal("", run.Error);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal("second", Ok(silo.Run("kv", "get", "sh2")));
+        Assert.Equal(ExitCodes.Failed, silo.Run("kv", "get", "sh1").ExitCode);
+    }
+
+    [Fact]
+    public void KvShell_BadAndFailingLines_OneErrorLineEachTheRestStillRunAndTheFirstCodeIsTheExit()
+    {
+        var run = silo.RunWithInput("""
+            get sh3
+            frob x
+            put sh3 "open
+            put sh3 v
+            get sh3
+            exit
+            put sh3 never
+            """, "kv", "shell");
+
+        Assert.Equal(new[] { "ok", "v" }, Lines(run));
+        Assert.Equal(
+            new[] { "error: line 1: key 'sh3' is missing", "error: line 2: unknown command 'frob' (commands: get, put, delete, append, cas, exit)", "error: line 3: a quote is not closed" },
+            run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Equal("v", Ok(silo.Run("kv", "get", "sh3")));
+    }
+
+    [Fact]
+    public void KvShell_OutputJson_OneObjectPerAnswer()
+    {
+        var run = silo.RunWithInput("put sh4 1\nget sh4\nget sh5\n", "kv", "shell", "-o", "json");
+
+        var answers = Lines(run).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(3, answers.Count);
+        Assert.True(answers[0].GetProperty("ok").GetBoolean());
+        Assert.Equal("1", answers[1].GetProperty("value").GetString());
+        Assert.False(answers[2].GetProperty("found").GetBoolean());
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+    }
+
+    [Fact]
+    public void KvShell_UnknownCluster_ExitsTwoBeforeReadingALine()
+    {
+        var run = silo.RunWithInput("put sh6 1\n", "kv", "shell", "--cluster", "nope");
+        run.AssertCleanError(ExitCodes.BadInput);
+        Assert.Contains("no cluster named 'nope'", run.Error);
+        Assert.Equal(ExitCodes.Failed, silo.Run("kv", "get", "sh6").ExitCode);
+    }
+
+    [Fact]
     public void KvCas_MatchingThenStaleExpectation_AppliesOnceThenReportsTheCurrentValue()
     {
         Assert.Equal("ok", Ok(silo.Run("kv", "cas", "c", "v1", "--expect-absent")));

@@ -24,6 +24,9 @@ public class SiloProcess : IAsyncLifetime
     /// <summary>Runs the console against this silo.</summary>
     public ConsoleRun Run(params string[] args) => ConsoleRun.Of([.. args, "--gateway", Gateway]);
 
+    /// <summary>Runs the console against this silo with <paramref name="input"/> as its standard input.</summary>
+    public ConsoleRun RunWithInput(string input, params string[] args) => ConsoleRun.WithInput(input, [.. args, "--gateway", Gateway]);
+
     /// <summary>The credentials the silo's HTTP endpoints require, if any (used while waiting for it to serve).</summary>
     protected virtual AuthenticationHeaderValue? HttpAuthorization => null;
 
