@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansNodes.Client.Remote;
+using OrleansNodes.Hosting.Clients;
 using OrleansNodes.Protocols.KeyValue;
 using Spectre.Console;
 using Command = System.CommandLine.Command;
@@ -74,6 +75,25 @@ public static class KvCommand
             if (symbol is Argument argument) command.Arguments.Add(argument);
             else command.Options.Add((Option)symbol);
         }
+        SetSessionAction(command, async (parse, session, json, _) =>
+        {
+            var kvCommand = request(parse);
+            var outcome = await session.SubmitAsync(kvCommand);
+            var (line, exitCode) = KvOutcome.Render(kvCommand, outcome, json);
+            console.Profile.Out.Writer.WriteLine(line);
+            return exitCode;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Adds <c>--cluster</c>, <c>-o</c> and the silo options to <paramref name="command"/>, and
+    /// makes its action connect, check that the cluster exists and runs kv, open one client
+    /// session on it, and run <paramref name="body"/> (the parse result, the session, whether the
+    /// output is JSON, the cancellation token); its result is the exit code.
+    /// </summary>
+    internal static void SetSessionAction(Command command, Func<ParseResult, ClusterSession, bool, CancellationToken, Task<int>> body)
+    {
         var cluster = ClusterOption.Create(command);
         var output = OutputOption.Create(command);
         var remote = new RemoteOptions();
@@ -81,19 +101,12 @@ public static class KvCommand
         command.SetAction((parse, cancellation) =>
         {
             var target = remote.Read(parse);
-            var clusterName = parse.GetValue(cluster)!;
-            var kvCommand = request(parse);
-            var json = parse.IsJson(output);
-            return SiloConnection.RunAsync(target, async (silo, _) =>
+            return SiloConnection.RunAsync(target, async (silo, token) =>
             {
+                var clusterName = parse.GetValue(cluster)!;
                 await ClusterOption.RequireAsync(silo, clusterName, Protocol);
-                var session = silo.Nodes.OpenSession(clusterName, target.Timeout);
-                var outcome = await session.SubmitAsync(kvCommand);
-                var (line, exitCode) = KvOutcome.Render(kvCommand, outcome, json);
-                console.Profile.Out.Writer.WriteLine(line);
-                return exitCode;
+                return await body(parse, silo.Nodes.OpenSession(clusterName, target.Timeout), parse.IsJson(output), token);
             }, cancellation);
         });
-        return command;
     }
 }

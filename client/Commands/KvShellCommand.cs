@@ -1,5 +1,4 @@
 using System.CommandLine;
-using OrleansNodes.Client.Remote;
 using Spectre.Console;
 using Command = System.CommandLine.Command;
 
@@ -25,57 +24,45 @@ public static class KvShellCommand
         var command = new Command("shell",
             "Send requests read from standard input, one per line (get KEY, put KEY VALUE, delete KEY, append KEY SUFFIX, " +
             "cas KEY EXPECTED NEW, cas KEY NEW --expect-absent; quote words with spaces), over one connection.");
-        var cluster = ClusterOption.Create(command);
-        var output = OutputOption.Create(command);
-        var remote = new RemoteOptions();
-        remote.AddTo(command);
-        command.SetAction((parse, cancellation) =>
+        KvCommand.SetSessionAction(command, async (parse, session, json, token) =>
         {
-            var target = remote.Read(parse);
-            var clusterName = parse.GetValue(cluster)!;
-            var json = parse.IsJson(output);
             var error = parse.InvocationConfiguration.Error;
-            return SiloConnection.RunAsync(target, async (silo, token) =>
+            var answers = console.Profile.Out.Writer;
+            var exitCode = ExitCodes.Ok;
+            for (var number = 1; !token.IsCancellationRequested; number++)
             {
-                await ClusterOption.RequireAsync(silo, clusterName, KvCommand.Protocol);
-                var session = silo.Nodes.OpenSession(clusterName, target.Timeout);
-                var answers = console.Profile.Out.Writer;
-                var exitCode = ExitCodes.Ok;
-                for (var number = 1; !token.IsCancellationRequested; number++)
+                if (interactive)
                 {
-                    if (interactive)
-                    {
-                        answers.Write(Prompt);
-                        answers.Flush();
-                    }
-                    string? line;
-                    try
-                    {
-                        line = await input.ReadLineAsync(token);
-                    }
-                    catch (OperationCanceledException) when (token.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    if (line is null) break;
-                    try
-                    {
-                        var parsed = KvShellLine.Parse(line);
-                        if (parsed is KvShellLine.Parsed.End) break;
-                        if (parsed is not KvShellLine.Parsed.Request { Command: var request }) continue;
-                        var (answer, code) = KvOutcome.Render(request, await session.SubmitAsync(request), json);
-                        answers.WriteLine(answer);
-                        answers.Flush();
-                        if (exitCode == ExitCodes.Ok) exitCode = code;
-                    }
-                    catch (CliException e)
-                    {
-                        error.WriteLine($"error: line {number}: {e.Message}");
-                        if (exitCode == ExitCodes.Ok) exitCode = e.ExitCode;
-                    }
+                    answers.Write(Prompt);
+                    answers.Flush();
                 }
-                return token.IsCancellationRequested ? ExitCodes.Interrupted : exitCode;
-            }, cancellation);
+                string? line;
+                try
+                {
+                    line = await input.ReadLineAsync(token);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    break;
+                }
+                if (line is null) break;
+                try
+                {
+                    var parsed = KvShellLine.Parse(line);
+                    if (parsed is KvShellLine.Parsed.End) break;
+                    if (parsed is not KvShellLine.Parsed.Request { Command: var request }) continue;
+                    var (answer, code) = KvOutcome.Render(request, await session.SubmitAsync(request), json);
+                    answers.WriteLine(answer);
+                    answers.Flush();
+                    if (exitCode == ExitCodes.Ok) exitCode = code;
+                }
+                catch (CliException e)
+                {
+                    error.WriteLine($"error: line {number}: {e.Message}");
+                    if (exitCode == ExitCodes.Ok) exitCode = e.ExitCode;
+                }
+            }
+            return token.IsCancellationRequested ? ExitCodes.Interrupted : exitCode;
         });
         return command;
     }
