@@ -9,10 +9,11 @@ namespace OrleansNodes.Client.Commands;
 
 /// <summary>
 /// <c>orleansnodes kv get|put|delete|cas|append</c>: one request to a key-value cluster on a
-/// running silo (and <c>kv load</c>, many of them: <see cref="KvLoadCommand"/>; <c>kv shell</c>, one per line of input: <see cref="KvShellCommand"/>). Prints the value or <c>ok</c> and exits 0; a missing key or a cas that did not
-/// apply exits 1; an unknown cluster exits 2; an unreachable silo exits 3; a request without
-/// an answer in time is an "unknown outcome" and exits 5. <c>-o json</c> prints the answer as
-/// one JSON object (<see cref="KvOutcome"/>).
+/// running silo (and <c>kv load</c>, many of them: <see cref="KvLoadCommand"/>; <c>kv shell</c>,
+/// one per line of input: <see cref="KvShellCommand"/>). Prints the value or <c>ok</c> and exits
+/// 0; a missing key or a cas that did not apply exits 1; an unknown cluster exits 2; an
+/// unreachable silo exits 3; a request without an answer in time is an "unknown outcome" and
+/// exits 5. <c>-o json</c> prints the answer as one JSON object (<see cref="KvOutcome"/>).
 /// </summary>
 public static class KvCommand
 {
